@@ -1,0 +1,70 @@
+"""Users, API tokens and login attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from biopark.kit.models import Base, IdMixin, TimestampMixin, UTCDateTime
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    leader = "leader"
+    investment_officer = "investment_officer"
+    commissioner = "commissioner"
+    department = "department"
+    enterprise = "enterprise"
+    analyst = "analyst"
+
+
+ROLE_LABELS = {
+    Role.admin: "管理员",
+    Role.leader: "领导",
+    Role.investment_officer: "招商专员",
+    Role.commissioner: "服务专员",
+    Role.department: "市级部门",
+    Role.enterprise: "入驻企业",
+    Role.analyst: "情报分析员",
+}
+
+
+class User(IdMixin, TimestampMixin, Base):
+    __tablename__ = "app_user"
+
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=30))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="SET NULL"), index=True
+    )
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="SET NULL"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(5), default="zh")
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ApiToken(IdMixin, TimestampMixin, Base):
+    __tablename__ = "api_token"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="api")
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginAttempt(IdMixin, Base):
+    __tablename__ = "login_attempt"
+
+    username: Mapped[str] = mapped_column(String(60), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,75 @@
+"""The `biopark` command: one Typer tree, each domain adds its own sub-app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from biopark import registry
+app = typer.Typer(help="biopark — 创新药产业生态圈数字平台", no_args_is_help=True)
+
+
+@app.command("extract")
+def extract(
+    paths: list[Path] = typer.Argument(..., help="HTML pages or text snapshots (any encoding)."),
+) -> None:
+    """Print one JSON object per file (metrics, entities, events), in input order."""
+    from biopark.intel.cli import extract_command
+
+    extract_command(paths)
+
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from biopark import migrate
+
+    migrate.upgrade(revision=revision)
+    typer.echo("数据库已升级 / database upgraded")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when models and migrations disagree."""
+    from biopark import migrate
+
+    migrate.check()
+
+
+@app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Address to bind (default from settings)."),
+    port: int | None = typer.Option(None, help="Port (default 8000)."),
+) -> None:
+    """Serve the web app."""
+    import uvicorn
+
+    from biopark.config import get_settings
+
+    settings = get_settings()
+    uvicorn.run(
+        "biopark.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        proxy_headers=False,
+    )
+
+
+def _add_domain_apps() -> None:
+    for domain in registry.DOMAINS:
+        module = registry.domain_module(domain, "cli")
+        sub = getattr(module, "app", None) if module else None
+        if isinstance(sub, typer.Typer) and (sub.registered_commands or sub.registered_groups):
+            app.add_typer(sub, name=getattr(module, "CLI_NAME", domain))
+
+
+_add_domain_apps()
+
+
+def main() -> None:
+    app()

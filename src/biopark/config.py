@@ -1,0 +1,54 @@
+"""Settings from the environment (prefix BIOPARK_) with safe defaults."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """All runtime settings; every field can be set as BIOPARK_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="BIOPARK_", extra="ignore")
+
+    var_dir: Path = Field(default=Path("var"))
+    database_url: str = ""
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_language: str = "zh"
+    session_max_age_hours: int = 12
+    token_max_age_days: int = 30
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+    secure_cookies: bool = False
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or an embedded SQLite database under var_dir."""
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.var_dir / 'biopark.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated once and kept under var_dir."""
+        if self.secret_key:
+            return self.secret_key
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        path = self.var_dir / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()
