@@ -1,0 +1,203 @@
+"""Page text to article text: find the headline, the dateline and the body.
+
+Plain-text snapshots are handled with our own line rules (see boilerplate.py);
+HTML goes through trafilatura first and then through the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from biopark.intel import meta
+from biopark.intel.boilerplate import ends_article, is_content, is_furniture
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_MD_DECOR = re.compile(r"^[>*\-+]\s+|\*\*|__|!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
+_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000\ufeff]+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、！？“”（）])\s+(?=[\u4e00-\u9fff，。；：、！？“”（）])")
+_OPEN_END = re.compile(r"[。！？!?…；;：:”」』】]$|[.]$")
+_TITLE_STOP = re.compile(r"[。！？]$|^\d|^(?:第\d|http)|[:：]$")
+_SNAPSHOT = re.compile(r"^(?:URL|Source URL|Saved|Snapshot|快照|Fetched|Captured|原文链接|原文地址)\s*[:：]", re.I)
+
+
+@dataclass(slots=True)
+class Line:
+    """One non-empty line of the page, with its markdown heading level (0 for none)."""
+
+    text: str
+    level: int
+
+
+@dataclass(slots=True)
+class Page:
+    """What the line rules found: headline, dateline, source and article paragraphs."""
+
+    title: str | None
+    published_at: date | None
+    source: str | None
+    paragraphs: list[str]
+
+
+def split_lines(*, text: str) -> list[Line]:
+    """Normalise spacing and markdown decoration, one Line per non-empty line."""
+    out: list[Line] = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        s = _SPACES.sub(" ", raw).strip()
+        if not s:
+            continue
+        level = 0
+        m = _MD_HEADING.match(s)
+        if m:
+            level, s = len(m.group(1)), m.group(2).strip(" #")
+        s = _MD_DECOR.sub(lambda mm: mm.group(1) or "", s).strip()
+        if s and not _SNAPSHOT.match(s):
+            out.append(Line(s, level))
+    return out
+
+
+def _title_like(s: str) -> bool:
+    return 6 <= len(s) <= 90 and not _TITLE_STOP.search(s) and not is_furniture(line=s)
+
+
+def _key(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _find_title(lines: list[Line], first_content: int) -> tuple[str | None, list[int]]:
+    h1 = [i for i, ln in enumerate(lines) if ln.level == 1 and _title_like(ln.text)]
+    if h1:
+        return lines[h1[0]].text, h1[:1]
+    window = range(min(len(lines), max(first_content + 1, 1) + 40))
+    counts: dict[str, list[int]] = {}
+    for i in window:
+        k = _key(lines[i].text)
+        counts.setdefault(k, []).append(i)
+    # A headline is usually printed twice (breadcrumb, page title, headline).
+    for i in window:
+        s = lines[i].text
+        if not _title_like(s) or i > first_content:
+            continue
+        k = _key(s)
+        hits = counts[k] + [j for j in window if j != i and _key(lines[j].text).endswith(">" + k)]
+        if len(hits) >= 2:
+            return s, sorted(counts[k])
+    # Otherwise the line just above a dateline, else the first headline-shaped line.
+    for i in range(min(first_content, len(lines))):
+        if meta.find_date(line=lines[i].text):
+            for j in range(i - 1, max(-1, i - 4), -1):
+                if _title_like(lines[j].text):
+                    return lines[j].text, [j]
+    for i in range(min(first_content, len(lines))):
+        if _title_like(lines[i].text) and len(lines[i].text) >= 8:
+            return lines[i].text, [i]
+    if lines:
+        head = lines[0].text
+        return (head if len(head) <= 120 else None), [0]
+    return None, []
+
+
+def _header(lines: list[Line], title_at: list[int], first_content: int) -> tuple[date | None, str | None, int]:
+    """Date and source from the lines around the headline; index where the header ends."""
+    anchor = max([i for i in title_at if i <= max(first_content, 0)] or [-1])
+    lo = max(0, min(title_at or [0]) - 2)
+    hi = first_content if first_content >= 0 else len(lines)
+    best: tuple[int, date] | None = None
+    source: str | None = None
+    end = anchor
+    for i in range(lo, min(hi, len(lines))):
+        s = lines[i].text
+        found = meta.find_date(line=s)
+        if found and len(s) <= 80:
+            dist = abs(i - anchor) + (0 if i > min(title_at or [0]) else 5)
+            if best is None or dist < best[0]:
+                best = (dist, found)
+            end = max(end, i)
+        src = meta.find_source(line=s)
+        near = any(abs(i - j) <= 3 for j in title_at)
+        if src and not source:
+            source, end = src, max(end, i) if i < hi else end
+        elif near and not source and found is None and i > min(title_at or [0]):
+            source = meta.media_in(line=s) or source
+        if i > anchor and i - anchor <= 4 and is_furniture(line=s):
+            end = max(end, i)
+    if best is None and 0 <= first_content < len(lines):
+        # Wire stories carry their date in the dateline that opens the first paragraph.
+        head = lines[first_content].text[:80]
+        if re.search(r"/\s*\w+\s*/|\(\w+\)\s*[-—]|--|电\s*$|电（", head):
+            best = (0, meta.find_date(line=head)) if meta.find_date(line=head) else None
+        if source is None:
+            source = meta.find_source(line=head)
+    return (best[1] if best else None), source, end
+
+
+def _join_broken(paras: list[tuple[str, int]]) -> list[str]:
+    """Glue paragraphs that a page break split mid-sentence."""
+    out: list[tuple[str, int]] = []
+    for text, level in paras:
+        if (
+            out
+            and out[-1][1] == 0
+            and level == 0
+            and len(out[-1][0]) >= 30
+            and not _OPEN_END.search(out[-1][0])
+            and re.match(r"[\u4e00-\u9fffA-Za-z0-9(（]", text)
+            and re.search(r"[\u4e00-\u9fff)）]$", out[-1][0])
+        ):
+            out[-1] = (out[-1][0] + text, 0)
+        else:
+            out.append((text, level))
+    return [t for t, _ in out]
+
+
+def read_page(*, text: str) -> Page:
+    """Split a page into headline, date, source and the article's paragraphs."""
+    lines = split_lines(text=text)
+    content = [i for i, ln in enumerate(lines) if ln.level == 0 and is_content(line=ln.text)]
+    first = content[0] if content else -1
+    title, title_at = _find_title(lines, first if first >= 0 else len(lines))
+    after_title = [i for i in content if not title_at or i > min(title_at)]
+    first_body = after_title[0] if after_title else first
+    published, source, header_end = _header(lines, title_at, first_body)
+    if content and content[0] < min(title_at or [0]):
+        start = content[0]
+    else:
+        start = min(header_end + 1, first_body) if first_body >= 0 else header_end + 1
+    stop = len(lines)
+    for i in range(max(start, 0), len(lines)):
+        if i > first_body and ends_article(line=lines[i].text):
+            stop = i
+            break
+    tail = [i for i in content if i < stop]
+    last = tail[-1] if tail else stop - 1
+    title_key = _key(title or "")
+    paras: list[tuple[str, int]] = []
+    for i in range(max(start, 0), last + 1):
+        ln = lines[i]
+        if i in title_at or (ln.text and _key(ln.text) == title_key):
+            continue
+        if is_furniture(line=ln.text) or (i == header_end and not is_content(line=ln.text)):
+            continue
+        if meta.find_date(line=ln.text) and len(ln.text) <= 30 and i < first_body:
+            continue
+        # Typeset pages put spaces between Chinese characters; running text has none.
+        body = _CJK_GAP.sub("", ln.text) if is_content(line=ln.text) else ln.text
+        paras.append((body, ln.level))
+    return Page(title=title, published_at=published, source=source, paragraphs=_join_broken(paras))
+
+
+def clean_body(*, text: str, title: str | None = None) -> list[str]:
+    """Apply the line rules to text that is already the article (e.g. from trafilatura)."""
+    paras: list[tuple[str, int]] = []
+    key = _key(title or "\0")
+    seen_content = False
+    for ln in split_lines(text=text):
+        if seen_content and ends_article(line=ln.text):
+            break
+        if is_furniture(line=ln.text) or _key(ln.text) == key:
+            continue
+        content = is_content(line=ln.text)
+        seen_content = seen_content or content
+        paras.append((_CJK_GAP.sub("", ln.text) if content else ln.text, ln.level))
+    return _join_broken(paras)

@@ -1,0 +1,153 @@
+"""Metrics: each quantity with its label, period, forecast flag, subject and sentence."""
+
+from __future__ import annotations
+
+import re
+
+import rjieba
+from collections.abc import Iterable
+from decimal import Decimal
+
+from biopark.intel.numbers import normalize
+from biopark.intel.periods import find_period
+from biopark.intel.quantities import Quantity, find_chinese, find_english
+from biopark.intel.sentences import sentence_spans
+from biopark.intel.types import Metric
+
+_CLAUSE = re.compile(r"[，,。；;：:！？!?、（()）\n]")
+_QUOTES = re.compile(r"[“”\"‘’「」『』《》]")
+# Words that frame a figure but are not the thing measured.
+_TRAIL = re.compile(
+    r"(?:累计|共计|合计|总计|共|达到|达|约为|约|为|超过|超|逾|近|有|就有|已有|已|实现了?|完成了?|是|的|增至|增加到|"
+    r"高达|仅|占|至|到|突破|不到|不足|将近|接近|大约|每年|年均|分别|各|再|新增了?|预计|合|计)$"
+)
+_LEAD = re.compile(
+    r"^(?:其中|同时|此外|目前|截至目前|截至\S{0,8}|今年以来|近年来|另外|并且|并|且|和|及|与|而|也|还|则|"
+    r"预计|力争|计划|目标|有望|已经|已|累计|共|可|将|实现|全年|今年|去年|上半年|下半年|前三季度|"
+    r"(?:19|20)\d{2}年(?:\d{1,2}[-—–~至到]\d{1,2}月|\d{1,2}月)?|\d{1,2}[-—–~至到]\d{1,2}月|"
+    r"[一二三四1-4]季度|\d{1,2}月份?)"
+)
+_AFTER_STOP = re.compile(r"\d|将|已|于|正|在|是|为|把|被|由|从|向|以|均|都|也|还|并|共|进入|实现|达到|落户|入驻|参加|参与|加快|完成|覆盖|成功|形成|用于|获得")
+_AFTER_BAD = re.compile(r"将|已|于|正|在|是|为|被|由|从|向|以|均|都|也|还|并|共|等")
+# Adverbs after which the thing measured starts ("工信部和市经信委共安排资金").
+_ADVERB = re.compile(r"(?:累计|共计|合计|总计|共(?=[安投实完签引吸培新储])|均)(?=..)")
+_MONEY_NOUNS = re.compile(r"^(?:贷款|资金|融资|投资|基金|授信|奖励|补贴|补助|订单|收入|营收|首付款|预付款|里程碑付款|专项资金|销售额)")
+_FORECAST = re.compile(
+    r"预计|力争|目标|计划|拟|有望|预期|争取|将于|将达|将实现|将超|将突破|将新增|将建成|将形成|到(?:19|20)\d{2}年|"
+    r"\b(?:expect|expects|expected|plans? to|will|target|aims? to|forecast|projected|estimated)\b",
+    re.I,
+)
+_EN_LABEL = re.compile(r"([A-Za-z][A-Za-z\- ]{2,40}?)\s+(?:of|at|totaling|totalling|worth|valued at|reached|was|is|to|by)\s+(?:up to |about |approximately |more than |over |nearly |some |around )?$", re.I)
+_EN_AFTER = re.compile(r"^\s*(?:in|for|of)?\s*([a-z][a-z\- ]{2,30}?)(?=[,.;]|\s+(?:and|to|from|with|for|in|on|at)\b)", re.I)
+_DIGITS = re.compile(r"[\d.,]+[个家项款条名位支所座栋批件种类亿万千百元%％]*")
+_MAX_LABEL = 14
+
+
+def _strip(label: str) -> str:
+    prev = None
+    while prev != label:
+        prev = label
+        label = _LEAD.sub("", label).strip()
+        label = _TRAIL.sub("", label).strip()
+    return label
+
+
+def _before(text: str, lo: int, q_start: int, subjects: Iterable[str]) -> str:
+    seg = text[lo:q_start]
+    parts = _CLAUSE.split(seg)
+    label = _strip(_QUOTES.sub("", parts[-1]))
+    for name in subjects:
+        if label.startswith(name) and len(label) > len(name) + 1:
+            label = _strip(label[len(name) :])
+    if len(label) < 2 and len(parts) >= 2:
+        # "项目23个、共1.5亿元": the thing measured sits in the previous clause.
+        label = _strip(_DIGITS.sub("", _QUOTES.sub("", parts[-2])))
+    cut = list(_ADVERB.finditer(label))
+    if cut:
+        label = _strip(label[cut[-1].end() :])
+    return _shorten(label)
+
+
+def _shorten(label: str) -> str:
+    """Keep the words nearest the figure, cut at a word boundary."""
+    if len(label) <= _MAX_LABEL:
+        return label
+    words = rjieba.cut(label)
+    while words and sum(len(w) for w in words) > _MAX_LABEL:
+        words.pop(0)
+    return "".join(words) or label[-_MAX_LABEL:]
+
+
+def _after(text: str, q_end: int, hi: int) -> str:
+    seg = _QUOTES.sub("", text[q_end:hi])
+    seg = seg[1:] if seg.startswith("的") else seg
+    seg = _CLAUSE.split(seg, maxsplit=1)[0]
+    stop = _AFTER_STOP.search(seg)
+    if stop and stop.start() >= 2:
+        seg = seg[: stop.start()]
+    if not re.match(r"[\u4e00-\u9fff]", seg) or _AFTER_BAD.match(seg):
+        return ""
+    return seg[:10]
+
+
+def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], english: bool) -> str:
+    if english:
+        m = _EN_LABEL.search(text[max(lo, q.start - 60) : q.start])
+        if m:
+            return m.group(1).strip()
+        a = _EN_AFTER.match(text[q.end : hi])
+        return a.group(1).strip() if a else ""
+    before = _before(text, lo, q.start, subjects)
+    after = _after(text, q.end, hi)
+    if q.unit == "count":
+        return after or before
+    if q.unit in ("m2", "km2", "mu"):
+        return after or before
+    if after and _MONEY_NOUNS.match(after) and q.unit in ("CNY", "USD", "EUR", "HKD"):
+        return (before[-4:] + after) if before else after
+    return before or after
+
+
+def _subject(prefix: str, subjects: list[str]) -> str | None:
+    best: tuple[int, str] | None = None
+    for name in subjects:
+        at = prefix.rfind(name)
+        if at >= 0 and (best is None or at > best[0]):
+            best = (at, name)
+    return best[1] if best else None
+
+
+def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = ()) -> list[Metric]:
+    """Read every figure in the cleaned text into Metric records, in text order."""
+    names = sorted(set(subjects), key=len, reverse=True)
+    out: list[Metric] = []
+    for lo, hi in sentence_spans(text=text):
+        sentence = text[lo:hi]
+        english = not re.search(r"[\u4e00-\u9fff]", sentence)
+        found = list(find_english(text=sentence) if english else find_chinese(text=sentence))
+        if not english and re.search(r"US\$|\$\s?\d|RMB\s?\d", sentence):
+            found += list(find_english(text=sentence))
+        for q in sorted(found, key=lambda x: x.start):
+            shifted = Quantity(q.value, q.unit, q.qualifier, q.start + lo, q.end + lo, q.range_part)
+            prefix = text[lo : shifted.start]
+            label = _label(text, shifted, lo, hi, names, english)
+            out.append(
+                Metric(
+                    label=label,
+                    value=normalize(q.value),
+                    unit=q.unit,
+                    qualifier=q.qualifier,
+                    period=find_period(text=prefix, pub_year=pub_year),
+                    forecast=bool(_FORECAST.search(prefix)),
+                    subject=_subject(prefix, names),
+                    quote=sentence,
+                    start=lo,
+                    end=hi,
+                )
+            )
+    return out
+
+
+def metric_value(metric: Metric) -> Decimal:
+    """The metric's value (kept for callers that sort or sum metrics)."""
+    return metric.value
