@@ -16,10 +16,14 @@ from biopark.intel.boilerplate import ends_article, is_content, is_furniture
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _MD_DECOR = re.compile(r"^[>*\-+]\s+|\*\*|__|!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u3000\ufeff]+")
-_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff，。；：、！？“”（）])\s+(?=[\u4e00-\u9fff，。；：、！？“”（）])")
+_CJK_GAP = re.compile(
+    r"(?<=[\u4e00-\u9fff，。；：、！？“”（）])\s+(?=[\u4e00-\u9fff，。；：、！？“”（）])"
+)
 _OPEN_END = re.compile(r"[。！？!?…；;：:”」』】]$|[.]$")
-_TITLE_STOP = re.compile(r"[。！？]$|^\d|^(?:第\d|http)|[:：]$")
-_SNAPSHOT = re.compile(r"^(?:URL|Source URL|Saved|Snapshot|快照|Fetched|Captured|原文链接|原文地址)\s*[:：]", re.I)
+_TITLE_STOP = re.compile(r"[。！？]$|^\d|^(?:第\d|http)|[:：]$|证券代码|股票代码|公告编号")
+_SNAPSHOT = re.compile(
+    r"^(?:URL|Source URL|Saved|Snapshot|快照|Fetched|Captured|原文链接|原文地址)\s*[:：]", re.I
+)
 
 
 @dataclass(slots=True)
@@ -65,7 +69,17 @@ def _key(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+_NOTICE = re.compile(r"^关于.{2,60}(?:公告|通知|提示性公告|报告书?)$")
+_COMPANY_LINE = re.compile(r"(?:公司|集团)(?:董事会)?$")
+
+
 def _find_title(lines: list[Line], first_content: int) -> tuple[str | None, list[int]]:
+    # Listed-company announcements: "某某股份有限公司" over "关于……的公告".
+    for i in range(min(first_content if first_content >= 0 else len(lines), 12)):
+        if _NOTICE.match(lines[i].text):
+            if i > 0 and _COMPANY_LINE.search(lines[i - 1].text) and len(lines[i - 1].text) <= 30:
+                return lines[i - 1].text + lines[i].text, [i - 1, i]
+            return lines[i].text, [i]
     h1 = [i for i, ln in enumerate(lines) if ln.level == 1 and _title_like(ln.text)]
     if h1:
         return lines[h1[0]].text, h1[:1]
@@ -98,7 +112,9 @@ def _find_title(lines: list[Line], first_content: int) -> tuple[str | None, list
     return None, []
 
 
-def _header(lines: list[Line], title_at: list[int], first_content: int) -> tuple[date | None, str | None, int]:
+def _header(
+    lines: list[Line], title_at: list[int], first_content: int
+) -> tuple[date | None, str | None, int]:
     """Date and source from the lines around the headline; index where the header ends."""
     anchor = max([i for i in title_at if i <= max(first_content, 0)] or [-1])
     lo = max(0, min(title_at or [0]) - 2)
@@ -126,10 +142,24 @@ def _header(lines: list[Line], title_at: list[int], first_content: int) -> tuple
         # Wire stories carry their date in the dateline that opens the first paragraph.
         head = lines[first_content].text[:80]
         if re.search(r"/\s*\w+\s*/|\(\w+\)\s*[-—]|--|电\s*$|电（", head):
-            best = (0, meta.find_date(line=head)) if meta.find_date(line=head) else None
+            dateline = meta.find_date(line=head)
+            best = (0, dateline) if dateline else None
         if source is None:
             source = meta.find_source(line=head)
+    if source is None:
+        for i in range(0, min(hi, len(lines))):
+            source = meta.media_in(line=lines[i].text)
+            if source:
+                break
     return (best[1] if best else None), source, end
+
+
+def _footer_date(lines: list[Line]) -> date | None:
+    """Announcements are dated under the signature at the very end."""
+    for ln in reversed(lines[-4:]):
+        if len(ln.text) <= 16 and meta.find_date(line=ln.text):
+            return meta.find_date(line=ln.text)
+    return None
 
 
 def _join_broken(paras: list[tuple[str, int]]) -> list[str]:
@@ -160,6 +190,8 @@ def read_page(*, text: str) -> Page:
     after_title = [i for i in content if not title_at or i > min(title_at)]
     first_body = after_title[0] if after_title else first
     published, source, header_end = _header(lines, title_at, first_body)
+    if published is None and title and re.search(r"(?:公告|通知)$", title):
+        published = _footer_date(lines)
     if content and content[0] < min(title_at or [0]):
         start = content[0]
     else:
@@ -187,6 +219,10 @@ def read_page(*, text: str) -> Page:
     return Page(title=title, published_at=published, source=source, paragraphs=_join_broken(paras))
 
 
+def _dateline(s: str) -> bool:
+    return len(s) <= 60 and meta.find_date(line=s) is not None and not is_content(line=s)
+
+
 def clean_body(*, text: str, title: str | None = None) -> list[str]:
     """Apply the line rules to text that is already the article (e.g. from trafilatura)."""
     paras: list[tuple[str, int]] = []
@@ -195,7 +231,7 @@ def clean_body(*, text: str, title: str | None = None) -> list[str]:
     for ln in split_lines(text=text):
         if seen_content and ends_article(line=ln.text):
             break
-        if is_furniture(line=ln.text) or _key(ln.text) == key:
+        if is_furniture(line=ln.text) or _key(ln.text) == key or _dateline(ln.text):
             continue
         content = is_content(line=ln.text)
         seen_content = seen_content or content

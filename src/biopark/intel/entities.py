@@ -15,29 +15,63 @@ from biopark.intel.names import (
 )
 from biopark.intel.types import Entity
 
-_COMPANY = re.compile(rf"(?:{COMPANY_SUFFIX})(?![\u4e00-\u9fff]{{0,2}}(?:城|园|谷|区|学|院|所|局|委|部|站|馆))")
-_WEAK = frozenset("生物 医药 科技 医疗 医科 资本 股份 生物医药 生物科技 生物技术 控股 创投".split())
+_COMPANY = re.compile(
+    rf"(?:{COMPANY_SUFFIX})(?![\u4e00-\u9fff]{{0,2}}(?:城|园|谷|区|学|院|所|局|委|部|站|馆))"
+)
+_WEAK = frozenset(
+    [
+        "生物",
+        "医药",
+        "科技",
+        "医疗",
+        "医科",
+        "资本",
+        "股份",
+        "生物医药",
+        "生物科技",
+        "生物技术",
+        "控股",
+        "创投",
+    ]
+)
 # What companies do right after their name is written ("某某生物研发的……").
-_COMPANY_ACT = re.compile(r"^(?:自主研发|研发|宣布|发布|公告|获得|获批|完成|推出|旗下|申报|递交|与|携手|的[\u4e00-\u9fffA-Za-z0-9]{1,8}(?:注射液|单抗|疫苗|片|胶囊))")
+_COMPANY_ACT = re.compile(
+    r"^(?:自主研发|研发|宣布|发布|公告|获得|获批|完成|推出|旗下|申报|递交|与|携手|的[\u4e00-\u9fffA-Za-z0-9]{1,8}(?:注射液|单抗|疫苗|片|胶囊))"
+)
 # A brand at the start of a clause followed by what only companies do.
 _ACTOR = re.compile(
     r"(?:^|[，。；：、,;:\n“])([\u4e00-\u9fff]{2,8}?)(?=是[^，。]{0,20}(?:企业|药企|公司)[，。,]|另一款|旗下|自主研发|宣布|发布公告|"
     r"公告称|首款|早期研发|获批|递交|申报)"
 )
 _PARKISH = re.compile(r"(?:城|园|区|谷|中心|基地|平台)$")
-_DRUG = re.compile(rf"(?:{DRUG_SUFFIX})(?![\u4e00-\u9fff]{{0,1}}(?:企业|公司|产业|领域|研发|药物|平台|技术|类|行业|集群|基地))")
-_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,5}-?\d{3,6}[A-Za-z]?)(注射液|片|胶囊|单抗|疫苗)?(?![A-Za-z0-9])")
-_NOT_CODE = re.compile(r"^(?:ISO|GB|GMP|ICP|COVID|SARS|IPO|PCT|WHO|TS|KB|CN|US|EP|WO|HK|SH|SZ|TEL|NO|GSP|GLP|PD|CD)", re.I)
-_INN = re.compile(r"\b([A-Z]?[a-z]{3,}(?:mab|nib|tinib|ciclib|parib|lisib|stat|vir|cept|tide|glutide|tecan|mycin|zumab|ximab))\b")
+_DRUG = re.compile(
+    rf"(?:{DRUG_SUFFIX})(?![\u4e00-\u9fff]{{0,1}}(?:企业|公司|产业|领域|研发|药物|平台|技术|类|行业|集群|基地))"
+)
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Z]{1,5}-?\d{3,6}[A-Za-z]?)(注射液|片|胶囊|单抗|疫苗)?(?![A-Za-z0-9])"
+)
+_NOT_CODE = re.compile(
+    r"^(?:ISO|GB|GMP|ICP|COVID|SARS|IPO|PCT|WHO|TS|KB|CN|US|EP|WO|HK|SH|SZ|TEL|NO|GSP|GLP|PD|CD)",
+    re.I,
+)
+_INN = re.compile(
+    r"\b([A-Z]?[a-z]{3,}(?:mab|nib|tinib|ciclib|parib|lisib|stat|vir|cept|tide|glutide|tecan|mycin|zumab|ximab))\b"
+)
 _EN_COMPANY = re.compile(
     r"\b((?:[A-Z][A-Za-z0-9&.\-]+\s){0,4}[A-Z][A-Za-z0-9&.\-]+,?\s(?:Inc\.|Inc\b|Ltd\.|Limited|Co\., Ltd\.|Corp\.|Corporation|"
     r"Pharmaceuticals?|Therapeutics|Biotherapeutics|Biosciences|Biotech|Biologics|Pharma|Group|Holdings|AG|plc|S\.A\.))"
 )
-_INSTITUTION = re.compile(r"(?:大学|学院|研究院|研究所|医院|协会|学会|联盟|科学院|实验室|研究中心)(?![\u4e00-\u9fff]{0,1}(?:的|等))?")
-_GOV = re.compile(r"(?:部|委员会|委|(?<![布格结大全当开])局|人民政府|政府|管委会)(?=[、，。,和与及等的）)\s]|$)")
+_INSTITUTION = re.compile(
+    r"(?:大学|学院|研究院|研究所|医院|协会|学会|联盟|科学院|实验室|研究中心)(?![\u4e00-\u9fff]{0,1}(?:的|等))?"
+)
+_GOV = re.compile(
+    r"(?:部|委员会|委|(?<![布格结大全当开])局|人民政府|政府|管委会)(?=[、，。,和与及等的）)\s]|$)"
+)
 _PARK = re.compile(r"生物城|药谷|医药城|产业园|科技园|科学城|高新区|开发区|经开区|示范区|生态圈")
 _PLATFORM = re.compile(r"平台|孵化中心|创新中心|研发中心|运营中心")
-_PERSON = re.compile(r"(?:主任|书记|区长|市长|县长|局长|部长|董事长|总经理|总裁|院长|教授|博士|负责人|创始人|经理|主席)([\u4e00-\u9fff]{2,3})(?=表示|介绍|说|指出|称|认为|强调|透露)")
+_PERSON = re.compile(
+    r"(?:主任|书记|区长|市长|县长|局长|部长|董事长|总经理|总裁|院长|教授|博士|负责人|创始人|经理|主席)([\u4e00-\u9fff]{2,3})(?=表示|介绍|说|指出|称|认为|强调|透露)"
+)
 _MEDIA = re.compile(r"(?:日报|晚报|晨报|时报|商报|新闻网|网|电视台)(?=[、，。,”）\s]|讯|记者|消息)")
 # List contexts: "A、B、C等(重点)企业", "以A、B为代表的", "A、B等N个创新药物".
 _LIST = re.compile(
@@ -47,8 +81,12 @@ _LIST = re.compile(
     r"(?P<kind>[\u4e00-\u9fff]{0,10}?(?:企业|公司|药企|集团|项目|药物|药品|新药|品种|产品|疫苗|创新药))|"
     r"(?P<rep>为代表的?))"
 )
-_PROJECT_CUT = re.compile(r"全球|研发|总部|抗体|生产|一期|二期|三期|改扩建|扩建|新建|产业化|大健康|药品|CDMO|CRO|基地|项目|西南|华南|华东|华北|中国区|类器官|现代中药|手术机器人")
-_ITEM_LEAD = re.compile(r"^(?:以|如|包括|例如|比如|促成|协助|推动|引进|引入|吸引|聚集|集聚|培育|支持|帮助|带动|充分发挥|发挥|与|和|及|MAH项目|项目)")
+_PROJECT_CUT = re.compile(
+    r"全球|研发|总部|抗体|生产|一期|二期|三期|改扩建|扩建|新建|产业化|大健康|药品|CDMO|CRO|基地|项目|西南|华南|华东|华北|中国区|类器官|现代中药|手术机器人"
+)
+_ITEM_LEAD = re.compile(
+    r"^(?:以|如|包括|例如|比如|促成|协助|推动|引进|引入|吸引|聚集|集聚|培育|支持|帮助|带动|充分发挥|发挥|与|和|及|MAH项目|项目)"
+)
 _FACILITY = re.compile(r"(?:中心|平台|基地|园|城|谷|院|所|车间|工厂|实验室)$")
 
 
@@ -66,7 +104,9 @@ def _companies(text: str, found: dict[str, str]) -> None:
         stem = name[: -len(suffix)]
         if len(stem) < 2 or _PARKISH.search(stem) or is_generic(stem=stem):
             continue
-        if suffix in _WEAK and not (looks_like_brand(stem=stem) or _COMPANY_ACT.match(text[m.end() : m.end() + 12])):
+        if suffix in _WEAK and not (
+            looks_like_brand(stem=stem) or _COMPANY_ACT.match(text[m.end() : m.end() + 12])
+        ):
             continue
         _add(found, name, "company")
     for m in _ACTOR.finditer(text):
@@ -97,7 +137,9 @@ def _drugs(text: str, found: dict[str, str]) -> None:
 def _lists(text: str, found: dict[str, str]) -> None:
     for m in _LIST.finditer(text):
         kind = m.group("kind") or ""
-        is_drug = bool(re.search(r"药物|药品|新药|品种|疫苗|创新药|产品", kind)) and "企业" not in kind
+        is_drug = (
+            bool(re.search(r"药物|药品|新药|品种|疫苗|创新药|产品", kind)) and "企业" not in kind
+        )
         items = m.group(1).split("、")
         # The first item may carry the words before the list; keep its name part only.
         head = grow_left(text=items[0], end=len(items[0]), suffix_len=0, max_chars=24)
@@ -123,7 +165,12 @@ def _lists(text: str, found: dict[str, str]) -> None:
 
 
 def _others(text: str, found: dict[str, str]) -> None:
-    for pat, kind in ((_PARK, "park"), (_PLATFORM, "platform"), (_GOV, "government"), (_MEDIA, "media")):
+    for pat, kind in (
+        (_PARK, "park"),
+        (_PLATFORM, "platform"),
+        (_GOV, "government"),
+        (_MEDIA, "media"),
+    ):
         for m in pat.finditer(text):
             name = grow_left(text=text, end=m.end(), suffix_len=len(m.group()), max_chars=12)
             if len(name) - len(m.group()) >= 2 and not is_generic(stem=name[: -len(m.group())]):
@@ -167,7 +214,10 @@ def find_entities(*, text: str, known_names: Iterable[str] = ()) -> list[Entity]
     kept: list[Entity] = []
     for name in names:
         kind = found[name]
-        if any(kind == e.type and name in e.name and text.count(name) == text.count(e.name) for e in kept):
+        if any(
+            kind == e.type and name in e.name and text.count(name) == text.count(e.name)
+            for e in kept
+        ):
             continue
         kept.append(Entity(name=name, type=kind, mentions=max(1, text.count(name))))
     return sorted(kept, key=lambda e: (-e.mentions, text.find(e.name)))

@@ -50,7 +50,9 @@ def extract_document(raw: RawDocument, *, known_names: Iterable[str] = ()) -> Ex
     subjects = [e.name for e in entities if e.type in _SUBJECT_TYPES]
     year = doc.published_at.year if doc.published_at else None
     metrics = find_metrics(text=doc.text, pub_year=year, subjects=subjects)
-    events = find_events(text=doc.text, entities=entities, published_at=doc.published_at)
+    events = find_events(
+        text=doc.text, entities=entities, published_at=doc.published_at, title=doc.title
+    )
     linked = tuple(n for n in known_names if any(e.name == n for e in entities))
     return Extraction(
         path=raw.path,
@@ -91,13 +93,17 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
             }
             for m in extraction.metrics
         ],
-        "entities": [{"name": e.name, "type": e.type, "mentions": e.mentions} for e in extraction.entities],
+        "entities": [
+            {"name": e.name, "type": e.type, "mentions": e.mentions} for e in extraction.entities
+        ],
         "events": [
             {
                 "type": e.type,
                 "date": e.date.isoformat() if e.date else None,
                 "subjects": list(e.subjects),
-                "amount": {"value": _number(e.amount.value), "unit": e.amount.unit} if e.amount else None,
+                "amount": {"value": _number(e.amount.value), "unit": e.amount.unit}
+                if e.amount
+                else None,
                 "quote": e.quote,
             }
             for e in extraction.events

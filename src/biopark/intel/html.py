@@ -64,7 +64,9 @@ def read_html(*, page: str) -> HtmlArticle:
         or metas.get("og:title")
         or (meta.strip_site_suffix(title=_text(tag_title.group(1))) if tag_title else None)
     )
-    published = next((d for k in _DATE_KEYS if (d := meta.parse_iso_date(value=metas.get(k, "")))), None)
+    published = next(
+        (d for k in _DATE_KEYS if (d := meta.parse_iso_date(value=metas.get(k, "")))), None
+    )
     if published is None:
         t = _TIME.search(page)
         published = meta.parse_iso_date(value=t.group(1)) if t else None

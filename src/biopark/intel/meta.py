@@ -42,7 +42,9 @@ _SOURCE_LINE = re.compile(
 _MEDIA = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{1,10}(?:日报|晚报|晨报|商报|时报|周刊|报业|新闻网|网|报|通讯社|新闻社|电视台|广播电视台|客户端|TV))"
 )
-_EN_SOURCE = re.compile(r"/\s*(PRNewswire|Business Wire|GlobeNewswire|Xinhua|PR Newswire)\s*/|\((Reuters|Xinhua|AP|AFP|Bloomberg)\)")
+_EN_SOURCE = re.compile(
+    r"/\s*(PRNewswire|Business Wire|GlobeNewswire|Xinhua|PR Newswire)\s*/|\((Reuters|Xinhua|AP|AFP|Bloomberg)\)"
+)
 
 
 def language_of(*, text: str) -> str:
@@ -108,7 +110,9 @@ def media_in(*, line: str) -> str | None:
 
 def strip_site_suffix(*, title: str) -> str:
     """Drop the " - 新华网" / "_人民网" / "| Reuters" tail that pages add to <title>."""
-    parts = re.split(r"\s*(?:_|\||｜|\s-\s|—\s|-\s?(?=[\u4e00-\u9fff]{2,8}(?:网|报|频道)$))\s*", title)
+    parts = re.split(
+        r"\s*(?:_|\||｜|\s-\s|—\s|-\s?(?=[\u4e00-\u9fff]{2,8}(?:网|报|频道)$))\s*", title
+    )
     if len(parts) > 1 and len(parts[0]) >= 6:
         return parts[0].strip()
     return title.strip()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-
-import rjieba
 from collections.abc import Iterable
 from decimal import Decimal
+
+import rjieba
 
 from biopark.intel.numbers import normalize
 from biopark.intel.periods import find_period
@@ -19,7 +19,7 @@ _QUOTES = re.compile(r"[“”\"‘’「」『』《》]")
 # Words that frame a figure but are not the thing measured.
 _TRAIL = re.compile(
     r"(?:累计|共计|合计|总计|共|达到|达|约为|约|为|超过|超|逾|近|有|就有|已有|已|实现了?|完成了?|是|的|增至|增加到|"
-    r"高达|仅|占|至|到|突破|不到|不足|将近|接近|大约|每年|年均|分别|各|再|新增了?|预计|合|计)$"
+    r"高达|仅|占|至|到|突破|不到|不足|将近|接近|大约|每年|年均|分别|各|再|新增了?|预计|合|计|可达|可|最高|最多|最低)$"
 )
 _LEAD = re.compile(
     r"^(?:其中|同时|此外|目前|截至目前|截至\S{0,8}|今年以来|近年来|另外|并且|并|且|和|及|与|而|也|还|则|"
@@ -27,18 +27,66 @@ _LEAD = re.compile(
     r"(?:19|20)\d{2}年(?:\d{1,2}[-—–~至到]\d{1,2}月|\d{1,2}月)?|\d{1,2}[-—–~至到]\d{1,2}月|"
     r"[一二三四1-4]季度|\d{1,2}月份?)"
 )
-_AFTER_STOP = re.compile(r"\d|将|已|于|正|在|是|为|把|被|由|从|向|以|均|都|也|还|并|共|进入|实现|达到|落户|入驻|参加|参与|加快|完成|覆盖|成功|形成|用于|获得")
+_AFTER_STOP = re.compile(
+    r"\d|将|已|于|正|在|是|为|把|被|由|从|向|以|均|都|也|还|并|共|进入|实现|达到|落户|入驻|参加|参与|加快|完成|覆盖|成功|形成|用于|获得"
+)
 _AFTER_BAD = re.compile(r"将|已|于|正|在|是|为|被|由|从|向|以|均|都|也|还|并|共|等")
 # Adverbs after which the thing measured starts ("工信部和市经信委共安排资金").
 _ADVERB = re.compile(r"(?:累计|共计|合计|总计|共(?=[安投实完签引吸培新储])|均)(?=..)")
-_MONEY_NOUNS = re.compile(r"^(?:贷款|资金|融资|投资|基金|授信|奖励|补贴|补助|订单|收入|营收|首付款|预付款|里程碑付款|专项资金|销售额)")
+_MONEY_NOUNS = re.compile(
+    r"^(?:贷款|资金|融资|投资|基金|授信|奖励|补贴|补助|订单|收入|营收|首付款|预付款|里程碑付款|专项资金|销售额)"
+)
 _FORECAST = re.compile(
     r"预计|力争|目标|计划|拟|有望|预期|争取|将于|将达|将实现|将超|将突破|将新增|将建成|将形成|到(?:19|20)\d{2}年|"
     r"\b(?:expect|expects|expected|plans? to|will|target|aims? to|forecast|projected|estimated)\b",
     re.I,
 )
-_EN_LABEL = re.compile(r"([A-Za-z][A-Za-z\- ]{2,40}?)\s+(?:of|at|totaling|totalling|worth|valued at|reached|was|is|to|by)\s+(?:up to |about |approximately |more than |over |nearly |some |around )?$", re.I)
-_EN_AFTER = re.compile(r"^\s*(?:in|for|of)?\s*([a-z][a-z\- ]{2,30}?)(?=[,.;]|\s+(?:and|to|from|with|for|in|on|at)\b)", re.I)
+_EN_TAIL = re.compile(
+    r"\s*\b(?:of|at|to|for|by|was|is|were|are|reached|reaching|totaling|totalling|total|worth|valued|"
+    r"up|about|approximately|more than|over|nearly|some|around|roughly|than|less|almost|an|a|the|and|eligible|receive|receives|"
+    r"grew|rose|increased|fell|declined|by|with|in|raised|raise|raises|secured)\s*$",
+    re.I,
+)
+_EN_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "will",
+        "would",
+        "to",
+        "of",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "is",
+        "was",
+        "with",
+        "which",
+        "that",
+        "this",
+        "receive",
+        "receives",
+        "received",
+        "get",
+        "gets",
+        "pay",
+        "pays",
+        "paid",
+    ]
+)
+_EN_AFTER = re.compile(
+    r"^\s*(?:in|for|of)?\s*([a-z][a-z\- ]{2,30}?)(?=[,.;]|\s+(?:and|to|from|with|for|in|on|at)\b)",
+    re.I,
+)
 _DIGITS = re.compile(r"[\d.,]+[个家项款条名位支所座栋批件种类亿万千百元%％]*")
 _MAX_LABEL = 14
 
@@ -92,11 +140,9 @@ def _after(text: str, q_end: int, hi: int) -> str:
 
 def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], english: bool) -> str:
     if english:
-        m = _EN_LABEL.search(text[max(lo, q.start - 60) : q.start])
-        if m:
-            return m.group(1).strip()
-        a = _EN_AFTER.match(text[q.end : hi])
-        return a.group(1).strip() if a else ""
+        return _english_label(text[max(lo, q.start - 80) : q.start]) or _english_after(
+            text[q.end : hi]
+        )
     before = _before(text, lo, q.start, subjects)
     after = _after(text, q.end, hi)
     if q.unit == "count":
@@ -106,6 +152,23 @@ def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], englis
     if after and _MONEY_NOUNS.match(after) and q.unit in ("CNY", "USD", "EUR", "HKD"):
         return (before[-4:] + after) if before else after
     return before or after
+
+
+def _english_label(before: str) -> str:
+    seg = re.split(r"[,;:()]|[$€¥]?\d[\d.,]*\s*(?:million|billion|bn|mn|%)?", before)[-1]
+    prev = None
+    while prev != seg:
+        prev = seg
+        seg = _EN_TAIL.sub("", seg).rstrip()
+    words = seg.split()[-4:]
+    while words and words[0].lower() in _EN_STOP:
+        words.pop(0)
+    return " ".join(words)
+
+
+def _english_after(after: str) -> str:
+    m = _EN_AFTER.match(after)
+    return m.group(1).strip() if m else ""
 
 
 def _subject(prefix: str, subjects: list[str]) -> str | None:

@@ -25,9 +25,11 @@ _MONEY_UNITS = {
     "平方米": ("m2", 1), "平米": ("m2", 1), "㎡": ("m2", 1), "万亩": ("mu", 10**4), "亩": ("mu", 1),
     "公顷": ("m2", 10**4), "个百分点": ("percent", 1), "%": ("percent", 1), "％": ("percent", 1),
 }  # fmt: skip
-_COUNT = "个|家|项|款|条|名|位|支|所|座|栋|批|件|种|只|台|套|张|份|篇|部|场|次|人次|人|户|例|株|床|辆|吨"
+_COUNT = (
+    "个|家|项|款|条|名|位|支|所|座|栋|批|件|种|只|台|套|张|份|篇|部|场|次|人次|人|户|例|株|床|辆|吨"
+)
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in _MONEY_UNITS), key=len, reverse=True))
-_PRE_Q = r"(?P<preq>超过|超|逾|突破|不到|不足|不超过|低于|少于|最多|将近|接近|近|约|大约|高达|达到|达|共计|合计|累计|总计)?"
+_PRE_Q = r"(?P<preq>最高|最多|超过|超|逾|突破|不到|不足|不超过|低于|少于|最多|将近|接近|近|约|大约|高达|达到|达|共计|合计|累计|总计)?"
 _CN_QUANT = re.compile(
     rf"(?<![A-Za-z0-9.第])(?P<num>{_NUM})(?:{RANGE_SEP}(?P<num2>{_NUM}))?"
     rf"(?P<scale>[十百千万亿]*)(?P<postq>余|多)?\s*"
@@ -47,7 +49,10 @@ _EN_OTHER = re.compile(
     r"sq\.? ?(?:m|km)\b|mu\b|hectares\b)",
     re.I,
 )
-_EN_PRE = re.compile(r"(more than|over|above|exceeding|nearly|almost|about|approximately|around|roughly|up to|less than|under|below|some)\s*$", re.I)
+_EN_PRE = re.compile(
+    r"(more than|over|above|exceeding|nearly|almost|about|approximately|around|roughly|up to|less than|under|below|some)\s*$",
+    re.I,
+)
 _EN_QUAL = {"more than": "over", "over": "over", "above": "over", "exceeding": "over", "up to": "under",
             "less than": "under", "under": "under", "below": "under"}  # fmt: skip
 _CUR = {"us$": "USD", "usd": "USD", "$": "USD", "dollars": "USD", "rmb": "CNY", "cny": "CNY",
@@ -55,10 +60,12 @@ _CUR = {"us$": "USD", "usd": "USD", "$": "USD", "dollars": "USD", "rmb": "CNY", 
         "euros": "EUR"}  # fmt: skip
 _QUAL = {"超过": "over", "超": "over", "逾": "over", "突破": "over", "余": "over", "多": "over",
          "以上": "over", "不到": "under", "不足": "under", "不超过": "under", "低于": "under",
-         "少于": "under", "最多": "under", "以下": "under", "以内": "under", "将近": "approx",
+         "少于": "under", "最多": "under", "最高": "under", "以下": "under", "以内": "under", "将近": "approx",
          "接近": "approx", "近": "approx", "约": "approx", "大约": "approx", "左右": "approx",
          "上下": "approx", "许": "approx"}  # fmt: skip
-_MONEY_WORDS = re.compile(r"投资|资金|融资|金额|估值|营收|收入|销售额|总额|产值|规模|出资|贷款|基金|利润|税收|募资|募集|交易|首付款|里程碑|订单")
+_MONEY_WORDS = re.compile(
+    r"投资|资金|融资|金额|估值|营收|收入|销售额|总额|产值|规模|出资|贷款|基金|利润|税收|募资|募集|交易|首付款|里程碑|订单"
+)
 _PRE_WINDOW = 8
 
 
@@ -82,7 +89,11 @@ def _unit_of(m: re.Match[str], text: str) -> tuple[str, Decimal] | None:
         return "count", Decimal(1)
     # "投资超100亿" names yuan without writing 元; only money words make it CNY.
     scale = m.group("scale")
-    if scale and scale[-1] in "万亿" and _MONEY_WORDS.search(text[max(0, m.start() - 12) : m.start()]):
+    if (
+        scale
+        and scale[-1] in "万亿"
+        and _MONEY_WORDS.search(text[max(0, m.start() - 12) : m.start()])
+    ):
         return "CNY", Decimal(1)
     return None
 
@@ -106,7 +117,11 @@ def find_chinese(*, text: str) -> Iterator[Quantity]:
         if not _chinese_ok(m.group("num"), unit):
             continue
         pre = re.search(_PRE_Q + "$", text[max(0, m.start() - 4) : m.start()])
-        words = [w for w in ((pre.group("preq") if pre else None), m.group("postq"), m.group("tail")) if w]
+        words = [
+            w
+            for w in ((pre.group("preq") if pre else None), m.group("postq"), m.group("tail"))
+            if w
+        ]
         qualifier = next((_QUAL[w] for w in words if w in _QUAL), "exact")
         scale = m.group("scale")
         try:
@@ -121,7 +136,13 @@ def find_chinese(*, text: str) -> Iterator[Quantity]:
             yield Quantity(v * factor, unit, q, m.start(), m.end(), part)
     for m in _PERCENT_CN.finditer(text):
         try:
-            yield Quantity(parse_number(text=m.group("num").replace("点", ".")), "percent", "exact", m.start(), m.end())
+            yield Quantity(
+                parse_number(text=m.group("num").replace("点", ".")),
+                "percent",
+                "exact",
+                m.start(),
+                m.end(),
+            )
         except ValueError:
             continue
 
@@ -141,9 +162,23 @@ def find_english(*, text: str) -> Iterator[Quantity]:
         yield Quantity(value, unit, _en_qualifier(text, m.start()), m.start(), m.end())
     for m in _EN_OTHER.finditer(text):
         u = m.group("unit").lower()
-        unit = "percent" if u in ("%", "percent", "per cent") else "mu" if u == "mu" else "km2" if "k" in u else "m2"
+        unit = (
+            "percent"
+            if u in ("%", "percent", "per cent")
+            else "mu"
+            if u == "mu"
+            else "km2"
+            if "k" in u
+            else "m2"
+        )
         factor = Decimal(10**4) if u == "hectares" else Decimal(1)
-        yield Quantity(parse_number(text=m.group("num")) * factor, unit, _en_qualifier(text, m.start()), m.start(), m.end())
+        yield Quantity(
+            parse_number(text=m.group("num")) * factor,
+            unit,
+            _en_qualifier(text, m.start()),
+            m.start(),
+            m.end(),
+        )
 
 
 def _en_qualifier(text: str, start: int) -> str:
