@@ -203,6 +203,15 @@ def read_page(*, text: str) -> Page:
             break
     tail = [i for i in content if i < stop]
     last = tail[-1] if tail else stop - 1
+    # A sentence cut by a page break continues on the next line.
+    while (
+        0 <= last < stop - 1
+        and not _OPEN_END.search(lines[last].text)
+        and is_content(line=lines[last].text)
+    ):
+        if is_furniture(line=lines[last + 1].text) or lines[last + 1].level:
+            break
+        last += 1
     title_key = _key(title or "")
     paras: list[tuple[str, int]] = []
     for i in range(max(start, 0), last + 1):

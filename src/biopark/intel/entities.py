@@ -11,6 +11,7 @@ from biopark.intel.names import (
     grow_left,
     is_generic,
     looks_like_brand,
+    plain_name,
     trim_left,
 )
 from biopark.intel.types import Entity
@@ -111,7 +112,7 @@ def _companies(text: str, found: dict[str, str]) -> None:
         _add(found, name, "company")
     for m in _ACTOR.finditer(text):
         name = m.group(1)
-        if looks_like_brand(stem=name) and not is_generic(stem=name):
+        if plain_name(text=name) and not is_generic(stem=name):
             _add(found, name, "company")
     for m in _EN_COMPANY.finditer(text):
         _add(found, m.group(1).rstrip(","), "company")
@@ -142,8 +143,11 @@ def _lists(text: str, found: dict[str, str]) -> None:
         )
         items = m.group(1).split("、")
         # The first item may carry the words before the list; keep its name part only.
-        head = grow_left(text=items[0], end=len(items[0]), suffix_len=0, max_chars=24)
-        items[0] = head if len(head) >= 2 else trim_left(text=items[0])
+        bare = _ITEM_LEAD.sub("", items[0])
+        if len(bare) > 6:
+            head = grow_left(text=bare, end=len(bare), suffix_len=0, max_chars=24)
+            bare = head if len(head) >= 2 else trim_left(text=bare)
+        items[0] = bare
         if len(items) < 2 and not m.group("rep") and not re.search("企业|公司|药企|集团", kind):
             continue
         for raw in items:

@@ -71,6 +71,14 @@ _GENERIC_RE = re.compile(
 )
 
 
+def plain_name(*, text: str) -> bool:
+    """True when no word of text is a verb, preposition or other non-name word."""
+    ensure_dictionary()
+    return all(
+        w not in STOP_WORDS and (len(w) == 1 or pos not in STOP_POS) for w, pos in rjieba.tag(text)
+    )
+
+
 def is_generic(*, stem: str) -> bool:
     """True when a name's stem is made only of common words (生物医药, 上市公司)."""
     if len(stem) < 2:

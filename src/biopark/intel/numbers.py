@@ -56,7 +56,7 @@ def parse_number(*, text: str) -> Decimal:
         return base * scale_of(chars=m.group(2))
     if t and _CN_ONLY.fullmatch(t) and t not in ("点",):
         try:
-            value = cn2an.cn2an(t, "strict")
+            value = cn2an.cn2an(t, "smart")
         except (ValueError, KeyError) as exc:
             raise ValueError(f"不是数字：{text!r}") from exc
         return Decimal(str(value))
