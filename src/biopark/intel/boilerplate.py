@@ -7,6 +7,7 @@ the HTML tree), so these rules are ours; they look at one line at a time.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Lines that are never article text, whatever their length.
 _ALWAYS = re.compile(
@@ -40,6 +41,8 @@ _SENTENCE_PUNCT = re.compile(r"[，。；！？：、,;]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+# Pages repeat the same lines (menus, footers) and each line is asked about more than once.
+@lru_cache(maxsize=65536)
 def is_furniture(*, line: str) -> bool:
     """True for a line that belongs to the page frame rather than to the article."""
     if _ALWAYS.search(line):
@@ -52,6 +55,8 @@ def ends_article(*, line: str) -> bool:
     return bool(_TAIL.match(line))
 
 
+# Pages repeat the same lines (menus, footers) and each line is asked about more than once.
+@lru_cache(maxsize=65536)
 def is_content(*, line: str) -> bool:
     """True for a line that reads as running text (a sentence, not a menu item)."""
     if is_furniture(line=line):

@@ -71,7 +71,12 @@ def read_html(*, page: str) -> HtmlArticle:
         t = _TIME.search(page)
         published = meta.parse_iso_date(value=t.group(1)) if t else None
     doc = trafilatura.bare_extraction(
-        page, include_comments=False, include_tables=True, with_metadata=False, favor_precision=True
+        page,
+        fast=True,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        favor_precision=True,
     )
     body = ""
     if doc is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 _MONTHS = {
     m: i + 1
@@ -62,6 +63,7 @@ def _valid(y: int, m: int, d: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def find_date(*, line: str) -> date | None:
     """Return the first full calendar date written in a line (Chinese, ISO or English)."""
     if _TODAY.search(line):
