@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,7 +12,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from urllib.parse import quote
 
 from biopark import __version__, registry
 from biopark.config import Settings, get_settings
@@ -49,7 +49,11 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path"))
         fields.append({"field": loc, "message": err.get("msg", "")})
-    message = "Invalid input" if en else "输入有误：" + "；".join(f["field"] for f in fields if f["field"])
+    message = (
+        "Invalid input"
+        if en
+        else "输入有误：" + "；".join(f["field"] for f in fields if f["field"])
+    )
     return _error_response(request, 422, message, "ValidationFailed", fields)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from biopark import registry
+
 app = typer.Typer(help="biopark — 创新药产业生态圈数字平台", no_args_is_help=True)
 
 
@@ -18,6 +19,7 @@ def extract(
     from biopark.intel.cli import extract_command
 
     extract_command(paths)
+
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")

@@ -41,7 +41,9 @@ def import_models() -> None:
 
 def template_dirs() -> list[Path]:
     """Template folders: web's shared ones first, then each domain's own."""
-    return [PACKAGE_DIR / d / "templates" for d in DOMAINS if (PACKAGE_DIR / d / "templates").is_dir()]
+    return [
+        PACKAGE_DIR / d / "templates" for d in DOMAINS if (PACKAGE_DIR / d / "templates").is_dir()
+    ]
 
 
 def nav_items() -> list[NavItem]:

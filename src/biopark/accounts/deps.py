@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from biopark.accounts import service
-from biopark.accounts.models import Role, User
+from biopark.accounts.models import Role, User, UserView
 from biopark.db import get_session
 from biopark.errors import AuthRequired, Forbidden
 
@@ -39,7 +39,9 @@ async def verify_csrf(request: Request) -> None:
         value = form.get("csrf_token")
         sent = value if isinstance(value, str) else None
     if not expected or not sent or not secrets.compare_digest(str(expected), sent):
-        raise Forbidden("表单已过期，请刷新页面后重试", en="Form expired; reload the page and retry")
+        raise Forbidden(
+            "表单已过期，请刷新页面后重试", en="Form expired; reload the page and retry"
+        )
 
 
 def optional_user(request: Request, session: SessionDep) -> User | None:
@@ -58,7 +60,8 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
                 user = candidate
             else:
                 request.session.clear()
-    request.state.user = user
+    # A detached snapshot: error pages render after the request's session rolled back.
+    request.state.user = UserView.of(user) if user is not None else None
     return user
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, Enum, ForeignKey, String
@@ -49,6 +50,31 @@ class User(IdMixin, TimestampMixin, Base):
     )
     language: Mapped[str] = mapped_column(String(5), default="zh")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What pages need of the signed-in user, safe to use after the session ends."""
+
+    id: int
+    park_id: int
+    username: str
+    display_name: str
+    role: Role
+    enterprise_id: int | None
+    department_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(
+            id=user.id,
+            park_id=user.park_id,
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role,
+            enterprise_id=user.enterprise_id,
+            department_id=user.department_id,
+        )
 
 
 class ApiToken(IdMixin, TimestampMixin, Base):

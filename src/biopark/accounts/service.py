@@ -170,4 +170,6 @@ def get_user(session: Session, *, park_id: int, user_id: int) -> User:
 
 def list_users(session: Session, *, park_id: int) -> list[User]:
     """All users of the park, by username."""
-    return list(session.scalars(select(User).where(User.park_id == park_id).order_by(User.username)))
+    return list(
+        session.scalars(select(User).where(User.park_id == park_id).order_by(User.username))
+    )

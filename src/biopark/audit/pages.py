@@ -19,4 +19,6 @@ NAV = [NavItem("审计日志", "/audit", frozenset({Role.admin.value, Role.leade
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, user: Auditor, session: SessionDep) -> Response:
-    return render(request, "audit/list.html", {"entries": service.recent(session, park_id=user.park_id)})
+    return render(
+        request, "audit/list.html", {"entries": service.recent(session, park_id=user.park_id)}
+    )

@@ -33,7 +33,9 @@ def _park(session: Session) -> Park:
 
 
 def _departments(session: Session, park: Park) -> dict[str, Department]:
-    existing = {d.name: d for d in session.scalars(select(Department).where(Department.park_id == park.id))}
+    existing = {
+        d.name: d for d in session.scalars(select(Department).where(Department.park_id == park.id))
+    }
     for name, short in data.DEPARTMENTS:
         if name not in existing:
             dept = Department(park_id=park.id, name=name, short_name=short)
@@ -44,11 +46,18 @@ def _departments(session: Session, park: Park) -> dict[str, Department]:
 
 
 def _enterprises(session: Session, park: Park) -> dict[str, Enterprise]:
-    existing = {e.name: e for e in session.scalars(select(Enterprise).where(Enterprise.park_id == park.id))}
+    existing = {
+        e.name: e for e in session.scalars(select(Enterprise).where(Enterprise.park_id == park.id))
+    }
     for name, short, cluster, tags in data.ENTERPRISES:
         if name not in existing:
             ent = Enterprise(
-                park_id=park.id, name=name, short_name=short, cluster=cluster, tags=tags, is_demo=True
+                park_id=park.id,
+                name=name,
+                short_name=short,
+                cluster=cluster,
+                tags=tags,
+                is_demo=True,
             )
             session.add(ent)
             existing[name] = ent

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -63,14 +65,20 @@ def list_page(
     return render(request, "enterprises/list.html", ctx)
 
 
-def _form(request: Request, ent: object | None, values: dict, errors: list[str], status: int = 200):
+def _form(
+    request: Request,
+    ent: object | None,
+    values: dict[str, Any],
+    errors: list[str],
+    status: int = 200,
+) -> Response:
     ctx = {"ent": ent, "values": values, "errors": errors, "tags": TAGS, "clusters": CLUSTERS}
     return render(request, "enterprises/form.html", ctx, status)
 
 
-async def _form_values(request: Request) -> dict:
+async def _form_values(request: Request) -> dict[str, Any]:
     form = await request.form()
-    values = {k: form.get(k) for k in LABELS if k != "tags"}
+    values: dict[str, Any] = {k: form.get(k) for k in LABELS if k != "tags"}
     values["tags"] = [t for t in form.getlist("tags") if isinstance(t, str)]
     return values
 
@@ -95,7 +103,9 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
 @router.get("/enterprises/{enterprise_id}", response_class=HTMLResponse)
 def detail_page(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
     ent = service.get_enterprise(session, user=user, enterprise_id=enterprise_id)
-    entries = audit.history(session, park_id=ent.park_id, entity_type="enterprise", entity_id=ent.id)
+    entries = audit.history(
+        session, park_id=ent.park_id, entity_type="enterprise", entity_id=ent.id
+    )
     ctx = {"ent": ent, "history": entries, "can_edit": user.role in service.EDITORS}
     return render(request, "enterprises/detail.html", ctx)
 

@@ -18,7 +18,7 @@ READERS = {Role.admin, Role.leader, Role.investment_officer, Role.commissioner, 
 EDITORS = {Role.admin, Role.leader, Role.investment_officer, Role.commissioner}
 
 
-def visible(user: User) -> Select[tuple[Enterprise]]:
+def visible(user: User) -> Select[Enterprise]:
     """The enterprises the user may read: the park's, or only its own for an enterprise user."""
     stmt = select(Enterprise).where(Enterprise.park_id == user.park_id)
     if user.role == Role.enterprise:
@@ -59,13 +59,14 @@ def get_enterprise(session: Session, *, user: User, enterprise_id: int) -> Enter
     return ent
 
 
-def _check_unique(session: Session, *, park_id: int, name: str, code: str | None, own: int | None):
+def _check_unique(
+    session: Session, *, park_id: int, name: str, code: str | None, own: int | None
+) -> None:
+    same = Enterprise.name == name
+    if code:
+        same = or_(same, Enterprise.credit_code == code)
     clash = session.scalar(
-        select(Enterprise).where(
-            Enterprise.park_id == park_id,
-            or_(Enterprise.name == name, Enterprise.credit_code == code if code else False),
-            Enterprise.id != (own or -1),
-        )
+        select(Enterprise).where(Enterprise.park_id == park_id, same, Enterprise.id != (own or -1))
     )
     if clash is not None:
         raise Conflict(f"企业已存在：{clash.name}", en=f"Enterprise exists: {clash.name}")

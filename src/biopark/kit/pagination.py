@@ -28,4 +28,6 @@ def paginate(session: Session, stmt: Select[Any], *, page: int, size: int) -> Pa
     size = min(max(size, 1), MAX_SIZE)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(size).offset((page - 1) * size)))
-    return Page(items=items, total=total, page=page, size=size, pages=max(1, math.ceil(total / size)))
+    return Page(
+        items=items, total=total, page=page, size=size, pages=max(1, math.ceil(total / size))
+    )

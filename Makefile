@@ -1,0 +1,77 @@
+# biopark — `make run` serves the demo park, `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := src/biopark/web/static/vendor
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+export BIOPARK_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: setup assets run test lint typecheck migrations-check pytest-sqlite pytest-pg browser-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/.stamp: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	touch $@
+
+assets: $(VENDOR)/.stamp
+
+setup: $(STAMP) assets
+
+run: setup
+	$(BIN)/biopark db upgrade
+	$(BIN)/biopark demo load
+	$(BIN)/biopark serve
+
+lint: setup
+	$(BIN)/ruff check src tests bench migrations
+	$(BIN)/ruff format --check src tests bench migrations
+
+typecheck: setup
+	$(BIN)/mypy
+
+# Migrations are the only schema source: upgrade a fresh database, then compare with the models.
+migrations-check: setup
+	rm -f $(BIOPARK_VAR_DIR)/alembic-check.db
+	mkdir -p $(BIOPARK_VAR_DIR)
+	BIOPARK_DATABASE_URL=sqlite:///$(BIOPARK_VAR_DIR)/alembic-check.db $(BIN)/alembic upgrade head
+	BIOPARK_DATABASE_URL=sqlite:///$(BIOPARK_VAR_DIR)/alembic-check.db $(BIN)/alembic check
+	rm -f $(BIOPARK_VAR_DIR)/alembic-check.db
+
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	      || echo "chromium could not be installed; browser tests will be skipped"; \
+	  else echo "chromium missing (install Debian's chromium as root); browser tests will be skipped"; fi; \
+	fi
+
+pytest-sqlite: setup browser-deps
+	$(BIN)/pytest
+
+pytest-pg: setup
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	  BIOPARK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \
+	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL pass skipped"; fi
+
+test: lint typecheck migrations-check pytest-sqlite pytest-pg
+
+bench: setup
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

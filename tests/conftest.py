@@ -1,0 +1,103 @@
+"""Test database: built by the migrations, on SQLite or PostgreSQL.
+
+BIOPARK_TEST_DATABASE_URL chooses the server: unset means a fresh SQLite file;
+a postgresql+psycopg URL means a fresh database created on that server for the
+run and dropped after it. Each test runs in a transaction rolled back at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from biopark import migrate
+from biopark.app import create_app
+from biopark.config import Settings
+from biopark.db import get_session, make_engine
+
+os.environ.setdefault("BIOPARK_SECRET_KEY", "test-secret-key-not-for-production")
+
+
+def _create_database(base_url: str) -> tuple[str, str]:
+    url = make_url(base_url)
+    name = f"biopark_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_database(base_url: str, name: str) -> None:
+    admin = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    base = os.environ.get("BIOPARK_TEST_DATABASE_URL", "")
+    if base.startswith("postgresql"):
+        url, name = _create_database(base)
+        migrate.upgrade(url)
+        yield url
+        _drop_database(base, name)
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "test.db"
+        url = f"sqlite:///{path}"
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    conn = engine.connect()
+    trans = conn.begin()
+    sess = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield sess
+    finally:
+        sess.close()
+        trans.rollback()
+        conn.close()
+
+
+@pytest.fixture
+def app(session: Session, tmp_path: Path):  # type: ignore[no-untyped-def]
+    application = create_app(Settings(var_dir=tmp_path, secret_key="test-secret"))
+
+    def _session() -> Iterator[Session]:
+        # The test's own setup is kept; the request then gets its own savepoint,
+        # committed on success and rolled back on error, as in production.
+        session.commit()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+    application.dependency_overrides[get_session] = _session
+    return application
+
+
+@pytest.fixture
+def client(app) -> TestClient:  # type: ignore[no-untyped-def]
+    return TestClient(app)
