@@ -2,7 +2,7 @@
 
 Revision ID: 0100
 Revises: 0001
-Create Date: 2026-11-21 15:46:01.915387
+Create Date: 2026-11-21 16:02:53.060495
 """
 
 from collections.abc import Sequence
@@ -61,6 +61,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_intel_document_band3"), ["band3"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_intel_document_cluster_id"), ["cluster_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_intel_document_indexed_at"), ["indexed_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_intel_document_park_id"), ["park_id"], unique=False)
         batch_op.create_index(
@@ -256,6 +259,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_intel_document_source"))
         batch_op.drop_index(batch_op.f("ix_intel_document_published_at"))
         batch_op.drop_index(batch_op.f("ix_intel_document_park_id"))
+        batch_op.drop_index(batch_op.f("ix_intel_document_indexed_at"))
         batch_op.drop_index(batch_op.f("ix_intel_document_cluster_id"))
         batch_op.drop_index(batch_op.f("ix_intel_document_band3"))
         batch_op.drop_index(batch_op.f("ix_intel_document_band2"))

@@ -151,7 +151,7 @@ def ingest_command(
         f"新增 new: {counts[NEW]}  重复 duplicate: {counts[DUPLICATE]}  失败 failed: {counts[FAILED]}"
     )
     for f in failures:
-        console.print(f"[red]✗[/red] {f.origin}: {f.error}")
+        console.print(f"[red]✗[/red] {f.origin}: {f.error}", soft_wrap=True)
 
 
 @app.command("reindex")

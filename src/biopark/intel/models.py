@@ -60,7 +60,7 @@ class IntelDocument(IdMixin, TimestampMixin, ParkMixin, Base):
     band3: Mapped[int | None] = mapped_column(Integer, index=True)
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
     ingested_by: Mapped[str] = mapped_column(String(60), default="system")
-    indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class IntelMetric(IdMixin, ParkMixin, Base):

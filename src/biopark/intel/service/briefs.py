@@ -86,18 +86,22 @@ def build_brief(
 
     # Newest first, then the order the facts appear in; a sentence (or its repost) counts once.
     facts.sort(key=lambda f: (-(f[3].toordinal() if f[3] else 0), f[2].id))
+    chosen: dict[str, list[tuple[str, list[IntelDocument], date | None]]] = {
+        k: [] for k in sections
+    }
     for theme, sentence, doc, when in facts:
         key = normalise(sentence)
-        if not key or key in used or len(sections[theme].points) >= MAX_POINTS:
+        if not key or key in used or len(chosen[theme]) >= MAX_POINTS:
             continue
         used.add(key)
-        cited = members.get(doc.cluster_id or doc.id) or [doc]
-        sections[theme].points.append(
-            Point(
-                sentence=sentence.strip(),
-                citations=[number_of(d) for d in cited],
-                published_at=when,
-            )
+        chosen[theme].append(
+            (sentence.strip(), members.get(doc.cluster_id or doc.id) or [doc], when)
         )
+    # Sources are numbered in reading order, so the first citation of the brief is [1].
+    for key, _, _ in THEMES:
+        for sentence, cited, when in chosen[key]:
+            sections[key].points.append(
+                Point(sentence=sentence, citations=[number_of(d) for d in cited], published_at=when)
+            )
     ordered = [sections[key] for key, _, _ in THEMES]
     return Brief(topic=topic, sections=ordered, sources=sources)

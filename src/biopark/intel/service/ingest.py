@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
@@ -18,6 +18,7 @@ from biopark.intel import dedupe
 from biopark.intel.extract import extract_document
 from biopark.intel.fetch import Fetcher
 from biopark.intel.models import (
+    EXTRACTED,
     STATUS_FAILED,
     STATUS_OK,
     IntelDocument,
@@ -156,61 +157,68 @@ def _offsets(text: str, needle: str) -> tuple[int, int]:
 
 
 def store_facts(
-    session: Session, *, doc: IntelDocument, extraction: Extraction, linker: Linker
+    session: Session,
+    *,
+    doc: IntelDocument,
+    extraction: Extraction,
+    linker: Linker,
+    fresh: bool = False,
 ) -> None:
     """Replace the document's fact rows with this extraction, then re-apply analysts' verdicts."""
-    for model in (IntelMetric, IntelEntity, IntelEvent):
-        session.execute(delete(model).where(model.document_id == doc.id))
+    if not fresh:
+        for model in (IntelMetric, IntelEntity, IntelEvent):
+            session.execute(delete(model).where(model.document_id == doc.id))
     text = doc.text
-    for m in extraction.metrics:
-        session.add(
-            IntelMetric(
-                park_id=doc.park_id,
-                document_id=doc.id,
-                label=m.label[:200],
-                value=m.value,
-                unit=m.unit,
-                qualifier=m.qualifier,
-                period=m.period,
-                forecast=m.forecast,
-                subject=m.subject,
-                quote=m.quote,
-                start=m.start,
-                end=m.end,
-            )
-        )
-    for e in extraction.entities:
-        start, end = _offsets(text, e.name)
-        session.add(
-            IntelEntity(
-                park_id=doc.park_id,
-                document_id=doc.id,
-                name=e.name[:200],
-                type=e.type,
-                mentions=e.mentions,
-                start=start,
-                end=end,
-                enterprise_id=linker.by_name.get(e.name),
-            )
-        )
-    for ev in extraction.events:
-        start, end = _offsets(text, ev.quote)
-        session.add(
-            IntelEvent(
-                park_id=doc.park_id,
-                document_id=doc.id,
-                type=ev.type,
-                event_date=ev.date,
-                subjects=list(ev.subjects),
-                amount_value=ev.amount.value if ev.amount else None,
-                amount_unit=ev.amount.unit if ev.amount else None,
-                quote=ev.quote,
-                start=start,
-                end=end,
-            )
-        )
-    session.flush()
-    apply_corrections(session, document_id=doc.id)
+    base = {"park_id": doc.park_id, "document_id": doc.id, "review": EXTRACTED}
+    # Bulk inserts: one statement per fact kind instead of a unit-of-work row each.
+    metrics = [
+        {
+            **base,
+            "label": m.label[:200],
+            "value": m.value,
+            "unit": m.unit,
+            "qualifier": m.qualifier,
+            "period": m.period,
+            "forecast": m.forecast,
+            "subject": m.subject,
+            "quote": m.quote,
+            "start": m.start,
+            "end": m.end,
+        }
+        for m in extraction.metrics
+    ]
+    entities = [
+        {
+            **base,
+            "name": e.name[:200],
+            "type": e.type,
+            "mentions": e.mentions,
+            "start": _offsets(text, e.name)[0],
+            "end": _offsets(text, e.name)[1],
+            "enterprise_id": linker.by_name.get(e.name),
+        }
+        for e in extraction.entities
+    ]
+    events = [
+        {
+            **base,
+            "type": ev.type,
+            "event_date": ev.date,
+            "subjects": list(ev.subjects),
+            "amount_value": ev.amount.value if ev.amount else None,
+            "amount_unit": ev.amount.unit if ev.amount else None,
+            "quote": ev.quote,
+            "start": _offsets(text, ev.quote)[0],
+            "end": _offsets(text, ev.quote)[1],
+        }
+        for ev in extraction.events
+    ]
+    for model, rows in ((IntelMetric, metrics), (IntelEntity, entities), (IntelEvent, events)):
+        if rows:
+            session.execute(insert(model), rows)
+    if not fresh:
+        # A brand-new document has no verdicts yet (they are deleted with their document).
+        apply_corrections(session, document_id=doc.id)
 
 
 def ingest_bytes(
@@ -264,7 +272,7 @@ def ingest_bytes(
     session.add(doc)
     session.flush()
     _assign_cluster(session, doc, dedupe.simhash(text=clean.text))
-    store_facts(session, doc=doc, extraction=extraction, linker=linker)
+    store_facts(session, doc=doc, extraction=extraction, linker=linker, fresh=True)
     audit.record(
         session,
         actor=actor,

@@ -256,28 +256,33 @@ def search(
     )
 
 
-def _index_doc(session: Session, doc: IntelDocument) -> IndexDoc:
-    entities = sorted(
-        set(session.scalars(select(IntelEntity.name).where(IntelEntity.document_id == doc.id)))
-    )
-    events = sorted(
-        set(session.scalars(select(IntelEvent.type).where(IntelEvent.document_id == doc.id)))
-    )
-    units = sorted(
-        set(session.scalars(select(IntelMetric.unit).where(IntelMetric.document_id == doc.id)))
-    )
-    return IndexDoc(
-        doc_id=doc.id,
-        park_id=doc.park_id,
-        cluster_id=doc.cluster_id or doc.id,
-        published_at=doc.published_at,
-        source=doc.source,
-        title_terms=index_terms(doc.title or ""),
-        body_terms=index_terms(doc.text),
-        entities=entities,
-        event_types=events,
-        units=units,
-    )
+def _index_docs(session: Session, docs: list[IntelDocument]) -> list[IndexDoc]:
+    ids = [d.id for d in docs]
+    names: dict[int, set[str]] = {i: set() for i in ids}
+    events: dict[int, set[str]] = {i: set() for i in ids}
+    units: dict[int, set[str]] = {i: set() for i in ids}
+    for target, column, doc_col in (
+        (names, IntelEntity.name, IntelEntity.document_id),
+        (events, IntelEvent.type, IntelEvent.document_id),
+        (units, IntelMetric.unit, IntelMetric.document_id),
+    ):
+        for doc_id, value in session.execute(select(doc_col, column).where(doc_col.in_(ids))):
+            target[doc_id].add(value)
+    return [
+        IndexDoc(
+            doc_id=doc.id,
+            park_id=doc.park_id,
+            cluster_id=doc.cluster_id or doc.id,
+            published_at=doc.published_at,
+            source=doc.source,
+            title_terms=index_terms(doc.title or ""),
+            body_terms=index_terms(doc.text),
+            entities=sorted(names[doc.id]),
+            event_types=sorted(events[doc.id]),
+            units=sorted(units[doc.id]),
+        )
+        for doc in docs
+    ]
 
 
 def index_documents(session: Session, *, index: SearchIndex, document_ids: list[int]) -> int:
@@ -289,7 +294,7 @@ def index_documents(session: Session, *, index: SearchIndex, document_ids: list[
             )
         )
     )
-    n = index.upsert(_index_doc(session, d) for d in docs)
+    n = index.upsert(_index_docs(session, docs))
     now = utcnow()
     for d in docs:
         d.indexed_at = now
@@ -315,8 +320,9 @@ def reindex(session: Session, *, path: Path, batch: int = 1000) -> int:
         )
         if not docs:
             break
+        for item in _index_docs(session, docs):
+            SearchIndex.add(writer, item)
         for d in docs:
-            SearchIndex.add(writer, _index_doc(session, d))
             d.indexed_at = now
         total += len(docs)
         last = docs[-1].id
