@@ -70,7 +70,7 @@ def server() -> Iterator[str]:
 
 
 def test_fetch_honours_robots_size_cap_timeout_and_status(server: str) -> None:
-    with Fetcher(min_interval=0, max_bytes=4096, timeout=0.3) as f:
+    with Fetcher(min_interval=0, max_bytes=4096, timeout=0.3, allow_private=True) as f:
         assert f.fetch(f"{server}/news/deal.txt").data == demo_bytes("05")
         assert f.fetch(f"{server}/private/secret.html").error == "disallowed by robots.txt"
         assert "too large" in (f.fetch(f"{server}/big.html").error or "")
@@ -83,7 +83,7 @@ def test_fetch_honours_robots_size_cap_timeout_and_status(server: str) -> None:
 
 def test_rate_limit_waits_between_requests_to_one_host(server: str) -> None:
     waits: list[float] = []
-    with Fetcher(min_interval=5.0, sleep=waits.append) as f:
+    with Fetcher(min_interval=5.0, sleep=waits.append, allow_private=True) as f:
         f.fetch(f"{server}/news/deal.txt")
         f.fetch(f"{server}/news/signing.html")
     # robots.txt, then two pages: each request after the first waited its turn.
@@ -92,7 +92,7 @@ def test_rate_limit_waits_between_requests_to_one_host(server: str) -> None:
 
 def test_rss_ingest_fetches_articles_and_records_failures(session, server: str) -> None:
     park = make_park(session)
-    with Fetcher(min_interval=0) as f:
+    with Fetcher(min_interval=0, allow_private=True) as f:
         links = feed_targets(session, park_id=park.id, feed_url=f"{server}/feed.xml", fetcher=f)
         assert links == [
             f"{server}/news/signing.html",
@@ -106,3 +106,20 @@ def test_rss_ingest_fetches_articles_and_records_failures(session, server: str) 
     assert again[0].status == DUPLICATE
     doc = session.scalar(select(IntelDocument).where(IntelDocument.id == results[0].document_id))
     assert doc is not None and doc.url == links[0] and doc.raw == demo_bytes("01")
+
+
+def test_web_fetches_cannot_reach_the_servers_own_network(session, server: str, client) -> None:  # type: ignore[no-untyped-def]
+    from biopark.accounts.models import Role
+    from tests.builders import make_user, token_headers
+
+    with Fetcher(min_interval=0) as f:
+        assert (
+            f.fetch(f"{server}/news/deal.txt").error
+            == "address not allowed (private or local network)"
+        )
+    park = make_park(session)
+    h = token_headers(client, make_user(session, park, Role.analyst))
+    resp = client.post("/api/intel/documents", json={"url": f"{server}/news/deal.txt"}, headers=h)
+    assert resp.status_code == 201 and resp.json()["status"] == FAILED
+    assert "not allowed" in resp.json()["error"]
+    assert _Handler.hits == []

@@ -124,7 +124,10 @@ def ingest_command(
         raise typer.BadParameter("至少给出一个文件、目录、URL 或 --rss / give a path, URL or --rss")
     counts = {NEW: 0, DUPLICATE: 0, FAILED: 0}
     failures: list[IngestResult] = []
-    with session_scope() as session, Fetcher(min_interval=rate, timeout=timeout) as fetcher:
+    with (
+        session_scope() as session,
+        Fetcher(min_interval=rate, timeout=timeout, allow_private=True) as fetcher,
+    ):
         the_park = _park(session, park)
         for feed in rss:
             targets += feed_targets(session, park_id=the_park.id, feed_url=feed, fetcher=fetcher)

@@ -5,6 +5,8 @@ No database here: the fetcher returns bytes or a reason, ingest stores either.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import threading
 import time
 import urllib.robotparser
@@ -17,6 +19,22 @@ import httpx
 
 USER_AGENT = "biopark-intel/0.1 (+https://github.com/biopark)"
 MAX_BYTES = 5 * 1024 * 1024
+
+
+class BlockedAddress(httpx.RequestError):
+    """The URL's host resolves to a loopback, private or link-local address."""
+
+
+def _check_public(request: httpx.Request) -> None:
+    host = request.url.host
+    try:
+        infos = socket.getaddrinfo(host, request.url.port or 80, proto=socket.IPPROTO_TCP)
+    except socket.gaierror as exc:
+        raise httpx.ConnectError(f"cannot resolve {host}", request=request) from exc
+    for info in infos:
+        addr = ipaddress.ip_address(info[4][0])
+        if not addr.is_global:
+            raise BlockedAddress(f"address not allowed: {host}", request=request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +57,7 @@ class Fetcher:
         min_interval: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
+        allow_private: bool = False,
     ) -> None:
         self.max_bytes = max_bytes
         self.min_interval = min_interval
@@ -48,6 +67,9 @@ class Fetcher:
             follow_redirects=True,
             headers={"User-Agent": USER_AGENT},
             transport=transport,
+            # Web users must not make the server reach its own network (SSRF); every
+            # request, redirects included, is checked. Operators' CLI may allow it.
+            event_hooks={} if allow_private else {"request": [_check_public]},
         )
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
         self._last: dict[str, float] = {}
@@ -89,6 +111,8 @@ class Fetcher:
                         return Fetched(url=url, error=f"too large: over {self.max_bytes} bytes")
                     chunks.append(chunk)
                 return Fetched(url=url, data=b"".join(chunks))
+        except BlockedAddress:
+            return Fetched(url=url, error="address not allowed (private or local network)")
         except httpx.TimeoutException:
             return Fetched(url=url, error="timed out")
         except httpx.HTTPError as exc:
