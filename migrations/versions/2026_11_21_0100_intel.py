@@ -2,7 +2,7 @@
 
 Revision ID: 0100
 Revises: 0001
-Create Date: 2026-11-21 16:02:53.060495
+Create Date: 2026-11-21 16:19:16.721583
 """
 
 from collections.abc import Sequence
@@ -70,7 +70,6 @@ def upgrade() -> None:
             batch_op.f("ix_intel_document_published_at"), ["published_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_intel_document_source"), ["source"], unique=False)
-        batch_op.create_index(batch_op.f("ix_intel_document_status"), ["status"], unique=False)
 
     op.create_table(
         "intel_entity",
@@ -255,7 +254,6 @@ def downgrade() -> None:
 
     op.drop_table("intel_entity")
     with op.batch_alter_table("intel_document", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_intel_document_status"))
         batch_op.drop_index(batch_op.f("ix_intel_document_source"))
         batch_op.drop_index(batch_op.f("ix_intel_document_published_at"))
         batch_op.drop_index(batch_op.f("ix_intel_document_park_id"))

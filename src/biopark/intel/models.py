@@ -42,10 +42,11 @@ class IntelDocument(IdMixin, TimestampMixin, ParkMixin, Base):
 
     # sha256 of the raw bytes; NULL for a fetch that returned no bytes at all.
     content_hash: Mapped[str | None] = mapped_column(String(64))
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Deferred: lists and searches never need the bytes, only re-extraction does.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     origin: Mapped[str] = mapped_column(String(1000))
     url: Mapped[str | None] = mapped_column(String(1000))
-    status: Mapped[str] = mapped_column(String(10), default=STATUS_OK, index=True)
+    status: Mapped[str] = mapped_column(String(10), default=STATUS_OK)
     error: Mapped[str | None] = mapped_column(String(500))
     title: Mapped[str | None] = mapped_column(String(500))
     published_at: Mapped[date | None] = mapped_column(Date, index=True)

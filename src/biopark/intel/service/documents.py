@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from biopark.accounts.models import User
 from biopark.errors import NotFound
@@ -111,16 +111,26 @@ def cluster_members(
         return out
     rows = session.scalars(
         select(IntelDocument)
-        .where(
-            IntelDocument.park_id == park_id,
-            IntelDocument.status == STATUS_OK,
-            IntelDocument.cluster_id.in_(cluster_ids),
+        .options(
+            load_only(
+                IntelDocument.id,
+                IntelDocument.park_id,
+                IntelDocument.title,
+                IntelDocument.source,
+                IntelDocument.published_at,
+                IntelDocument.url,
+                IntelDocument.origin,
+                IntelDocument.cluster_id,
+                IntelDocument.status,
+            )
         )
+        # Only the cluster in WHERE: with the park there too, SQLite walked the park index.
+        .where(IntelDocument.cluster_id.in_(cluster_ids))
         .order_by(IntelDocument.id)
     )
     for doc in rows:
-        assert doc.cluster_id is not None
-        out[doc.cluster_id].append(doc)
+        if doc.park_id == park_id and doc.status == STATUS_OK and doc.cluster_id is not None:
+            out[doc.cluster_id].append(doc)
     return out
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
@@ -125,28 +125,32 @@ def _assign_cluster(session: Session, doc: IntelDocument, value: int) -> None:
     doc.cluster_id = doc.id
     if value == 0:
         return
-    rows = session.execute(
-        select(IntelDocument.id, IntelDocument.simhash, IntelDocument.cluster_id)
-        .where(
-            IntelDocument.park_id == doc.park_id,
-            IntelDocument.id != doc.id,
-            IntelDocument.status == STATUS_OK,
-            or_(
-                IntelDocument.band0 == doc.band0,
-                IntelDocument.band1 == doc.band1,
-                IntelDocument.band2 == doc.band2,
-                IntelDocument.band3 == doc.band3,
-            ),
-        )
-        .order_by(IntelDocument.id)
-    )
+    # One query per band with only the band in WHERE: planners then use the band index
+    # (with park and status in WHERE too, SQLite chose the status index and scanned).
+    rows: dict[int, tuple[int | None, int | None]] = {}
+    for column, band in zip(
+        (IntelDocument.band0, IntelDocument.band1, IntelDocument.band2, IntelDocument.band3),
+        (doc.band0, doc.band1, doc.band2, doc.band3),
+        strict=True,
+    ):
+        for other_id, other_hash, other_cluster, park_id, status in session.execute(
+            select(
+                IntelDocument.id,
+                IntelDocument.simhash,
+                IntelDocument.cluster_id,
+                IntelDocument.park_id,
+                IntelDocument.status,
+            ).where(column == band)
+        ):
+            if other_id != doc.id and park_id == doc.park_id and status == STATUS_OK:
+                rows[other_id] = (other_hash, other_cluster)
     best: tuple[int, int] | None = None
-    for _other_id, other_hash, other_cluster in rows:
+    for other_id, (other_hash, other_cluster) in sorted(rows.items()):
         other = dedupe.to_unsigned(other_hash or 0)
         if dedupe.near(value, other):
             dist = dedupe.distance(value, other)
             if best is None or dist < best[0]:
-                best = (dist, other_cluster or _other_id)
+                best = (dist, other_cluster or other_id)
     if best is not None:
         doc.cluster_id = best[1]
 

@@ -27,6 +27,8 @@ from biopark.intel.service.documents import cluster_members
 from biopark.kit.models import utcnow
 
 SNIPPET = 60
+# Beyond this many unindexed documents, run `biopark intel reindex`.
+UNINDEXED_MAX = 5000
 
 
 def index_path(var_dir: Path) -> Path:
@@ -130,7 +132,18 @@ def _like_ids(
         IntelDocument.park_id == park_id, IntelDocument.status == STATUS_OK
     )
     if only_unindexed:
-        stmt = stmt.where(IntelDocument.indexed_at.is_(None))
+        # Read the (normally few) unindexed ids through their own index first; with the
+        # park and status in the same WHERE, planners scanned the whole park instead.
+        pending = list(
+            session.scalars(
+                select(IntelDocument.id)
+                .where(IntelDocument.indexed_at.is_(None))
+                .limit(UNINDEXED_MAX)
+            )
+        )
+        if not pending:
+            return []
+        stmt = stmt.where(IntelDocument.id.in_(pending))
     for term in terms:
         like = f"%{term}%"
         stmt = stmt.where(or_(IntelDocument.title.ilike(like), IntelDocument.text.ilike(like)))
