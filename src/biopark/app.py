@@ -83,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="创新药产业生态圈数字平台 JSON API. Authenticate with POST /api/auth/token.",
     )
+    # Routes that keep files under var_dir (the search index) read it from here.
+    app.state.settings = settings
 
     @app.middleware("http")
     async def language(request: Request, call_next):  # type: ignore[no-untyped-def]
