@@ -59,6 +59,16 @@ def test_one_unmet_condition_is_nearly_and_named_with_actual_value() -> None:
     assert result.unmet == ("员工人数 ≥ 500 人（现为：320 人）",)
 
 
+HIGH_TECH = {"op": "has_tag", "value": "高新技术企业"}
+
+
+def test_unmet_fixed_attribute_or_nothing_met_is_ineligible_not_nearly() -> None:
+    wrong_place = {"all": [HIGH_TECH, {"op": "eq", "field": "district", "value": "渝北区"}]}
+    assert check(wrong_place).verdict == Verdict.ineligible
+    assert check({"all": [{"op": "has_tag", "value": "上市"}]}).verdict == Verdict.ineligible
+    assert check({"op": "has_tag", "value": "上市"}).verdict == Verdict.ineligible
+
+
 def test_two_unmet_conditions_are_ineligible() -> None:
     rule = {
         "all": [
@@ -86,6 +96,7 @@ def test_unknown_with_an_unmet_condition_is_nearly_and_names_both() -> None:
     facts = replace(FULL, employees=None)
     rule = {
         "all": [
+            HIGH_TECH,
             {"op": "gte", "field": "employees", "value": 10},
             {"op": "in_pool", "value": "龙头企业"},
         ]

@@ -19,6 +19,7 @@ from typing import Any
 from biopark.enterprises.models import CLUSTERS, POOLS, REVENUE_BANDS, TAGS
 from biopark.kit.money import format_cny
 
+FIXED_FIELDS = frozenset({"cluster", "park", "district"})
 MAX_DEPTH = 6
 MAX_NODES = 100
 MAX_LIST = 50
@@ -154,6 +155,8 @@ class Outcome:
     reason: str = ""
     children: tuple[Outcome, ...] = ()
     kind: str = "leaf"  # leaf | all | any | not
+    # Over attributes a company cannot work towards (its park, district, cluster).
+    fixed: bool = False
 
 
 # ---------------------------------------------------------------- parsing
@@ -346,8 +349,12 @@ def _evaluate_leaf(node: Leaf, facts: Facts) -> Outcome:
     text = describe(node)
     label = FIELDS[node.field].label
     actual = facts.get(node.field)
+    # Nobody can become younger, so an upper bound on age is as fixed as the district.
+    fixed = node.field in FIXED_FIELDS or (
+        node.op in ("age_years_lte", "lt", "lte") and (node.field == "age_years")
+    )
     if actual is None:
-        return Outcome(Status.unknown, text, f"缺少数据：{label}")
+        return Outcome(Status.unknown, text, f"缺少数据：{label}", fixed=fixed)
     if node.op in ("has_tag", "in_pool", "has_chain_link"):
         ok = node.value in actual
     elif node.op.startswith("age_years"):
@@ -355,7 +362,7 @@ def _evaluate_leaf(node: Leaf, facts: Facts) -> Outcome:
     else:
         ok = _compare(node.op, actual, node.value)
     reason = f"现为：{_show(node.field, actual)}"
-    return Outcome(Status.passed if ok else Status.failed, text, reason)
+    return Outcome(Status.passed if ok else Status.failed, text, reason, fixed=fixed)
 
 
 def evaluate(node: Node, facts: Facts) -> Outcome:
@@ -366,7 +373,12 @@ def evaluate(node: Node, facts: Facts) -> Outcome:
         inner = evaluate(node.item, facts)
         flipped = {Status.passed: Status.failed, Status.failed: Status.passed}
         return Outcome(
-            flipped.get(inner.status, Status.unknown), describe(node), inner.reason, (inner,), "not"
+            flipped.get(inner.status, Status.unknown),
+            describe(node),
+            inner.reason,
+            (inner,),
+            "not",
+            True,  # meeting it means giving something up: not a gap to close
         )
     children = tuple(evaluate(n, facts) for n in node.items)
     statuses = {c.status for c in children}
@@ -379,7 +391,9 @@ def evaluate(node: Node, facts: Facts) -> Outcome:
         status = Status.unknown
     else:
         status = other
-    return Outcome(status, describe(node), "", children, "all" if isinstance(node, All) else "any")
+    kind = "all" if isinstance(node, All) else "any"
+    fixed = bool(children) and all(c.fixed for c in children)
+    return Outcome(status, describe(node), "", children, kind, fixed)
 
 
 # ---------------------------------------------------------------- classifying
@@ -418,17 +432,22 @@ def _unknown_reasons(outcome: Outcome) -> list[str]:
 
 
 def classify(outcome: Outcome, *, max_unmet: int = 1) -> Classification:
-    """Qualified, nearly (at most max_unmet top-level conditions unmet), unknown or ineligible."""
+    """Qualified, nearly, unknown or ineligible.
+
+    Nearly: at most max_unmet top-level conditions unmet, at least one met, and
+    none of the unmet ones over an attribute the company cannot change.
+    """
     top = outcome.children if outcome.kind == "all" else (outcome,)
-    unmet = tuple(
-        f"{c.text}（{c.reason}）" if c.reason else c.text for c in top if c.status == Status.failed
-    )
+    failed = [c for c in top if c.status == Status.failed]
+    unmet = tuple(f"{c.text}（{c.reason}）" if c.reason else c.text for c in failed)
+    # A met exclusion ("not listed yet") says nothing about being close to qualifying.
+    met = sum(1 for c in top if c.status == Status.passed and c.kind != "not")
     missing = tuple(_unknown_reasons(outcome))
     if outcome.status == Status.passed:
         return Classification(Verdict.qualified, outcome=outcome)
     if outcome.status == Status.unknown and not unmet:
         return Classification(Verdict.unknown, (), missing, outcome)
-    if 0 < len(unmet) <= max_unmet:
+    if 0 < len(unmet) <= max_unmet and met and not any(c.fixed for c in failed):
         return Classification(Verdict.nearly, unmet, missing, outcome)
     return Classification(Verdict.ineligible, unmet, missing, outcome)
 
