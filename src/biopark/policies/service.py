@@ -58,6 +58,12 @@ class Match:
     pushed_at: datetime | None = None
 
 
+def require_editor(user: User) -> None:
+    """Only admins and commissioners write policies."""
+    if user.role not in EDITORS:
+        raise Forbidden()
+
+
 def _readable(user: User) -> Select[Any]:
     if user.role not in READERS:
         raise Forbidden()
