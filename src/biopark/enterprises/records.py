@@ -249,9 +249,9 @@ def assign_commissioner(
     session: Session, *, user: User, enterprise_id: int, commissioner_id: int | None
 ) -> Enterprise:
     """Assign (or clear) the enterprise's service commissioner."""
+    ent = get_enterprise(session, user=user, enterprise_id=enterprise_id)
     if user.role not in ASSIGNERS:
         raise Forbidden()
-    ent = get_enterprise(session, user=user, enterprise_id=enterprise_id)
     if commissioner_id is not None:
         target = session.get(User, commissioner_id)
         if (
