@@ -74,7 +74,9 @@ def test_enterprise_user_my_policies_and_404s(client: TestClient, session: Sessi
     user = make_user(session, park, Role.enterprise, enterprise_id=own.id)
     other = make_enterprise(session, park, name="重庆邻居生物有限公司", tags=["高新技术企业"])
     make_policy(session, park, title="只看自己的测试政策")
-    make_policy(session, park, title="与我无关的测试政策", conditions={"op": "has_tag", "value": "上市"})
+    make_policy(
+        session, park, title="与我无关的测试政策", conditions={"op": "has_tag", "value": "上市"}
+    )
     page_login(client, user)
     assert client.get("/policies", follow_redirects=False).headers["location"] == "/my/policies"
     html = client.get("/my/policies").text
