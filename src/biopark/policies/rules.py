@@ -14,6 +14,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from biopark.enterprises.models import CLUSTERS, POOLS, REVENUE_BANDS, TAGS
@@ -295,6 +296,7 @@ def _show(name: str, value: Any) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=4096)
 def describe(node: Node) -> str:
     """The condition in plain Chinese."""
     if isinstance(node, All):
@@ -361,8 +363,9 @@ def _evaluate_leaf(node: Leaf, facts: Facts) -> Outcome:
         ok = _compare(node.op.removeprefix("age_years_"), actual, node.value)
     else:
         ok = _compare(node.op, actual, node.value)
-    reason = f"现为：{_show(node.field, actual)}"
-    return Outcome(Status.passed if ok else Status.failed, text, reason, fixed=fixed)
+    if ok:
+        return Outcome(Status.passed, text, fixed=fixed)
+    return Outcome(Status.failed, text, f"现为：{_show(node.field, actual)}", fixed=fixed)
 
 
 def evaluate(node: Node, facts: Facts) -> Outcome:
