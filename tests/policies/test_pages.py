@@ -93,3 +93,22 @@ def test_department_user_sees_no_policy_pages(client: TestClient, session: Sessi
     assert client.get("/policies").status_code == 403
     assert client.get("/push-list").status_code == 403
     assert client.get("/my/policies").status_code == 403
+
+
+def test_condition_check_fragment(client: TestClient, session: Session) -> None:
+    park = make_park(session)
+    page_login(client, make_user(session, park, Role.commissioner))
+    csrf = csrf_of(client.get("/policies/new").text)
+    headers = {"X-CSRF-Token": csrf}
+    ok = client.post(
+        "/policies/check-conditions",
+        headers=headers,
+        data={"conditions": json.dumps({"op": "age_years_gte", "value": 3})},
+    )
+    assert ok.text == '<div class="notice">成立满 3 年</div>'
+    bad = client.post(
+        "/policies/check-conditions", headers=headers, data={"conditions": '{"op": "<script>"}'}
+    )
+    assert "未知运算" in bad.text and "<script>" not in bad.text
+    junk = client.post("/policies/check-conditions", headers=headers, data={"conditions": "{"})
+    assert "不是有效的 JSON" in junk.text

@@ -241,7 +241,9 @@ def export_xlsx(session: Session, *, stmt: Select[Any]) -> bytes:
     ws.append([h for h, _ in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    usernames = dict(session.execute(select(User.id, User.username)).tuples().all())
+    usernames: dict[int, str] = {
+        uid: name for uid, name in session.execute(select(User.id, User.username))
+    }
     for ent in session.scalars(stmt.order_by(Enterprise.name)):
         row: list[Any] = []
         for _, name in COLUMNS:

@@ -117,6 +117,12 @@ i18n.register(
         "在库": "Current",
         "已出库": "Left",
         "未登记": "Not recorded",
+        "用顿号分隔": "separate with 、",
+        "导入失败，未做任何修改": "Import refused; nothing was changed",
+        "表头与“导出 Excel”相同；以统一社会信用代码或名称匹配已有企业。任一行有误则整份文件不导入。": (
+            "Same columns as the export; rows match existing enterprises by credit code or name."
+            " If any row is wrong, nothing is imported."
+        ),
     }
 )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import escape
 from pydantic import ValidationError
 
 from biopark.accounts.deps import CurrentUser, SessionDep
@@ -97,6 +98,10 @@ i18n.register(
         "条件写法": "How to write conditions",
         "我的服务企业": "My enterprises",
         "全部": "All",
+        "可空": "optional",
+        "叶子条件": "Leaf condition",
+        "待推送": "To push",
+        "检查条件": "Check conditions",
     }
 )
 
@@ -236,6 +241,20 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
             return _form(request, None, raw, [exc.text(lang_of(request))], exc.status)
         raise
     return RedirectResponse(f"/policies/{policy.id}", status_code=303)
+
+
+@router.post("/policies/check-conditions", response_class=HTMLResponse)
+async def check_conditions(request: Request, user: CurrentUser) -> Response:
+    service.require_editor(user)
+    form = await request.form()
+    text = str(form.get("conditions") or "")
+    try:
+        node = rules.parse(json.loads(text))
+    except rules.RuleError as exc:
+        return HTMLResponse(f'<div class="alert">{escape(str(exc))}</div>')
+    except ValueError:
+        return HTMLResponse('<div class="alert">申报条件：不是有效的 JSON</div>')
+    return HTMLResponse(f'<div class="notice">{escape(rules.describe(node))}</div>')
 
 
 @router.get("/policies/{policy_id}", response_class=HTMLResponse)
