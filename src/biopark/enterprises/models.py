@@ -39,8 +39,9 @@ class Enterprise(IdMixin, TimestampMixin, ParkMixin, Base):
     rd_spending: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
     revenue_band: Mapped[str | None] = mapped_column(String(20))
     chain_links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # use_alter: app_user.enterprise_id points back here, a cycle the metadata must break.
     commissioner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+        ForeignKey("app_user.id", ondelete="SET NULL", use_alter=True), index=True
     )
 
 
