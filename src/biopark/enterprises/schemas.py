@@ -8,7 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from stdnum.cn import uscc
 
-from biopark.enterprises.models import CLUSTERS, TAGS
+from biopark.enterprises.models import CLUSTERS, POOLS, PRODUCT_KINDS, REVENUE_BANDS, TAGS
 
 
 def check_credit_code(value: str | None) -> str | None:
@@ -30,6 +30,29 @@ class EnterpriseBase(BaseModel):
     tags: list[str] = Field(default_factory=list, max_length=len(TAGS))
     address: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=5000)
+    employees: int | None = Field(default=None, ge=0, le=1_000_000)
+    rd_spending: Decimal | None = Field(default=None, ge=0, max_digits=20, decimal_places=2)
+    revenue_band: str | None = None
+    chain_links: list[str] = Field(default_factory=list, max_length=10)
+
+    @field_validator("revenue_band")
+    @classmethod
+    def _revenue_band(cls, v: str | None) -> str | None:
+        if v and v not in REVENUE_BANDS:
+            raise ValueError(f"营收区间须为：{'、'.join(REVENUE_BANDS)}")
+        return v or None
+
+    @field_validator("chain_links", mode="before")
+    @classmethod
+    def _chain_links(cls, v: object) -> object:
+        if isinstance(v, str):
+            v = [p for p in v.replace("，", ",").replace("、", ",").split(",")]
+        if isinstance(v, list):
+            links = [str(p).strip() for p in v if str(p).strip()]
+            if any(len(p) > 40 for p in links):
+                raise ValueError("产业链环节名称不超过 40 字")
+            return list(dict.fromkeys(links))
+        return v
 
     @field_validator("credit_code")
     @classmethod
@@ -82,3 +105,120 @@ class EnterpriseRead(BaseModel):
     address: str | None
     description: str | None
     is_demo: bool
+    employees: int | None
+    rd_spending: Decimal | None
+    revenue_band: str | None
+    chain_links: list[str]
+    commissioner_id: int | None
+
+
+def _not_future(v: date | None) -> date | None:
+    if v and v > date.today():
+        raise ValueError("日期不能晚于今天")
+    return v
+
+
+class PoolEntry(BaseModel):
+    pool: str
+    entered_on: date
+    note: str | None = Field(default=None, max_length=300)
+
+    @field_validator("pool")
+    @classmethod
+    def _pool(cls, v: str) -> str:
+        if v not in POOLS:
+            raise ValueError(f"培育库须为：{'、'.join(POOLS)}")
+        return v
+
+    @field_validator("entered_on")
+    @classmethod
+    def _entered(cls, v: date) -> date:
+        _not_future(v)
+        return v
+
+
+class PoolLeave(BaseModel):
+    left_on: date
+
+
+class PoolRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+    pool: str
+    entered_on: date
+    left_on: date | None
+    note: str | None
+
+
+class ContactCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=60)
+    title: str | None = Field(default=None, max_length=60)
+    phone: str | None = Field(default=None, max_length=30, pattern=r"^[0-9+\- ()]{5,30}$")
+    email: str | None = Field(default=None, max_length=120, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    is_primary: bool = False
+
+
+class ContactRead(ContactCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+
+
+class ProductCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    kind: str = "药品"
+    stage: str | None = Field(default=None, max_length=40)
+    indication: str | None = Field(default=None, max_length=200)
+    approval_no: str | None = Field(default=None, max_length=60)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        if v not in PRODUCT_KINDS:
+            raise ValueError(f"类别须为：{'、'.join(PRODUCT_KINDS)}")
+        return v
+
+
+class ProductRead(ProductCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+
+
+class PlanUpdate(BaseModel):
+    goals: str = Field(default="", max_length=5000)
+    measures: str = Field(default="", max_length=5000)
+
+
+class FollowUpCreate(BaseModel):
+    happened_on: date
+    note: str = Field(min_length=1, max_length=2000)
+    next_step: str | None = Field(default=None, max_length=300)
+    due_on: date | None = None
+
+    @field_validator("happened_on")
+    @classmethod
+    def _happened(cls, v: date) -> date:
+        _not_future(v)
+        return v
+
+
+class FollowUpRead(FollowUpCreate):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+
+
+class PlanRead(BaseModel):
+    goals: str
+    measures: str
+    follow_ups: list[FollowUpRead]
+
+
+class CommissionerAssign(BaseModel):
+    commissioner_id: int | None

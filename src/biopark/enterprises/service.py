@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, String, cast, or_, select
+from sqlalchemy import Select, String, cast, exists, or_, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
-from biopark.enterprises.models import Enterprise
+from biopark.enterprises.models import Enterprise, EnterprisePool
 from biopark.enterprises.schemas import EnterpriseCreate, EnterpriseUpdate
 from biopark.errors import Conflict, Forbidden, NotFound
 from biopark.kit.pagination import Page, paginate
 
 READERS = {Role.admin, Role.leader, Role.investment_officer, Role.commissioner, Role.analyst}
 EDITORS = {Role.admin, Role.leader, Role.investment_officer, Role.commissioner}
+ASSIGNERS = {Role.admin, Role.leader}
 
 
 def visible(user: User) -> Select[Enterprise]:
-    """The enterprises the user may read: the park's, or only its own for an enterprise user."""
+    """The enterprises the user may read: the park's, its assigned ones, or its own."""
     stmt = select(Enterprise).where(Enterprise.park_id == user.park_id)
     if user.role == Role.enterprise:
         return stmt.where(Enterprise.id == (user.enterprise_id or -1))
+    if user.role == Role.commissioner:
+        # A commissioner serves its own companies one-to-one and sees no others.
+        return stmt.where(Enterprise.commissioner_id == user.id)
     if user.role not in READERS:
         raise Forbidden()
     return stmt
@@ -35,16 +39,34 @@ def list_enterprises(
     q: str | None = None,
     tag: str | None = None,
     cluster: str | None = None,
+    pool: str | None = None,
+    commissioner_id: int | None = None,
     page: int = 1,
     size: int = 50,
 ) -> Page[Any]:
-    """A page of visible enterprises, filtered by text, tag and cluster."""
+    """A page of visible enterprises, filtered by text, tag, cluster, pool and commissioner."""
     stmt = visible(user)
     if q:
         like = f"%{q.strip()}%"
-        stmt = stmt.where(or_(Enterprise.name.ilike(like), Enterprise.short_name.ilike(like)))
+        stmt = stmt.where(
+            or_(
+                Enterprise.name.ilike(like),
+                Enterprise.short_name.ilike(like),
+                Enterprise.credit_code.ilike(like),
+            )
+        )
     if cluster:
         stmt = stmt.where(Enterprise.cluster == cluster)
+    if pool:
+        stmt = stmt.where(
+            exists().where(
+                EnterprisePool.enterprise_id == Enterprise.id,
+                EnterprisePool.pool == pool,
+                EnterprisePool.left_on.is_(None),
+            )
+        )
+    if commissioner_id is not None:
+        stmt = stmt.where(Enterprise.commissioner_id == commissioner_id)
     if tag:
         # JSON containment differs between SQLite and PostgreSQL; a quoted LIKE works on both.
         stmt = stmt.where(cast(Enterprise.tags, String).like(f'%"{tag}"%'))
@@ -78,6 +100,8 @@ def create_enterprise(session: Session, *, user: User, data: EnterpriseCreate) -
         raise Forbidden()
     _check_unique(session, park_id=user.park_id, name=data.name, code=data.credit_code, own=None)
     ent = Enterprise(park_id=user.park_id, **data.model_dump())
+    if user.role == Role.commissioner:
+        ent.commissioner_id = user.id
     session.add(ent)
     session.flush()
     audit.record(
