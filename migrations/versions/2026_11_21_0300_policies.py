@@ -1,7 +1,7 @@
 """policies
 
 Revision ID: 0300
-Revises: 0001
+Revises: 0100
 Create Date: 2026-11-21 15:46:44.774317
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import biopark.kit.models
 
 revision: str = "0300"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0100"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
