@@ -28,9 +28,21 @@ _LEAD_CHARS = frozenset("以与和及的了在对向为将把被由从于是等"
 _CJK_OR_CODE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
+# Words inside registered names that the segmenter tags as verbs ("先导药物开发股份有限公司").
+_TRADE_WORDS = frozenset(
+    ["开发", "控股", "研发", "发展", "投资", "管理", "咨询", "实业", "技术", "制造", "生产", "服务",
+     "检测", "诊断", "营销", "销售", "贸易", "进出口", "某某"]
+)  # fmt: skip
+_REGISTERED = re.compile(r"有限公司|有限责任公司|股份公司")
+_PLACE_RE = re.compile("|".join(sorted(PLACES, key=len, reverse=True)))
+
+
 def grow_left(*, text: str, end: int, suffix_len: int, max_chars: int = 16) -> str:
     """Extend a name leftwards from text[end - suffix_len:end] until a stop token."""
     ensure_dictionary()
+    registered = bool(_REGISTERED.search(text[end - suffix_len : end]))
+    if registered:
+        max_chars = max(max_chars, 24)
     lo = max(0, end - suffix_len - max_chars)
     window = text[lo : end - suffix_len]
     # Cut at the last punctuation mark: names never span one.
@@ -40,6 +52,9 @@ def grow_left(*, text: str, end: int, suffix_len: int, max_chars: int = 16) -> s
     tokens = rjieba.tag(window) if window else []
     kept: list[str] = []
     for word, pos in reversed(tokens):
+        if registered and word in _TRADE_WORDS:
+            kept.append(word)
+            continue
         if word in STOP_WORDS:
             break
         if len(word) >= 2 and pos in STOP_POS:
@@ -51,7 +66,21 @@ def grow_left(*, text: str, end: int, suffix_len: int, max_chars: int = 16) -> s
     # The segmenter sometimes glues a preposition onto an unknown name ("以智睿").
     while len(name) > 2 and name[0] in _LEAD_CHARS:
         name = name[1:]
+    if registered:
+        name = _from_place(window, name)
     return name + text[end - suffix_len : end]
+
+
+def _from_place(window: str, name: str) -> str:
+    """Registered names open with their city or province ("上海" + 君和医药科技有限公司)."""
+    head = window[: len(window) - len(name)]
+    places = list(_PLACE_RE.finditer(head))
+    if not places:
+        return name
+    gap = head[places[-1].end() :]
+    if len(gap) > 4 or (gap and gap[0] in _LEAD_CHARS):
+        return name
+    return head[places[-1].start() :] + name
 
 
 _NAME_POS = frozenset(["nr", "nz", "nrt", "nrfg", "x", "eng", "j", "ns", "nt", "g"])
