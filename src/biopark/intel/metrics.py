@@ -18,7 +18,8 @@ _CLAUSE = re.compile(r"[，,。；;：:！？!?、（()）\n]")
 _QUOTES = re.compile(r"[“”\"‘’「」『』《》]")
 # Words that frame a figure but are not the thing measured.
 _TRAIL = re.compile(
-    r"(?:累计|共计|合计|总计|共|达到|达|约为|约|为|超过|超|逾|近|有|就有|已有|已|实现了?|完成了?|是|的|增至|增加到|"
+    r"(?:累计|共计|合计|总计|共|达到|达|约为|约|为|最高不超过|不超过|不低于|不少于|最高可达|最高达|最高为|最多可达|总计达|"
+    r"超过|超|逾|近|有|就有|已有|已|将|有望|实现了?|完成了?|是|的|增至|增加到|"
     r"高达|仅|占|至|到|突破|不到|不足|将近|接近|大约|每年|年均|分别|各|再|新增了?|预计|合|计|可达|可|最高|最多|最低)$"
 )
 _LEAD = re.compile(
@@ -34,8 +35,12 @@ _AFTER_BAD = re.compile(r"将|已|于|正|在|是|为|被|由|从|向|以|均|�
 # Adverbs after which the thing measured starts ("工信部和市经信委共安排资金").
 _ADVERB = re.compile(r"(?:累计|共计|合计|总计|共(?=[安投实完签引吸培新储])|均)(?=..)")
 _MONEY_NOUNS = re.compile(
-    r"^(?:贷款|资金|融资|投资|基金|授信|奖励|补贴|补助|订单|收入|营收|首付款|预付款|里程碑付款|专项资金|销售额)"
+    r"(?:贷款|专项资金|资金|(?:新一?轮|战略|天使轮|Pre-?[A-F]\+*轮|[A-F]\+*轮)?融资|投资|基金|授信|奖励|补贴|补助|资助|订单|"
+    r"营业收入|收入|营收|首付款|预付款|近期付款|里程碑付款|里程碑款|特许权使用费|销售额|净利润|利润|研发投入|研发费用|"
+    r"交易总额|交易总金额|总金额|合同|估值|募资|募集资金)"
 )
+# Registered-name endings: the label starts after them ("某某股份有限公司完成融资" -> "完成融资").
+_ORG_END = re.compile(r".*(?:有限公司|有限责任公司|股份公司|集团|公司)")
 _FORECAST = re.compile(
     r"预计|力争|目标|计划|拟|有望|预期|争取|将于|将达|将实现|将超|将突破|将新增|将建成|将形成|到(?:19|20)\d{2}年|"
     r"\b(?:expect|expects|expected|plans? to|will|target|aims? to|forecast|projected|estimated)\b",
@@ -48,41 +53,10 @@ _EN_TAIL = re.compile(
     re.I,
 )
 _EN_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "its",
-        "their",
-        "his",
-        "her",
-        "our",
-        "will",
-        "would",
-        "to",
-        "of",
-        "for",
-        "in",
-        "on",
-        "at",
-        "by",
-        "is",
-        "was",
-        "with",
-        "which",
-        "that",
-        "this",
-        "receive",
-        "receives",
-        "received",
-        "get",
-        "gets",
-        "pay",
-        "pays",
-        "paid",
-    ]
-)
+    ["a", "an", "the", "and", "its", "their", "his", "her", "our", "will", "would", "to", "of",
+     "for", "in", "on", "at", "by", "is", "was", "with", "which", "that", "this", "receive",
+     "receives", "received", "get", "gets", "pay", "pays", "paid", "make", "makes", "made"]
+)  # fmt: skip
 _EN_AFTER = re.compile(
     r"^\s*(?:in|for|of)?\s*([a-z][a-z\- ]{2,30}?)(?=[,.;]|\s+(?:and|to|from|with|for|in|on|at)\b)",
     re.I,
@@ -104,6 +78,9 @@ def _before(text: str, lo: int, q_start: int, subjects: Iterable[str]) -> str:
     seg = text[lo:q_start]
     parts = _CLAUSE.split(seg)
     label = _strip(_QUOTES.sub("", parts[-1]))
+    org = _ORG_END.match(label)
+    if org and len(label) - org.end() >= 2:
+        label = _strip(label[org.end() :])
     for name in subjects:
         if label.startswith(name) and len(label) > len(name) + 1:
             label = _strip(label[len(name) :])
@@ -128,6 +105,10 @@ def _shorten(label: str) -> str:
 
 def _after(text: str, q_end: int, hi: int) -> str:
     seg = _QUOTES.sub("", text[q_end:hi])
+    # "9.8亿美元的开发、注册和销售里程碑付款": the head noun closes the phrase.
+    head = re.match(r"的?([^，,。；;：:（(]{0,16}?)(" + _MONEY_NOUNS.pattern + r")", seg)
+    if head and not _AFTER_BAD.search(head.group(1)):
+        return head.group(2)
     seg = seg[1:] if seg.startswith("的") else seg
     seg = _CLAUSE.split(seg, maxsplit=1)[0]
     stop = _AFTER_STOP.search(seg)
@@ -139,18 +120,22 @@ def _after(text: str, q_end: int, hi: int) -> str:
 
 
 def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], english: bool) -> str:
-    if english:
-        return _english_label(text[max(lo, q.start - 80) : q.start]) or _english_after(
-            text[q.end : hi]
-        )
+    if english or (
+        q.unit in ("USD", "EUR", "HKD")
+        and not re.search(r"[\u4e00-\u9fff]", text[q.end : q.end + 1])
+    ):
+        before_en, after_en = text[max(lo, q.start - 80) : q.start], text[q.end : hi]
+        label = _english_noun(before_en, after_en)
+        if label or english:
+            return label or _english_label(before_en) or _english_after(after_en)
     before = _before(text, lo, q.start, subjects)
     after = _after(text, q.end, hi)
     if q.unit == "count":
         return after or before
     if q.unit in ("m2", "km2", "mu"):
         return after or before
-    if after and _MONEY_NOUNS.match(after) and q.unit in ("CNY", "USD", "EUR", "HKD"):
-        return (before[-4:] + after) if before else after
+    if after and _MONEY_NOUNS.fullmatch(after) and q.unit in ("CNY", "USD", "EUR", "HKD"):
+        return after
     return before or after
 
 
@@ -164,6 +149,45 @@ def _english_label(before: str) -> str:
     while words and words[0].lower() in _EN_STOP:
         words.pop(0)
     return " ".join(words)
+
+
+_EN_HEAD = (
+    r"(?:financing|round|(?:upfront |milestone |license |licensing )?payments?|milestones?|proceeds|revenues?|"
+    r"sales|investment|funding|loans?|grants?|fees?|deal value|transaction value|deal|offering|IPO|placement|"
+    r"royalt(?:y|ies)|valuation|net income|income|profit|net loss|loss|capital|commitment|per share|"
+    r"contract|order|subsidy|subsidies|budget|expenses?|spending|turnover|output|exports?|imports?)"
+)
+_EN_NEXT = re.compile(rf"^\s*(?:in\s+)?((?:[A-Za-z0-9+\-]+\s+){{0,3}}?{_EN_HEAD})\b", re.I)
+_EN_OF = re.compile(
+    r"((?:[A-Za-z\-]+\s+){0,3}[A-Za-z\-]+)\s+(?:of|at|totaling|totalling|worth)\s+"
+    r"(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated)?\s*$",
+    re.I,
+)
+_EN_IN = re.compile(rf"^\s*in\s+[^.;]{{0,80}}?((?:[A-Za-z\-]+\s+)?{_EN_HEAD})\b", re.I)
+_EN_VERBISH = re.compile(r"(?:ed|ing)$|^(?:is|are|was|were|be|been|has|have|had)$", re.I)
+
+
+def _english_noun(before: str, after: str) -> str:
+    """The noun phrase naming an amount: "$120 million Series C financing", "revenue of $32.5 million"."""
+    m = _EN_NEXT.match(after)
+    if m:
+        return _drop_lead(m.group(1).split())
+    m = _EN_OF.search(before)
+    if m:
+        label = _drop_lead(m.group(1).split())
+        if label:
+            return label
+    m = _EN_IN.match(after)
+    return _drop_lead(m.group(1).split()) if m else ""
+
+
+def _drop_lead(words: list[str]) -> str:
+    """Keep the words after the last verb or function word ("Corvana reported revenue" -> "revenue")."""
+    cut = 0
+    for i, w in enumerate(words[:-1]):
+        if w.lower() in _EN_STOP or _EN_VERBISH.search(w):
+            cut = i + 1
+    return " ".join(words[cut:])
 
 
 def _english_after(after: str) -> str:
