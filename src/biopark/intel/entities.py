@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import rjieba
 
@@ -95,6 +95,7 @@ _LIST = re.compile(
     r"(?P<kind>[\u4e00-\u9fff]{0,10}?(?:企业|公司|药企|集团|项目|药物|药品|新药|品种|产品|疫苗|创新药))|"
     r"(?P<rep>为代表的?))"
 )
+_SENTENCE = re.compile(r"[^。！？\n]+")
 _PROJECT_CUT = re.compile(
     r"全球|研发|总部|抗体|生产|一期|二期|三期|改扩建|扩建|新建|产业化|大健康|药品|CDMO|CRO|基地|项目|西南|华南|华东|华北|中国区|类器官|现代中药|手术机器人"
 )
@@ -163,8 +164,15 @@ def _drugs(text: str, found: dict[str, str]) -> None:
         _add(found, m.group(1), "drug")
 
 
+def _list_matches(text: str) -> Iterator[re.Match[str]]:
+    """_LIST on the sentences that can hold a list ("等", "为代表"): it is slow on long text."""
+    for sent in _SENTENCE.finditer(text):
+        if "等" in sent.group() or "为代表" in sent.group():
+            yield from _LIST.finditer(sent.group())
+
+
 def _lists(text: str, found: dict[str, str]) -> None:
-    for m in _LIST.finditer(text):
+    for m in _list_matches(text):
         kind = m.group("kind") or ""
         if re.match(r"领域|行业|方向|赛道|类|细分", kind):
             continue

@@ -70,6 +70,12 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# One pass to skip the many clauses that name no event at all.
+_ANY_TRIGGER = re.compile("|".join(f"(?:{p.pattern})" for _, p in _TRIGGERS), re.I)
+# Case folding makes the scan several times slower; clauses without Latin letters skip it.
+_TRIGGERS_ZH = tuple((kind, re.compile(p.pattern)) for kind, p in _TRIGGERS)
+_ANY_TRIGGER_ZH = re.compile(_ANY_TRIGGER.pattern)
+_LATIN = re.compile(r"[A-Za-z]")
 _MONTH_DAY = re.compile(r"(?:(?:19|20)(\d{2})年)?(\d{1,2})月(\d{1,2})日")
 _MONEY = {"CNY", "USD", "EUR", "HKD"}
 _SUBJECT_TYPES = ("company", "drug", "park", "platform", "institution")
@@ -115,7 +121,10 @@ def find_events(
     if title:
         clauses.insert(0, title)
     for at, clause in enumerate(clauses):
-        for kind, pat in _TRIGGERS:
+        latin = bool(_LATIN.search(clause))
+        if not (_ANY_TRIGGER if latin else _ANY_TRIGGER_ZH).search(clause):
+            continue
+        for kind, pat in _TRIGGERS if latin else _TRIGGERS_ZH:
             parts: dict[str, list[str]] = {}
             for m in pat.finditer(clause):
                 if kind == "award" and _GRANTED_RIGHTS.search(
@@ -192,6 +201,8 @@ def _subjects(part: str, names: Sequence[tuple[str, str]]) -> list[str]:
     for form, name in names:
         if form in part and name not in found and not any(form in s for s in found):
             found.append(name)
+            if len(found) >= 6:
+                break
     return found
 
 
@@ -236,4 +247,7 @@ def _amount(kind: str, clause: str, part: str, following: list[str]) -> Amount |
 
 
 def _quantities(clause: str) -> list[Quantity]:
-    return list(find_chinese(text=clause)) + list(find_english(text=clause))
+    found = list(find_chinese(text=clause))
+    if _LATIN.search(clause) or "$" in clause or "€" in clause:
+        found += find_english(text=clause)
+    return found

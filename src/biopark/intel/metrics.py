@@ -9,7 +9,7 @@ from decimal import Decimal
 import rjieba
 
 from biopark.intel.numbers import normalize
-from biopark.intel.periods import find_period
+from biopark.intel.periods import nearest_period, periods_in
 from biopark.intel.quantities import Quantity, find_chinese, find_english
 from biopark.intel.sentences import sentence_spans
 from biopark.intel.types import Metric
@@ -214,6 +214,7 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
         found = list(find_english(text=sentence) if english else find_chinese(text=sentence))
         if not english and re.search(r"US\$|\$\s?\d|RMB\s?\d", sentence):
             found += list(find_english(text=sentence))
+        periods = periods_in(text=sentence, pub_year=pub_year) if found else []
         for q in sorted(found, key=lambda x: x.start):
             shifted = Quantity(q.value, q.unit, q.qualifier, q.start + lo, q.end + lo, q.range_part)
             prefix = text[lo : shifted.start]
@@ -224,7 +225,7 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
                     value=normalize(q.value),
                     unit=q.unit,
                     qualifier=q.qualifier,
-                    period=find_period(text=prefix, pub_year=pub_year),
+                    period=nearest_period(periods, q.start),
                     forecast=bool(_FORECAST.search(prefix)),
                     subject=_subject(prefix, names),
                     quote=sentence,

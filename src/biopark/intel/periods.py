@@ -10,7 +10,7 @@ _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
        "十": 10, "十一": 11, "十二": 12}  # fmt: skip
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern))
-    for kind, pattern in (
+    for kind, pattern in (  # each kind needs the character listed in _NEEDS
         # 截至10月底 / 截至2025年9月末 -> the year to that month.
         ("to_month", rf"截[至止]\s*{_Y}(?P<b>{_MONTH})\s*月(?:底|末|份|(?!\s*\d{{1,2}}\s*[日号]))"),
         ("to_year", rf"截[至止]\s*{_Y}(?:年底|年末|底|末)"),
@@ -31,6 +31,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# A character each kind cannot do without: most sentences skip most patterns.
+_NEEDS = {"to_month": "截", "to_year": "截", "first_n": "前", "months": "月", "first3q": "季",
+          "quarter": "季", "half": "半", "month": "月", "plan": "五", "recent": "年", "year": "年"}  # fmt: skip
 _PLANS = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -49,19 +52,28 @@ def _year(word: str | None, pub_year: int | None) -> int | None:
     return int(word)
 
 
-def find_period(*, text: str, pub_year: int | None) -> str | None:
-    """Return the period named nearest the end of text: "YYYY", "YYYY-MM/YYYY-MM", "YYYY/YYYY"."""
-    best: tuple[int, int, str] | None = None
+def periods_in(*, text: str, pub_year: int | None) -> list[tuple[int, int, str]]:
+    """Every period named in text as (end offset, length, value), for picking by position."""
+    found: list[tuple[int, int, str]] = []
     for kind, pat in _PATTERNS:
+        if _NEEDS[kind] not in text:
+            continue
         for m in pat.finditer(text):
             value = _render(kind, m, pub_year)
-            if value is None:
-                continue
-            # The period nearest the figure wins; on a tie the longer (more specific) one.
-            key = (m.end(), m.end() - m.start())
-            if best is None or key > best[:2]:
-                best = (key[0], key[1], value)
+            if value is not None:
+                found.append((m.end(), m.end() - m.start(), value))
+    return found
+
+
+def nearest_period(periods: list[tuple[int, int, str]], before: int) -> str | None:
+    """The period ending nearest before an offset; on a tie the longer (more specific) one."""
+    best = max((p for p in periods if p[0] <= before), default=None)
     return best[2] if best else None
+
+
+def find_period(*, text: str, pub_year: int | None) -> str | None:
+    """Return the period named nearest the end of text: "YYYY", "YYYY-MM/YYYY-MM", "YYYY/YYYY"."""
+    return nearest_period(periods_in(text=text, pub_year=pub_year), len(text))
 
 
 def _render(kind: str, m: re.Match[str], pub_year: int | None) -> str | None:
