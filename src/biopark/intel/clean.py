@@ -313,7 +313,24 @@ def read_page(*, text: str) -> Page:
         # Typeset pages put spaces between Chinese characters; running text has none.
         body = _CJK_GAP.sub("", ln.text) if is_content(line=ln.text) else ln.text
         paras.append((body, ln.level))
+    issuer = _issuer(lines, title_at, title)
+    if issuer and not any(issuer in p for p, _ in paras):
+        paras.insert(0, (issuer, 0))
     return Page(title=title, published_at=published, source=source, paragraphs=_join_broken(paras))
+
+
+def _issuer(lines: list[Line], title_at: list[int], title: str | None) -> str | None:
+    """The company issuing an announcement, printed on its own line above the headline."""
+    if not title or not title_at:
+        return None
+    top = min(title_at)
+    near = lines[max(0, top - 6) : top + 1]
+    if not (_NOTICE.match(title) or any(_KIND_LINE.match(ln.text) for ln in near)):
+        return None
+    for ln in reversed(near):
+        if _COMPANY_LINE.search(ln.text) and len(ln.text) <= 30 and not is_content(line=ln.text):
+            return ln.text
+    return None
 
 
 def _dateline(s: str) -> bool:

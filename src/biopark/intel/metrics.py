@@ -10,7 +10,7 @@ import rjieba
 
 from biopark.intel.numbers import normalize
 from biopark.intel.periods import nearest_period, periods_in
-from biopark.intel.quantities import Quantity, find_chinese, find_english
+from biopark.intel.quantities import Quantity, find_chinese, find_english, find_english_counts
 from biopark.intel.sentences import sentence_spans
 from biopark.intel.types import Metric
 
@@ -125,6 +125,12 @@ def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], englis
         and not re.search(r"[\u4e00-\u9fff]", text[q.end : q.end + 1])
     ):
         before_en, after_en = text[max(lo, q.start - 80) : q.start], text[q.end : hi]
+        if q.unit == "count":
+            m = re.match(r"\s*((?:[A-Za-z\-]+\s+){0,2}[A-Za-z\-]+)", after_en)
+            words = m.group(1).split() if m else []
+            while words and words[-1].lower() in _EN_STOP:
+                words.pop()
+            return " ".join(words)
         label = _english_noun(before_en, after_en)
         if label or english:
             return label or _english_label(before_en) or _english_after(after_en)
@@ -145,10 +151,14 @@ def _english_label(before: str) -> str:
     while prev != seg:
         prev = seg
         seg = _EN_TAIL.sub("", seg).rstrip()
-    words = seg.split()[-4:]
-    while words and words[0].lower() in _EN_STOP:
-        words.pop(0)
-    return " ".join(words)
+    words = seg.split()[-6:]
+    # "while exports of vaccines and biologics" -> "exports of vaccines and biologics".
+    cut = 0
+    for i, w in enumerate(words):
+        low = w.lower()
+        if (low in _EN_STOP and low not in _EN_LINKS) or low in _EN_CLAUSE or _EN_PAST.search(w):
+            cut = i + 1
+    return " ".join(words[cut:])
 
 
 _EN_HEAD = (
@@ -164,6 +174,9 @@ _EN_OF = re.compile(
     re.I,
 )
 _EN_IN = re.compile(rf"^\s*in\s+[^.;]{{0,80}}?((?:[A-Za-z\-]+\s+)?{_EN_HEAD})\b", re.I)
+_EN_LINKS = frozenset(["of", "in", "and", "for"])
+_EN_CLAUSE = frozenset(["while", "whereas", "as", "when", "after", "before", "said", "says"])
+_EN_PAST = re.compile(r"ed$|^(?:is|are|was|were|be|been|has|have|had)$", re.I)
 _EN_VERBISH = re.compile(r"(?:ed|ing)$|^(?:is|are|was|were|be|been|has|have|had)$", re.I)
 
 
@@ -212,6 +225,8 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
         sentence = text[lo:hi]
         english = not re.search(r"[\u4e00-\u9fff]", sentence)
         found = list(find_english(text=sentence) if english else find_chinese(text=sentence))
+        if english:
+            found += find_english_counts(text=sentence)
         if not english and re.search(r"US\$|\$\s?\d|RMB\s?\d", sentence):
             found += list(find_english(text=sentence))
         periods = periods_in(text=sentence, pub_year=pub_year) if found else []

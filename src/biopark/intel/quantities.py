@@ -49,6 +49,12 @@ _EN_OTHER = re.compile(
     r"sq\.? ?(?:m|km)\b|mu\b|hectares\b)",
     re.I,
 )
+_EN_COUNT = re.compile(
+    r"(?<![\d.,$€¥-])(\d{1,3}(?:,\d{3})+|\d{1,6})\s+(?:[a-z][a-z\-]+\s+){0,2}"
+    r"(?:drugs|medicines|companies|firms|enterprises|projects|products|candidates|trials|patients|employees|"
+    r"jobs|sites|facilities|parks|programs|programmes|therapies|vaccines|deals|agreements|startups|"
+    r"institutions|hospitals|patents|approvals|biotechs|biotech companies)\b"
+)
 _EN_PRE = re.compile(
     r"(more than|over|above|exceeding|nearly|almost|about|approximately|around|roughly|up to|less than|under|below|some)\s*$",
     re.I,
@@ -179,6 +185,14 @@ def find_english(*, text: str) -> Iterator[Quantity]:
             m.start(),
             m.end(),
         )
+
+
+def find_english_counts(*, text: str) -> Iterator[Quantity]:
+    """Yield counts of things written the English way ("48 innovative drugs")."""
+    for m in _EN_COUNT.finditer(text):
+        value = parse_number(text=m.group(1))
+        end = m.start(1) + len(m.group(1))
+        yield Quantity(value, "count", _en_qualifier(text, m.start()), m.start(), end)
 
 
 def _en_qualifier(text: str, start: int) -> str:
