@@ -65,4 +65,8 @@ def is_content(*, line: str) -> bool:
     if cjk >= 20:
         return bool(_SENTENCE_PUNCT.search(line)) or cjk >= 60
     words = line.split()
-    return len(words) >= 10 and len(line) >= 60 and bool(re.search(r"[.!?]['\"”’)]?$|[.,;] ", line))
+    # Headlines carry commas and abbreviations too ("to U.S. startup"); body lines end a sentence.
+    return len(words) >= 10 and (
+        bool(re.search(r"[.!?]['\"”’)]?$", line))
+        or (len(line) >= 120 and bool(re.search(r"[.,;] ", line)))
+    )

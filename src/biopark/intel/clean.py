@@ -20,7 +20,9 @@ _CJK_GAP = re.compile(
     r"(?<=[\u4e00-\u9fff，。；：、！？“”（）])\s+(?=[\u4e00-\u9fff，。；：、！？“”（）])"
 )
 _OPEN_END = re.compile(r"[。！？!?…；;：:”」』】]$|[.]$")
-_TITLE_STOP = re.compile(r"[。！？]$|^\d|^(?:第\d|http)|[:：]$|证券代码|股票代码|公告编号")
+_TITLE_STOP = re.compile(
+    r"[。！？]$|^\d(?!\d{3}\s*年)|^(?:第\d|http)|[:：]$|证券代码|股票代码|公告编号"
+)
 _SNAPSHOT = re.compile(
     r"^(?:URL|Source URL|Saved|Snapshot|快照|Fetched|Captured|原文链接|原文地址)\s*[:：]", re.I
 )
@@ -80,6 +82,10 @@ def _key(s: str) -> str:
 
 _NOTICE = re.compile(r"^关于.{2,60}(?:公告|通知|提示性公告|报告书?)$")
 # Hong Kong style announcements print their kind on a line of its own above the headline.
+_SHORT_SENTENCE = re.compile(
+    r"^[^（(【\[].*[\u4e00-\u9fff].*[，,].*[\u4e00-\u9fff][^（(]*[。！？]$|"
+    r"^[A-Z][\w'’-]*(?: [^()\s]+){4,}[a-z0-9%][.!?]$"
+)
 _KIND_LINE = re.compile(
     r"^(?:自愿公告|自願公告|公告|内幕消息|澄清公告|补充公告|VOLUNTARY ANNOUNCEMENT|ANNOUNCEMENT)$",
     re.I,
@@ -227,7 +233,7 @@ _TRAILING_SOURCE = re.compile(
 def _footer_date(lines: list[Line]) -> date | None:
     """Announcements are dated under the signature at the very end."""
     for ln in reversed(lines[-4:]):
-        if len(ln.text) <= 16 and meta.find_date(line=ln.text):
+        if len(ln.text) <= 24 and meta.find_date(line=ln.text):
             return meta.find_date(line=ln.text)
     return None
 
@@ -300,6 +306,12 @@ def read_page(*, text: str) -> Page:
         if is_furniture(line=lines[last + 1].text) or lines[last + 1].level:
             break
         last += 1
+    # A short closing sentence ("据悉，……1100亿元。") is still article text.
+    while 0 <= last < stop - 1 and _SHORT_SENTENCE.search(lines[last + 1].text):
+        nxt = lines[last + 1].text
+        if is_furniture(line=nxt) or ends_article(line=nxt) or _TRAILING_SOURCE.match(nxt):
+            break
+        last += 1
     title_key = _key(title or "")
     paras: list[tuple[str, int]] = []
     for i in range(max(start, 0), last + 1):
@@ -313,6 +325,9 @@ def read_page(*, text: str) -> Page:
         # Typeset pages put spaces between Chinese characters; running text has none.
         body = _CJK_GAP.sub("", ln.text) if is_content(line=ln.text) else ln.text
         paras.append((body, ln.level))
+    if title and title.startswith("【") and title.endswith("】"):
+        # Flash news wraps its headline in 【】.
+        title = title[1:-1].strip()
     issuer = _issuer(lines, title_at, title)
     if issuer and not any(issuer in p for p, _ in paras):
         paras.insert(0, (issuer, 0))

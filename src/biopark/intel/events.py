@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 
 from biopark.intel.names import is_generic
 from biopark.intel.numbers import normalize
@@ -18,8 +19,9 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (
             "licensing_deal",
-            r"授权|许可协议|许可交易|独家许可|权益(?:出海|转让)|出海交易|BD交易|授予[^，。；]{0,40}(?:权益|许可|权利)|"
-            r"out-?licens|licens(?:e|ing) (?:agreement|deal)|exclusive licen|option and licen|rights to develop",
+            r"(?<!专利)授权(?!发明专利|专利)|许可协议|许可交易|独家许可|权益(?:出海|转让)|出海交易|BD交易|授予[^，。；]{0,40}(?:权益|许可|权利)|"
+            r"out-?licens|in-?licens|licens(?:e|ing) (?:agreement|deal)|\blicen[cs](?:es|ed)\b|exclusive licen|"
+            r"option and licen|rights to develop",
         ),
         (
             "clinical_approval",
@@ -35,7 +37,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "marketing_approval",
-            r"获批上市|批准上市|批准[^，。；]{2,40}上市(?!申请|许可申请)|上市许可[^，。；]{0,6}(?:获批|批准)|附条件批准|"
+            r"获批上市|批准上市|(?:获得|取得|收到|获颁)[^，。；]{0,40}(?:药品注册证书|注册证书|医疗器械注册证)|批准[^，。；]{2,40}上市(?!申请|许可申请)|上市许可[^，。；]{0,6}(?:获批|批准)|附条件批准|"
             r"(?:NMPA|FDA|EMA)[^.，。；]{0,20}(?:approv|批准)(?![^.;，。]{0,40}(?:IND\b|Investigational|临床))|"
             r"approved (?:by|for)|marketing authori[sz]ation",
         ),
@@ -47,7 +49,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "project_signing",
             r"签约|签订[^，。；]{0,10}(?:项目|协议|合同)|项目[^，。；]{0,8}落户|落户|入驻|"
-            r"signed? (?:an|a|the)? ?(?:investment|project)",
+            r"\bsign(?:s|ed|ing)?\b[^.;]{0,40}\b(?:projects?|investment agreements?)\b",
         ),
         (
             "facility_milestone",
@@ -182,6 +184,10 @@ _DRUG_REF = re.compile(r"该药物?|该产品|本品|该款药物|该药品")
 _DEAL_TERMS = re.compile(
     r"根据(?:该)?协议|按照协议|首付款|里程碑|Under the|upfront|milestone|total", re.I
 )
+_CONVERSION = re.compile(
+    r"[（(]\s*(?:约合|折合|合|约|about|approximately|or)?\s*(?:人民币|US)?\s*$", re.I
+)
+_TO_USD = {"USD": Decimal(1), "CNY": Decimal("0.14"), "EUR": Decimal("1.1"), "HKD": Decimal("0.13")}
 _TOTAL = re.compile(r"总额|总金额|总价|合计|共计|总计|总交易|total|aggregate", re.I)
 
 
@@ -241,8 +247,16 @@ def _amount(kind: str, clause: str, part: str, following: list[str]) -> Amount |
         pool = [(q, following[0]) for q in _quantities(following[0]) if q.unit in _MONEY]
     if not pool:
         return None
-    totals = [q for q, src in pool if _TOTAL.search(src[max(0, q.start - 16) : q.start])]
-    best = max(totals or [q for q, _ in pool], key=lambda q: (q.unit == "USD", q.value))
+    # "36亿元（约合4.95亿美元）", "3.6 billion yuan ($495 million)": a conversion, not a second sum.
+    pool = [
+        (q, src) for q, src in pool if not _CONVERSION.search(src[max(0, q.start - 6) : q.start])
+    ]
+    if not pool:
+        return None
+    totals = [q for q, src in pool if _TOTAL.search(src[max(0, q.start - 30) : q.start])]
+    best = max(
+        totals or [q for q, _ in pool], key=lambda q: q.value * _TO_USD.get(q.unit, Decimal(1))
+    )
     return Amount(normalize(best.value), best.unit)
 
 

@@ -114,7 +114,7 @@ def _after(text: str, q_end: int, hi: int) -> str:
     stop = _AFTER_STOP.search(seg)
     if stop and stop.start() >= 2:
         seg = seg[: stop.start()]
-    if not re.match(r"[\u4e00-\u9fff]", seg) or _AFTER_BAD.match(seg):
+    if not re.match(r"[\u4e00-\u9fff]|\d+类[\u4e00-\u9fff]", seg) or _AFTER_BAD.match(seg):
         return ""
     return seg[:10]
 
@@ -146,7 +146,16 @@ def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], englis
 
 
 def _english_label(before: str) -> str:
-    seg = re.split(r"[,;:()]|[$€¥]?\d[\d.,]*\s*(?:million|billion|bn|mn|%)?", before)[-1]
+    parts = re.split(
+        r"[,;:()]|[$€¥]?\d[\d.,]*\s*(?:million|billion|trillion|bn|mn|%|percent)?", before
+    )
+    seg = parts[-1]
+    growth = _EN_GROWTH.search(seg)
+    if growth and len(parts) > 1:
+        # "output value reached 52.6 billion yuan, up 14 percent": the change of that value.
+        subject = _EN_SUBJECT.match(before.strip())
+        if subject:
+            return f"{_drop_lead(subject.group(1).split())} {growth.group(1).lower()}"
     prev = None
     while prev != seg:
         prev = seg
@@ -170,10 +179,18 @@ _EN_HEAD = (
 _EN_NEXT = re.compile(rf"^\s*(?:in\s+)?((?:[A-Za-z0-9+\-]+\s+){{0,3}}?{_EN_HEAD})\b", re.I)
 _EN_OF = re.compile(
     r"((?:[A-Za-z\-]+\s+){0,3}[A-Za-z\-]+)\s+(?:of|at|totaling|totalling|worth)\s+"
-    r"(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated)?\s*$",
+    r"(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated|a record|a total of)?\s*$",
     re.I,
 )
 _EN_IN = re.compile(rf"^\s*in\s+[^.;]{{0,80}}?((?:[A-Za-z\-]+\s+)?{_EN_HEAD})\b", re.I)
+_EN_GROWTH = re.compile(
+    r"^\s*(up|down|rose|grew|increased|jumped|fell|declined|dropped)(?:\s+by)?\s*$", re.I
+)
+_EN_SUBJECT = re.compile(
+    r"^((?:[\w'\-]+\s+){0,5}?[\w'\-]+)\s+(?:reached|rose|grew|was|were|stood|totaled|totalled|hit|generated|"
+    r"recorded|reported|increased|jumped|fell|declined)\b",
+    re.I,
+)
 _EN_LINKS = frozenset(["of", "in", "and", "for"])
 _EN_CLAUSE = frozenset(["while", "whereas", "as", "when", "after", "before", "said", "says"])
 _EN_PAST = re.compile(r"ed$|^(?:is|are|was|were|be|been|has|have|had)$", re.I)
