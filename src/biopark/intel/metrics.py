@@ -176,7 +176,9 @@ _EN_HEAD = (
     r"royalt(?:y|ies)|valuation|net income|income|profit|net loss|loss|capital|commitment|per share|"
     r"contract|order|subsidy|subsidies|budget|expenses?|spending|turnover|output|exports?|imports?)"
 )
-_EN_NEXT = re.compile(rf"^\s*(?:in\s+)?((?:[A-Za-z0-9+\-]+\s+){{0,3}}?{_EN_HEAD})\b", re.I)
+_EN_NEXT = re.compile(
+    rf"^\s*(?:more\s+|additional\s+)?(?:in\s+)?((?:[A-Za-z0-9+\-]+\s+){{0,3}}{_EN_HEAD})\b", re.I
+)
 _EN_OF = re.compile(
     r"((?:[A-Za-z\-]+\s+){0,3}[A-Za-z\-]+)\s+(?:of|at|totaling|totalling|worth)\s+"
     r"(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated|a record|a total of)?\s*$",
@@ -221,6 +223,16 @@ def _drop_lead(words: list[str]) -> str:
 
 
 def _english_after(after: str) -> str:
+    of = re.match(r"\s*of\s+((?:[A-Za-z][A-Za-z\-]*\s*){1,3})", after)
+    if of:
+        # "66.2% of patients achieving ...": the people or things counted.
+        words = []
+        for w in of.group(1).split():
+            if _EN_VERBISH.search(w) or w.lower() in _EN_STOP:
+                break
+            words.append(w)
+        if words:
+            return " ".join(words)
     m = _EN_AFTER.match(after)
     return m.group(1).strip() if m else ""
 
