@@ -219,7 +219,7 @@ def _late_source(lines: list[Line]) -> str | None:
         if m:
             return m.group(1).strip()
     for ln in lines[:8]:
-        m = _WECHAT.match(ln.text)
+        m = _WECHAT.match(ln.text) if len(ln.text) <= 80 else None
         if m and not meta.find_date(line=m.group(1)):
             return m.group(1)
     return None
@@ -307,7 +307,11 @@ def read_page(*, text: str) -> Page:
             break
         last += 1
     # A short closing sentence ("据悉，……1100亿元。") is still article text.
-    while 0 <= last < stop - 1 and _SHORT_SENTENCE.search(lines[last + 1].text):
+    while (
+        0 <= last < stop - 1
+        and len(lines[last + 1].text) <= 160
+        and _SHORT_SENTENCE.search(lines[last + 1].text)
+    ):
         nxt = lines[last + 1].text
         if is_furniture(line=nxt) or ends_article(line=nxt) or _TRAILING_SOURCE.match(nxt):
             break

@@ -67,9 +67,13 @@ _INN = re.compile(
 _EN_COMPANY = re.compile(
     r"(?<![A-Za-z0-9&])((?:[A-Z][A-Za-z0-9&\-]+ ){0,4}[A-Z][A-Za-z0-9&\-]+,? (?:Inc\.|Inc\b|Ltd\.|Limited\b|"
     r"Co\., Ltd\.|Corp\.|Corporation\b|Pharmaceuticals?\b|Therapeutics\b|Biotherapeutics\b|Biosciences\b|"
-    r"Biotech\b|Biologics\b|Biopharma\b|BioPharma\b|Pharma\b|Oncology\b|Medicines\b|Holdings\b|AG\b|AB\b|"
+    r"Biotech\b|Biologics\b|Biopharma\b|BioPharma\b|Pharma\b|Oncology\b|Medicines\b|Group\b|Holdings\b|AG\b|AB\b|"
     r"GmbH\b|plc\b|PLC\b|S\.A\.|SA\b|SE\b|N\.V\.|LLC\b|K\.K\.|A/S\b|S\.p\.A\.|Bio(?= Ltd| Inc)))"
     r"(?:,? (?:Inc\.|Ltd\.|AG\b|AB\b|GmbH\b|Co\., Ltd\.|LLC\b))?"
+)
+_EN_NOT_COMPANY = re.compile(
+    r"\b(?:Society|Association|Institute|University|Hospital|Cent(?:er|re)|College|Journal|Conference|Congress|"
+    r"Department|Ministry|Administration|Agency|Bureau|Commission|Council|Foundation|Exchange)\b"
 )
 _KNOWN_RE = re.compile(
     "|".join(re.escape(n) for n in sorted(KNOWN_COMPANIES, key=len, reverse=True))
@@ -129,6 +133,9 @@ def _companies(text: str, found: dict[str, str]) -> None:
         if plain_name(text=name) and not is_generic(stem=name) and not _AREA.match(name):
             _add(found, name, "company")
     for m in _EN_COMPANY.finditer(text):
+        # "American Society of Clinical Oncology" names a society, not a company.
+        if _EN_NOT_COMPANY.search(m.group()) or text[max(0, m.start() - 4) : m.start()] == " of ":
+            continue
         _add(found, m.group().rstrip(","), "company")
     for m in _KNOWN_RE.finditer(text):
         if _standalone(text, m.start(), m.end()):
