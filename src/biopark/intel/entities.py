@@ -75,6 +75,9 @@ _EN_NOT_COMPANY = re.compile(
     r"\b(?:Society|Association|Institute|University|Hospital|Cent(?:er|re)|College|Journal|Conference|Congress|"
     r"Department|Ministry|Administration|Agency|Bureau|Commission|Council|Foundation|Exchange)\b"
 )
+_EN_BODY_NEXT = re.compile(
+    r"\s+(?:Agency|Administration|Association|Society|Institute|Council|Foundation|Conference)\b"
+)
 _EN_FIELD = re.compile(r"(?:Oncology|Medicines|Biotech)$")
 _KNOWN_RE = re.compile(
     "|".join(re.escape(n) for n in sorted(KNOWN_COMPANIES, key=len, reverse=True))
@@ -136,6 +139,8 @@ def _companies(text: str, found: dict[str, str]) -> None:
     for m in _EN_COMPANY.finditer(text):
         # "American Society of Clinical Oncology" names a society, not a company.
         after_of = text[max(0, m.start() - 4) : m.start()] == " of "
+        if _EN_BODY_NEXT.match(text, m.end()):
+            continue
         if _EN_NOT_COMPANY.search(m.group()) or (after_of and _EN_FIELD.search(m.group())):
             continue
         _add(found, m.group().rstrip(","), "company")

@@ -117,7 +117,7 @@ def find_events(
 ) -> list[Event]:
     """Find events clause by clause (the headline too), with subjects, date and amount."""
     names = _aliases(e for e in entities if e.type in _SUBJECT_TYPES)
-    main = _main_names(entities)
+    main = _main_names(entities, names, text)
     out: list[Event] = []
     clauses = [text[lo:hi].strip() for lo, hi in _clauses(text)]
     if title:
@@ -179,7 +179,7 @@ def _aliases(entities: Iterable[Entity]) -> list[tuple[str, str]]:
 
 _PLACE_HEAD = re.compile("^(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + ")")
 _PART_END = re.compile(r"[，,；;：:]|其中|此外|同时|并且")
-_MENTION = re.compile(r"该公司|本公司|公司|the company|the Company")
+_MENTION = re.compile(r"该公司|本公司|公司|\b[Tt]he (?:[Cc]ompany|biotech|drugmaker)\b")
 _DRUG_REF = re.compile(r"该药物?|该产品|本品|该款药物|该药品")
 _DEAL_TERMS = re.compile(
     r"根据(?:该)?协议|按照协议|首付款|里程碑|Under the|upfront|milestone|total", re.I
@@ -212,12 +212,20 @@ def _subjects(part: str, names: Sequence[tuple[str, str]]) -> list[str]:
     return found
 
 
-def _main_names(entities: Sequence[Entity]) -> dict[str, str]:
-    """The article's main company and drug, when one clearly leads the mentions."""
+def _main_names(
+    entities: Sequence[Entity], names: Sequence[tuple[str, str]], text: str
+) -> dict[str, str]:
+    """The article's main company and drug, when one clearly leads the mentions (short forms too)."""
+    counts: dict[str, int] = {}
+    for form, name in names:
+        counts[name] = max(counts.get(name, 0), text.count(form))
     out: dict[str, str] = {}
     for kind in ("company", "drug"):
-        ranked = sorted((e for e in entities if e.type == kind), key=lambda e: -e.mentions)
-        if ranked and (len(ranked) == 1 or ranked[0].mentions > ranked[1].mentions):
+        ranked = sorted(
+            (e for e in entities if e.type == kind), key=lambda e: -counts.get(e.name, e.mentions)
+        )
+        top = [counts.get(e.name, e.mentions) for e in ranked[:2]]
+        if ranked and (len(ranked) == 1 or top[0] > top[1]):
             out[kind] = ranked[0].name
     return out
 

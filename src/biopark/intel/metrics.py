@@ -106,7 +106,7 @@ def _shorten(label: str) -> str:
 def _after(text: str, q_end: int, hi: int) -> str:
     seg = _QUOTES.sub("", text[q_end:hi])
     # "9.8亿美元的开发、注册和销售里程碑付款": the head noun closes the phrase.
-    head = re.match(r"的?([^，,。；;：:（(]{0,16}?)(" + _MONEY_NOUNS.pattern + r")", seg)
+    head = re.match(r"的?([^，,。；;：:（(]{0,16})(" + _MONEY_NOUNS.pattern + r")", seg)
     if head and not _AFTER_BAD.search(head.group(1)):
         return head.group(2)
     seg = seg[1:] if seg.startswith("的") else seg
