@@ -25,13 +25,13 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "clinical_approval",
-            r"获批(?:开展)?临床|临床试验(?:申请|许可)?[^，。；]{0,30}(?:获批|批准|默示许可|获得)|临床默示许可|"
+            r"获批(?:开展)?临床|获批[^，。；]{0,6}IND|临床试验(?:申请|许可)?[^，。；]{0,30}(?:获批|批准|默示许可|获得)|临床默示许可|"
             r"IND[^，。；.]{0,20}(?:获批|批准|clear|approv)|cleared? (?:the|its|an)? ?IND|"
             r"(?:cleared|approved|granted)[^.;，。]{0,60}\b(?:Investigational New Drug|IND)\b|IND clearance",
         ),
         (
             "marketing_application",
-            r"申报上市|上市申请[^，。；]{0,12}(?:受理|递交|提交)|(?:递交|提交)[^，。；]{0,12}上市(?:许可)?申请|"
+            r"申报上市|上市(?:许可)?申请[^，。；]{0,12}(?:受理|递交|提交)|(?:递交|提交)[^，。；]{0,12}上市(?:许可)?申请|"
             r"(?:NDA|BLA|MAA)[^，。；.]{0,20}(?:受理|accept|submi|fil)|(?:submitted|filed) (?:a|an|the) (?:NDA|BLA|MAA)|"
             r"(?:accepted|submitted|filed)[^.;，。]{0,50}\b(?:NDA|BLA|MAA|New Drug Application|Biologics License Application)",
         ),
@@ -43,7 +43,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "ipo",
-            r"IPO|首次公开发行|挂牌上市|上市(?:首日|敲钟)|登陆[^，。；]{0,8}(?:板|交所|市场)|招股|"
+            r"IPO|首次公开发行|递表|递交招股书|挂牌上市|上市(?:首日|敲钟)|登陆[^，。；]{0,8}(?:板|交所|市场)|招股|"
             r"(?:科创板|创业板|北交所|港交所|主板|纳斯达克)[^，。；]{0,4}上市|initial public offering|listed on|went public",
         ),
         (
@@ -58,11 +58,11 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "financing",
-            r"融资|天使轮|Pre-?[A-F]轮|[A-F]\+?轮|募资|募集资金|定增|raised|financing|funding round|Series [A-F]\b",
+            r"融资|天使轮|领投|跟投|战略投资|Pre-?[A-F]轮|[A-F]\+?轮|募资|募集资金|定增|raised|financing|funding round|Series [A-F]\b",
         ),
         (
             "cooperation",
-            r"战略合作|合作协议|框架协议|签署[^，。；]{0,10}合作|携手|共建|达成合作|partnership|collaborat|"
+            r"战略合作|合作协议|合作备忘录|框架协议|签署[^，。；]{0,10}合作|携手|共建|达成合作|partnership|collaborat|"
             r"strategic cooperation",
         ),
         (

@@ -298,6 +298,15 @@ GENERIC = frozenset(
         "产业化",
         "对接",
         "长江经济带",
+        "新药",
+        "创新药",
+        "药物",
+        "产品",
+        "新产品",
+        "全区",
+        "全国",
+        "园区",
+        "新区",
     ]
 )
 # Places that may open a company name without being its distinctive part.
