@@ -79,6 +79,8 @@ _EN_BODY_NEXT = re.compile(
     r"\s+(?:Agency|Administration|Association|Society|Institute|Council|Foundation|Conference)\b"
 )
 _EN_FIELD = re.compile(r"(?:Oncology|Medicines|Biotech)$")
+# "建成后可年产疫苗": production talk, not a product name.
+_DRUG_STEM_BAD = re.compile(r"年产|生产|建成|研发|开发|用于|可年|以及|新增|批签发")
 _KNOWN_RE = re.compile(
     "|".join(re.escape(n) for n in sorted(KNOWN_COMPANIES, key=len, reverse=True))
 )
@@ -171,7 +173,9 @@ def _drugs(text: str, found: dict[str, str]) -> None:
         stem = name[: -len(suffix)]
         if re.search(r"[A-Z]{1,5}-?\d{3,6}[A-Za-z]?$", stem) or is_generic(stem=stem):
             continue
-        if suffix in ("片", "肽", "双抗", "单抗") and len(stem) < 3:
+        if _DRUG_STEM_BAD.search(stem) or (
+            suffix in ("片", "肽", "双抗", "单抗") and len(stem) < 3
+        ):
             continue
         _add(found, name, "drug")
     for m in _INN.finditer(text):

@@ -49,7 +49,8 @@ _FORECAST = re.compile(
 _EN_TAIL = re.compile(
     r"\s*\b(?:of|at|to|for|by|was|is|were|are|reached|reaching|totaling|totalling|total|worth|valued|"
     r"up|about|approximately|more than|over|nearly|some|around|roughly|than|less|almost|an|a|the|and|eligible|receive|receives|"
-    r"grew|rose|increased|fell|declined|by|with|in|raised|raise|raises|secured)\s*$",
+    r"grew|rose|increased|fell|declined|by|with|in|raised|raise|raises|secured|exceeded|exceeding|topped|"
+    r"surpassed|hit|amounted|stood|totaled|totalled|generated|recorded|reported)\s*$",
     re.I,
 )
 _EN_STOP = frozenset(
@@ -156,6 +157,11 @@ def _english_label(before: str) -> str:
         subject = _EN_SUBJECT.match(before.strip())
         if subject:
             return f"{_drop_lead(subject.group(1).split())} {growth.group(1).lower()}"
+        # "approved 48 innovative drugs in 2024, up 20 percent": the thing counted just before.
+        prev = [w for w in parts[-2].split() if w.isalpha()]
+        while prev and prev[-1].lower() in _EN_STOP:
+            prev.pop()
+        return " ".join([*prev[-3:], growth.group(1).lower()])
     prev = None
     while prev != seg:
         prev = seg
