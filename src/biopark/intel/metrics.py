@@ -158,10 +158,10 @@ def _english_label(before: str) -> str:
         if subject:
             return f"{_drop_lead(subject.group(1).split())} {growth.group(1).lower()}"
         # "approved 48 innovative drugs in 2024, up 20 percent": the thing counted just before.
-        prev = [w for w in parts[-2].split() if w.isalpha()]
-        while prev and prev[-1].lower() in _EN_STOP:
-            prev.pop()
-        return " ".join([*prev[-3:], growth.group(1).lower()])
+        counted = [w for w in parts[-2].split() if w.isalpha()]
+        while counted and counted[-1].lower() in _EN_STOP:
+            counted.pop()
+        return " ".join([*counted[-3:], growth.group(1).lower()])
     prev = None
     while prev != seg:
         prev = seg
