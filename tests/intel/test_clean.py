@@ -48,8 +48,10 @@ def test_newspaper_snapshot_reads_spaced_date_and_drops_page_navigation() -> Non
 
 def test_company_announcement_heading_and_signature_date() -> None:
     page = _page("announcement.txt")
-    assert page.title == "星河示例药业股份有限公司关于子公司药品获得临床试验批准通知书的公告"
+    # The issuer line above "关于……的公告" is not part of the headline.
+    assert page.title == "关于子公司药品获得临床试验批准通知书的公告"
     assert page.published_at == date(2025, 6, 18)
+    assert not any(p.startswith("星河示例药业股份有限公司") for p in page.paragraphs[:1])
 
 
 def test_english_wire_story_dateline_and_about_section() -> None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 # Lines that are never article text, whatever their length.
 _ALWAYS = re.compile(
-    r"二维码|扫一扫|扫码关注|长按识别|微信号[:：(（]|版权所有|Copyright|©|All Rights Reserved|"
+    r"概不负责|概不負責|take no responsibility for the contents|make no representation as to its accuracy|不发表任何声明|保证本公告内容不存在|二维码|扫一扫|扫码关注|长按识别|微信号[:：(（]|版权所有|Copyright|©|All Rights Reserved|"
     r"未经.{0,8}授权|不得转载|禁止转载|ICP备|ICP证|公网安备|互联网新闻信息服务|违法和不良信息|"
     r"^(?:地址|邮编|电话|传真|邮箱|E-?mail|技术支持|主办|承办|协办|运营|制作|联系我们|网站地图|"
     r"责任编辑|编辑|校对|审核|终审|值班编辑|作者|记者|通讯员|摄影|图片|排版)\s*[:：]|"
@@ -25,7 +25,7 @@ _ALWAYS = re.compile(
 # Weak signals: only short lines carrying them are dropped.
 _SHORT = re.compile(
     r"广告|推广|赞助|客户端|APP|下载|关注|留言|意见|建议|微博|微信|QQ|抖音|头条号|"
-    r"举报|纠错|字号|默认|大\s*中\s*小|当前位置|您的位置|所在位置|>|》|»|\|"
+    r"举报|纠错|字号|默认|大\s*中\s*小|当前位置|您的位置|所在位置|>|^[^《]*》|»|\|"
 )
 # Headings after which the article is over (related news, recommendations).
 _TAIL = re.compile(
@@ -65,4 +65,8 @@ def is_content(*, line: str) -> bool:
     if cjk >= 20:
         return bool(_SENTENCE_PUNCT.search(line)) or cjk >= 60
     words = line.split()
-    return len(words) >= 10 and len(line) >= 60 and bool(re.search(r"[.!?]['\"”’)]?$|[.,;] ", line))
+    # Headlines carry commas and abbreviations too ("to U.S. startup"); body lines end a sentence.
+    return len(words) >= 10 and (
+        bool(re.search(r"[.!?]['\"”’)]?$", line))
+        or (len(line) >= 120 and bool(re.search(r"[.,;] ", line)))
+    )

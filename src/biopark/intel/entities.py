@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+import rjieba
 
 from biopark.intel.names import (
     COMPANY_SUFFIX,
@@ -15,6 +17,7 @@ from biopark.intel.names import (
     trim_left,
 )
 from biopark.intel.types import Entity
+from biopark.intel.wordlists import KNOWN_COMPANIES
 
 _COMPANY = re.compile(
     rf"(?:{COMPANY_SUFFIX})(?![\u4e00-\u9fff]{{0,2}}(?:城|园|谷|区|学|院|所|局|委|部|站|馆))"
@@ -44,6 +47,9 @@ _ACTOR = re.compile(
     r"(?:^|[，。；：、,;:\n“])([\u4e00-\u9fff]{2,8}?)(?=是[^，。]{0,20}(?:企业|药企|公司)[，。,]|另一款|旗下|自主研发|宣布|发布公告|"
     r"公告称|首款|早期研发|获批|递交|申报)"
 )
+# "3个生物医药项目": a counted phrase, not a name.
+_COUNTED = re.compile(r"^(?:[\d.]+|[一二三四五六七八九十两几多数百千]+)[个家项款批类种名位]")
+_AREA = re.compile(r"全市|全区|全省|全县|全国|本市|我市|本区|园区|新区|该区|区内|市内|省内")
 _PARKISH = re.compile(r"(?:城|园|区|谷|中心|基地|平台)$")
 _DRUG = re.compile(
     rf"(?:{DRUG_SUFFIX})(?![\u4e00-\u9fff]{{0,1}}(?:企业|公司|产业|领域|研发|药物|平台|技术|类|行业|集群|基地))"
@@ -59,9 +65,26 @@ _INN = re.compile(
     r"\b([A-Z]?[a-z]{3,}(?:mab|nib|tinib|ciclib|parib|lisib|stat|vir|cept|tide|glutide|tecan|mycin|zumab|ximab))\b"
 )
 _EN_COMPANY = re.compile(
-    r"\b((?:[A-Z][A-Za-z0-9&.\-]+\s){0,4}[A-Z][A-Za-z0-9&.\-]+,?\s(?:Inc\.|Inc\b|Ltd\.|Limited|Co\., Ltd\.|Corp\.|Corporation|"
-    r"Pharmaceuticals?|Therapeutics|Biotherapeutics|Biosciences|Biotech|Biologics|Pharma|Group|Holdings|AG|plc|S\.A\.))"
+    r"(?<![A-Za-z0-9&])((?:[A-Z][A-Za-z0-9&\-]+ ){0,4}[A-Z][A-Za-z0-9&\-]+,? (?:Inc\.|Inc\b|Ltd\.|Limited\b|"
+    r"Co\., Ltd\.|Corp\.|Corporation\b|Pharmaceuticals?\b|Therapeutics\b|Biotherapeutics\b|Biosciences\b|"
+    r"Biotech\b|Biologics\b|Biopharma\b|BioPharma\b|Pharma\b|Oncology\b|Medicines\b|Group\b|Holdings\b|AG\b|AB\b|"
+    r"GmbH\b|plc\b|PLC\b|S\.A\.|SA\b|SE\b|N\.V\.|LLC\b|K\.K\.|A/S\b|S\.p\.A\.|Bio(?= Ltd| Inc)))"
+    r"(?:,? (?:Inc\.|Ltd\.|AG\b|AB\b|GmbH\b|Co\., Ltd\.|LLC\b))?"
 )
+_EN_NOT_COMPANY = re.compile(
+    r"\b(?:Society|Association|Institute|University|Hospital|Cent(?:er|re)|College|Journal|Conference|Congress|"
+    r"Department|Ministry|Administration|Agency|Bureau|Commission|Council|Foundation|Exchange)\b"
+)
+_EN_BODY_NEXT = re.compile(
+    r"\s+(?:Agency|Administration|Association|Society|Institute|Council|Foundation|Conference)\b"
+)
+_EN_FIELD = re.compile(r"(?:Oncology|Medicines|Biotech)$")
+# "建成后可年产疫苗": production talk, not a product name.
+_DRUG_STEM_BAD = re.compile(r"年产|生产|建成|研发|开发|用于|可年|以及|新增|批签发")
+_KNOWN_RE = re.compile(
+    "|".join(re.escape(n) for n in sorted(KNOWN_COMPANIES, key=len, reverse=True))
+)
+_LATIN = re.compile(r"[A-Za-z0-9]")
 _INSTITUTION = re.compile(
     r"(?:大学|学院|研究院|研究所|医院|协会|学会|联盟|科学院|实验室|研究中心)(?![\u4e00-\u9fff]{0,1}(?:的|等))?"
 )
@@ -82,6 +105,7 @@ _LIST = re.compile(
     r"(?P<kind>[\u4e00-\u9fff]{0,10}?(?:企业|公司|药企|集团|项目|药物|药品|新药|品种|产品|疫苗|创新药))|"
     r"(?P<rep>为代表的?))"
 )
+_SENTENCE = re.compile(r"[^。！？\n]+")
 _PROJECT_CUT = re.compile(
     r"全球|研发|总部|抗体|生产|一期|二期|三期|改扩建|扩建|新建|产业化|大健康|药品|CDMO|CRO|基地|项目|西南|华南|华东|华北|中国区|类器官|现代中药|手术机器人"
 )
@@ -103,7 +127,7 @@ def _companies(text: str, found: dict[str, str]) -> None:
         suffix = m.group()
         name = grow_left(text=text, end=m.end(), suffix_len=len(suffix))
         stem = name[: -len(suffix)]
-        if len(stem) < 2 or _PARKISH.search(stem) or is_generic(stem=stem):
+        if len(stem) < 2 or _PARKISH.search(stem) or is_generic(stem=stem) or _COUNTED.match(stem):
             continue
         if suffix in _WEAK and not (
             looks_like_brand(stem=stem) or _COMPANY_ACT.match(text[m.end() : m.end() + 12])
@@ -112,10 +136,31 @@ def _companies(text: str, found: dict[str, str]) -> None:
         _add(found, name, "company")
     for m in _ACTOR.finditer(text):
         name = m.group(1)
-        if plain_name(text=name) and not is_generic(stem=name):
+        if plain_name(text=name) and not is_generic(stem=name) and not _AREA.match(name):
             _add(found, name, "company")
     for m in _EN_COMPANY.finditer(text):
-        _add(found, m.group(1).rstrip(","), "company")
+        # "American Society of Clinical Oncology" names a society, not a company.
+        after_of = text[max(0, m.start() - 4) : m.start()] == " of "
+        if _EN_BODY_NEXT.match(text, m.end()):
+            continue
+        if _EN_NOT_COMPANY.search(m.group()) or (after_of and _EN_FIELD.search(m.group())):
+            continue
+        _add(found, m.group().rstrip(","), "company")
+    for m in _KNOWN_RE.finditer(text):
+        if _standalone(text, m.start(), m.end()):
+            _add(found, m.group(), "company")
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """A listed name counts only as a whole word ("强生", not the middle of "增强生产")."""
+    if text[start].isascii():
+        return not ((start and _LATIN.match(text[start - 1])) or _LATIN.match(text[end : end + 1]))
+    lo = max(0, start - 8)
+    cuts, pos = {0}, 0
+    for word in rjieba.cut(text[lo : end + 8]):
+        pos += len(word)
+        cuts.add(pos)
+    return start - lo in cuts and end - lo in cuts
 
 
 def _drugs(text: str, found: dict[str, str]) -> None:
@@ -128,16 +173,27 @@ def _drugs(text: str, found: dict[str, str]) -> None:
         stem = name[: -len(suffix)]
         if re.search(r"[A-Z]{1,5}-?\d{3,6}[A-Za-z]?$", stem) or is_generic(stem=stem):
             continue
-        if suffix in ("片", "肽", "双抗", "单抗") and len(stem) < 3:
+        if _DRUG_STEM_BAD.search(stem) or (
+            suffix in ("片", "肽", "双抗", "单抗") and len(stem) < 3
+        ):
             continue
         _add(found, name, "drug")
     for m in _INN.finditer(text):
         _add(found, m.group(1), "drug")
 
 
+def _list_matches(text: str) -> Iterator[re.Match[str]]:
+    """_LIST on the sentences that can hold a list ("等", "为代表"): it is slow on long text."""
+    for sent in _SENTENCE.finditer(text):
+        if "等" in sent.group() or "为代表" in sent.group():
+            yield from _LIST.finditer(sent.group())
+
+
 def _lists(text: str, found: dict[str, str]) -> None:
-    for m in _LIST.finditer(text):
+    for m in _list_matches(text):
         kind = m.group("kind") or ""
+        if re.match(r"领域|行业|方向|赛道|类|细分", kind):
+            continue
         is_drug = (
             bool(re.search(r"药物|药品|新药|品种|疫苗|创新药|产品", kind)) and "企业" not in kind
         )

@@ -46,6 +46,13 @@ def extract_document(raw: RawDocument, *, known_names: Iterable[str] = ()) -> Ex
         doc = clean_document(raw)
     except DecodeError as exc:
         return Extraction(path=raw.path, document=None, error=str(exc))
+    try:
+        return _extract(raw, doc, known_names)
+    except Exception as exc:  # one odd page must not stop a batch of thousands
+        return Extraction(path=raw.path, document=doc, error=f"extraction failed: {exc!r}")
+
+
+def _extract(raw: RawDocument, doc: CleanDocument, known_names: Iterable[str]) -> Extraction:
     entities = find_entities(text=doc.text, known_names=known_names)
     subjects = [e.name for e in entities if e.type in _SUBJECT_TYPES]
     year = doc.published_at.year if doc.published_at else None

@@ -43,8 +43,10 @@ _SOURCE_LINE = re.compile(
 _MEDIA = re.compile(
     r"([\u4e00-\u9fffA-Za-z0-9]{1,10}(?:日报|晚报|晨报|商报|时报|周刊|报业|新闻网|网|报|通讯社|新闻社|电视台|广播电视台|客户端|TV))"
 )
+# "数字报", "电子版报", "手机报": editions of a paper, not its name.
+_EDITION = re.compile(r"^(?:数字|电子|手机|客户|新闻客户)")
 _EN_SOURCE = re.compile(
-    r"/\s*(PRNewswire|Business Wire|GlobeNewswire|Xinhua|PR Newswire)\s*/|\((Reuters|Xinhua|AP|AFP|Bloomberg)\)"
+    r"/\s*(PRNewswire|Business Wire|GlobeNewswire|Xinhua|PR Newswire)\s*/|\((Reuters|Xinhua|AP|AFP|Bloomberg|BUSINESS WIRE|GLOBE NEWSWIRE)\)"
 )
 
 
@@ -106,8 +108,8 @@ def media_in(*, line: str) -> str | None:
     found = _MEDIA.findall(line)
     if not found:
         return None
-    name = found[-1]
-    return None if name in ("网", "报") or len(name) < 3 else name
+    names = [n for n in found if n not in ("网", "报") and len(n) >= 3 and not _EDITION.match(n)]
+    return names[0] if names else None
 
 
 def strip_site_suffix(*, title: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 # Tokens that end a name when walking leftwards from its suffix.
 STOP_WORDS = frozenset(
     [
@@ -296,6 +298,15 @@ GENERIC = frozenset(
         "产业化",
         "对接",
         "长江经济带",
+        "新药",
+        "创新药",
+        "药物",
+        "产品",
+        "新产品",
+        "全区",
+        "全国",
+        "园区",
+        "新区",
     ]
 )
 # Places that may open a company name without being its distinctive part.
@@ -382,3 +393,12 @@ PLACES = frozenset(
         "江北",
     ]
 )
+
+
+def _vocabulary(name: str) -> tuple[str, ...]:
+    text = resources.files("biopark.intel").joinpath(name).read_text(encoding="utf-8")
+    return tuple(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+# Multinational and national-level pharma groups that news names without a suffix (辉瑞, Pfizer).
+KNOWN_COMPANIES = _vocabulary("known_companies.txt")
