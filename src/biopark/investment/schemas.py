@@ -7,9 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from biopark.investment.models import LEAD_SOURCES, LeadStatus, Stage, TargetScope
+from biopark.kit.dates import SHANGHAI
 from biopark.kit.money import parse_cny
 
 _MAX_YUAN = Decimal(10) ** 18
@@ -80,6 +81,14 @@ def _strip(value: Any) -> Any:
     return value
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    """A time without a zone is read as Asia/Shanghai, the park's local time."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=SHANGHAI)
+    return value
+
+
+LocalDateTime = Annotated[datetime | None, AfterValidator(_aware)]
 Money = Annotated[Decimal | None, BeforeValidator(to_money)]
 Mu = Annotated[Decimal | None, BeforeValidator(to_mu)]
 Phone = Annotated[str, BeforeValidator(to_phone)]
@@ -110,7 +119,7 @@ class LeadCreate(ConsultationCreate):
     owner_id: int | None = None
     team: Annotated[str | None, Field(max_length=100)] = None
     next_action: Annotated[str | None, Field(max_length=300)] = None
-    due_at: datetime | None = None
+    due_at: LocalDateTime = None
 
     @field_validator("source")
     @classmethod
@@ -126,7 +135,7 @@ class LeadUpdate(BaseModel):
     chain: Annotated[str | None, Field(max_length=100)] = None
     chain_link: Annotated[str | None, Field(max_length=100)] = None
     next_action: Annotated[str | None, Field(max_length=300)] = None
-    due_at: datetime | None = None
+    due_at: LocalDateTime = None
     intended_investment: Money = None
     intended_land_mu: Mu = None
 
@@ -168,6 +177,7 @@ class LeadRead(BaseModel):
     project_id: int | None
     is_demo: bool
     created_at: datetime
+    owner_name: str | None = None
     sla_hours_left: float | None = Field(
         default=None, description="Working hours left to the first contact (negative: overdue)."
     )
@@ -380,7 +390,7 @@ class ImportReport(BaseModel):
 
 class LeadContact(BaseModel):
     next_action: str = Field(min_length=2, max_length=300)
-    due_at: datetime
+    due_at: Annotated[datetime, AfterValidator(_aware)]
 
 
 class ConsultationPost(ConsultationCreate):

@@ -202,10 +202,19 @@ def sla_hours_left(lead: Lead, *, now: datetime | None = None) -> float | None:
     return round(working_hours_between(now or utcnow(), lead.first_contact_due_at), 2)
 
 
-def _decorate_leads(leads: Sequence[Lead]) -> None:
+def _decorate_leads(session: Session, leads: Sequence[Lead]) -> None:
     now = utcnow()
+    owner_ids = {lead.owner_id for lead in leads if lead.owner_id}
+    names = (
+        dict(
+            session.execute(select(User.id, User.display_name).where(User.id.in_(owner_ids))).all()
+        )
+        if owner_ids
+        else {}
+    )
     for lead in leads:
         lead.sla_hours_left = sla_hours_left(lead, now=now)  # type: ignore[attr-defined]
+        lead.owner_name = names.get(lead.owner_id or 0)  # type: ignore[attr-defined]
 
 
 def list_leads(
@@ -234,7 +243,7 @@ def list_leads(
     result = paginate(
         session, stmt.order_by(Lead.created_at.desc(), Lead.id.desc()), page=page, size=size
     )
-    _decorate_leads(result.items)
+    _decorate_leads(session, result.items)
     return result
 
 
@@ -244,7 +253,7 @@ def get_lead(session: Session, *, user: User, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id)
     if lead is None or lead.park_id != user.park_id:
         raise NotFound("线索不存在", en="Lead not found")
-    _decorate_leads([lead])
+    _decorate_leads(session, [lead])
     return lead
 
 
@@ -274,7 +283,7 @@ def create_lead(session: Session, *, user: User, data: LeadCreate) -> Lead:
         park_id=lead.park_id,
         changes=data.model_dump(exclude_none=True),
     )
-    _decorate_leads([lead])
+    _decorate_leads(session, [lead])
     return lead
 
 
@@ -300,7 +309,7 @@ def update_lead(session: Session, *, user: User, lead_id: int, data: LeadUpdate)
             park_id=lead.park_id,
             changes=changed,
         )
-    _decorate_leads([lead])
+    _decorate_leads(session, [lead])
     return lead
 
 
@@ -329,7 +338,7 @@ def mark_contacted(
         park_id=lead.park_id,
         changes=changes,
     )
-    _decorate_leads([lead])
+    _decorate_leads(session, [lead])
     return lead
 
 
