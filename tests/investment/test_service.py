@@ -30,8 +30,6 @@ from biopark.kit.workcal import working_hours_between
 from tests.builders import make_park, make_user
 from tests.investment.builders import make_project
 
-TODAY = service.today_local()
-
 
 def _consult(**kw: object) -> ConsultationCreate:
     return ConsultationCreate.model_validate(
@@ -115,7 +113,7 @@ def test_qualify_lead_into_project(session: Session) -> None:
         session,
         user=officer,
         lead_id=lead.id,
-        data=LeadQualify(next_action="首轮洽谈", due_on=TODAY + timedelta(days=3)),
+        data=LeadQualify(next_action="首轮洽谈", due_on=service.today_local() + timedelta(days=3)),
     )
     assert project.stage == Stage.lead and project.chain_link == "抗体药物"
     assert project.land_mu == Decimal("20")
@@ -133,7 +131,10 @@ def test_open_project_needs_owner_action_and_due(session: Session) -> None:
         session,
         user=officer,
         data=ProjectCreate(
-            name="计划项目", agreed_investment="3,000万元", next_action="洽谈", due_on=TODAY
+            name="计划项目",
+            agreed_investment="3,000万元",
+            next_action="洽谈",
+            due_on=service.today_local(),
         ),
     )
     assert project.owner_id == officer.id and project.agreed_investment == Decimal("30000000")
@@ -153,7 +154,9 @@ def test_owner_must_be_investment_user_of_the_park(session: Session) -> None:
             service.create_project(
                 session,
                 user=officer,
-                data=ProjectCreate(name="项目甲", owner_id=owner.id, next_action="x", due_on=TODAY),
+                data=ProjectCreate(
+                    name="项目甲", owner_id=owner.id, next_action="x", due_on=service.today_local()
+                ),
             )
 
 
@@ -161,7 +164,7 @@ def test_stage_changes_are_recorded_with_who_when_and_why(session: Session) -> N
     park = make_park(session)
     officer = make_user(session, park, Role.investment_officer)
     project = make_project(session, officer)
-    on = TODAY - timedelta(days=2)
+    on = service.today_local() - timedelta(days=2)
     service.change_stage(
         session,
         user=officer,
@@ -186,7 +189,10 @@ def test_stage_changes_are_recorded_with_who_when_and_why(session: Session) -> N
         project_id=project.id,
         data=StageChangeCreate(stage=Stage.terminated, reason="企业战略调整"),
     )
-    assert project.terminated_reason == "企业战略调整" and project.terminated_on == TODAY
+    assert (
+        project.terminated_reason == "企业战略调整"
+        and project.terminated_on == service.today_local()
+    )
     trail = service.stage_history(session, user=officer, project_id=project.id)
     assert [(c.from_stage, c.to_stage) for c in trail] == [
         (Stage.negotiating, Stage.registered),
@@ -207,13 +213,13 @@ def test_visit_sets_next_action_and_appears_in_timeline(session: Session) -> Non
     park = make_park(session)
     officer = make_user(session, park, Role.investment_officer)
     project = make_project(session, officer)
-    due = TODAY + timedelta(days=10)
+    due = service.today_local() + timedelta(days=10)
     service.add_visit(
         session,
         user=officer,
         project_id=project.id,
         data=VisitCreate(
-            visited_on=TODAY,
+            visited_on=service.today_local(),
             people="李招商、企业董事长",
             place="企业总部",
             next_step="报送方案",
@@ -234,7 +240,10 @@ def test_funds_entries_are_cumulative(session: Session) -> None:
     park = make_park(session)
     officer = make_user(session, park, Role.investment_officer)
     project = make_project(session, officer, stage=Stage.registered)
-    for on, amount in [(TODAY - timedelta(days=30), "1.5亿"), (TODAY, "3,000万元")]:
+    for on, amount in [
+        (service.today_local() - timedelta(days=30), "1.5亿"),
+        (service.today_local(), "3,000万元"),
+    ]:
         service.add_funds(
             session,
             user=officer,
@@ -272,10 +281,16 @@ def test_loop_lists_overdue_by_owner_and_team(session: Session) -> None:
     park = make_park(session)
     a = make_user(session, park, Role.investment_officer, display_name="甲")
     b = make_user(session, park, Role.investment_officer, display_name="乙")
-    make_project(session, a, team="生物药链长团队", due_on=TODAY - timedelta(days=1))
-    make_project(session, a, team="生物药链长团队", due_on=TODAY - timedelta(days=5))
-    make_project(session, b, team="器械链长团队", due_on=TODAY + timedelta(days=2))
-    make_project(session, b, stage=Stage.production, due_on=TODAY - timedelta(days=9))
+    make_project(
+        session, a, team="生物药链长团队", due_on=service.today_local() - timedelta(days=1)
+    )
+    make_project(
+        session, a, team="生物药链长团队", due_on=service.today_local() - timedelta(days=5)
+    )
+    make_project(session, b, team="器械链长团队", due_on=service.today_local() + timedelta(days=2))
+    make_project(
+        session, b, stage=Stage.production, due_on=service.today_local() - timedelta(days=9)
+    )
     session.add(
         Lead(
             park_id=park.id, company="某公司", contact_name="王", phone="13800138000",

@@ -32,6 +32,7 @@ from biopark.investment.stages import rank
 from biopark.kit.dates import format_local
 from biopark.kit.models import utcnow
 from biopark.parks.models import Park
+from biopark.web.forms import error_messages
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -70,6 +71,7 @@ COLUMNS = (
     Column("备注", "notes", "text", 24),
 )
 HEADERS = {c.header: c for c in COLUMNS}
+_LABELS = {c.field: c.header for c in COLUMNS} | {"owner_id": "负责人"}
 
 
 class ImportRejected(ValidationFailed):
@@ -151,7 +153,8 @@ def _read_rows(content: bytes) -> tuple[list[str], list[tuple[int, tuple[Any, ..
             continue
         first = _text(row[0]) if row else None
         if first in ("合计", "总计"):
-            continue
+            # The totals row ends the ledger; what follows is a footer.
+            break
         rows.append((line, tuple(row)))
         if len(rows) > MAX_ROWS:
             raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行", en=f"At most {MAX_ROWS} rows")
@@ -220,13 +223,9 @@ def import_ledger(session: Session, *, user: User, content: bytes) -> int:
             seen.add(name)
         data: ProjectCreate | None = None
         try:
-            data = ProjectCreate.model_validate(values)
+            data = ProjectCreate.model_validate({k: v for k, v in values.items() if v is not None})
         except ValidationError as exc:
-            for err in exc.errors():
-                field = str(err["loc"][0]) if err["loc"] else ""
-                label = next((c.header for c in COLUMNS if c.field == field), field)
-                reason = str(err["msg"]).removeprefix("Value error, ")
-                problems.append(f"{label}：{'必填' if err['type'] == 'missing' else reason}")
+            problems.extend(error_messages(exc, _LABELS))
         stage = extra.get("stage", Stage.lead)
         dates = {f: extra.get(f) for f in STAGE_DATE_FIELD.values()}
         for st, field in STAGE_DATE_FIELD.items():
