@@ -27,7 +27,7 @@ from biopark.investment.schemas import (
 )
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.workcal import working_hours_between
-from tests.builders import make_park, make_user
+from tests.builders import make_enterprise, make_park, make_user
 from tests.investment.builders import make_project
 
 
@@ -303,3 +303,18 @@ def test_loop_lists_overdue_by_owner_and_team(session: Session) -> None:
     assert service.overdue_by(items, key="owner") == [("甲", 2), ("乙", 1)]
     assert service.overdue_by(items, key="team")[0] == ("生物药链长团队", 2)
     assert len(service.loop_items(session, park_id=park.id, owner_id=b.id)) == 1
+
+
+def test_registered_project_links_to_the_settled_enterprise(session: Session) -> None:
+    park = make_park(session)
+    officer = make_user(session, park, Role.investment_officer)
+    ent = make_enterprise(session, park, name="重庆皓元测试有限公司")
+    project = make_project(session, officer, company="重庆皓元测试有限公司")
+    service.change_stage(
+        session, user=officer, project_id=project.id, data=StageChangeCreate(stage=Stage.signed)
+    )
+    assert project.enterprise_id is None
+    service.change_stage(
+        session, user=officer, project_id=project.id, data=StageChangeCreate(stage=Stage.registered)
+    )
+    assert project.enterprise_id == ent.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -108,3 +108,17 @@ def test_demo_ledger_reproduces_the_reported_figures(session: Session) -> None:
         flt=service.ProjectFilter(q="科瑞制药"),
     )
     assert page.items[0].land_mu == Decimal("300") and page.items[0].is_demo
+
+
+def test_overdue_counts_only_open_projects(session: Session) -> None:
+    park = make_park(session)
+    o = make_user(session, park, Role.investment_officer)
+    past = service.today_local() - timedelta(days=1)
+    make_project(session, o, due_on=past)
+    make_project(session, o, due_on=past, stage=Stage.registered, team="甲团队")
+    make_project(session, o, due_on=past, stage=Stage.production)
+    make_project(session, o, due_on=past, stage=Stage.terminated)
+    make_project(session, o)
+    stats = service.year_stats(session, park_id=park.id, year=2025)
+    assert stats.overdue == 2
+    assert service.year_stats(session, park_id=park.id, year=2025, team="甲团队").overdue == 1

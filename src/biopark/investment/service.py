@@ -28,6 +28,7 @@ from biopark.investment.config import get_investment_settings
 from biopark.investment.models import (
     OPEN_LEAD_STATUSES,
     OPEN_STAGES,
+    REGISTERED_OR_LATER,
     ConsultAttempt,
     FundsEntry,
     Lead,
@@ -566,6 +567,17 @@ def update_project(
     return project
 
 
+def _settled_enterprise(session: Session, *, project: Project) -> int | None:
+    # Once registered, the project's company is (usually) in the registry under the same name.
+    if not project.company:
+        return None
+    return session.scalar(
+        select(Enterprise.id).where(
+            Enterprise.park_id == project.park_id, Enterprise.name == project.company
+        )
+    )
+
+
 def change_stage(
     session: Session, *, user: User, project_id: int, data: StageChangeCreate
 ) -> Project:
@@ -585,6 +597,8 @@ def change_stage(
         },
     )
     values: dict[str, Any] = {"stage": data.stage, **move.set_dates}
+    if data.stage in REGISTERED_OR_LATER and project.enterprise_id is None:
+        values["enterprise_id"] = _settled_enterprise(session, project=project)
     values.update({f: None for f in move.clear_dates})
     if data.stage == Stage.terminated:
         values.update(terminated_on=on, terminated_reason=(data.reason or "").strip())

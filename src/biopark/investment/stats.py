@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, extract, func, select
+from sqlalchemy import ColumnElement, case, extract, func, select
 from sqlalchemy.orm import Session
 
 from biopark.investment.models import (
@@ -138,25 +138,18 @@ def year_stats(
             )
         )
 
-    stage_counts = {
-        str(getattr(stage, "value", stage)): int(n)
-        for stage, n in session.execute(
-            select(Project.stage, func.count(Project.id))
-            .where(Project.park_id == park_id, *scope)
-            .group_by(Project.stage)
-        ).all()
-    }
-    overdue = (
-        session.scalar(
-            select(func.count(Project.id)).where(
-                Project.park_id == park_id,
-                Project.stage.in_(list(OPEN_STAGES)),
-                Project.due_on < today,
-                *scope,
-            )
-        )
-        or 0
-    )
+    # One pass over the park's projects gives both the stage counts and the overdue ones.
+    late = func.sum(case((Project.due_on < today, 1), else_=0))
+    stage_counts: dict[str, int] = {}
+    overdue = 0
+    for stage, n, n_late in session.execute(
+        select(Project.stage, func.count(Project.id), late)
+        .where(Project.park_id == park_id, *scope)
+        .group_by(Project.stage)
+    ).all():
+        stage_counts[str(getattr(stage, "value", stage))] = int(n)
+        if stage in OPEN_STAGES:
+            overdue += int(n_late or 0)
     if not chain:
         lead_stmt = select(func.count(Lead.id)).where(
             Lead.park_id == park_id,
