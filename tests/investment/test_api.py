@@ -137,6 +137,9 @@ def test_project_lifecycle_over_api(client: TestClient, session: Session) -> Non
     assert visit.status_code == 201
     history = client.get(f"/api/investment/projects/{pid}/history", headers=headers).json()
     assert {"create", "stage", "funds", "visit"} <= {h["action"] for h in history}
+    timeline = client.get(f"/api/investment/projects/{pid}/timeline", headers=headers).json()
+    assert {"stage", "visit", "funds", "create"} <= {t["kind"] for t in timeline}
+    assert any("3000万元" in t["title"] for t in timeline)
     got = client.get(f"/api/investment/projects/{pid}", headers=headers).json()
     assert got["funds_in_place"] == "30000000.00"
 

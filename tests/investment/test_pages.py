@@ -134,7 +134,7 @@ def test_officer_works_a_lead_and_a_project(client: TestClient, session: Session
     )
     assert ok.status_code == 303
     detail = client.get(f"/investment/projects/{pid}")
-    assert "签约" in detail.text and "时间线" in detail.text
+    assert "签约" in detail.text and "阶段：线索 → 签约" in detail.text
     for path in ("/investment", "/investment/projects", "/investment/loop", "/investment/targets",
                  "/investment/projects/new", f"/investment/projects/{pid}/edit"):  # fmt: skip
         assert client.get(path).status_code == 200, path

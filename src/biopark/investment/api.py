@@ -35,6 +35,7 @@ from biopark.investment.schemas import (
     StageChangeRead,
     TargetRead,
     TargetSet,
+    TimelineItem,
     VisitCreate,
     VisitRead,
     YearStats,
@@ -300,6 +301,12 @@ def project_history(project_id: int, user: CurrentUser, session: SessionDep) -> 
     return audit.history(
         session, park_id=project.park_id, entity_type=service.ENTITY_PROJECT, entity_id=project.id
     )
+
+
+@router.get("/projects/{project_id}/timeline", response_model=list[TimelineItem])
+def project_timeline(project_id: int, user: CurrentUser, session: SessionDep) -> list[TimelineItem]:
+    """Stage moves, visits, funds and field changes of the project, newest first."""
+    return service.timeline(session, user=user, project_id=project_id)
 
 
 # --- targets, stats, the loop ---------------------------------------------------------------

@@ -399,6 +399,7 @@ def _project_page(
             entity_type=service.ENTITY_PROJECT,
             entity_id=project.id,
         ),
+        "timeline": service.timeline(session, user=user, project_id=project_id),
         "today": service.today_local(),
     }
     return render(request, "investment/project.html", ctx, status)

@@ -403,3 +403,14 @@ class ConsultationReceipt(BaseModel):
     lead_id: int | None
     message: str
     first_contact_due_at: datetime | None
+
+
+class TimelineItem(BaseModel):
+    """One dated event of a project: a change, a stage move, a visit or funds received."""
+
+    on: date
+    at: datetime | None = None
+    kind: str
+    title: str
+    detail: str | None = None
+    actor: str | None = None

@@ -51,6 +51,7 @@ from biopark.investment.schemas import (
     ProjectUpdate,
     StageChangeCreate,
     TargetSet,
+    TimelineItem,
     VisitCreate,
 )
 from biopark.investment.stats import year_stats
@@ -717,6 +718,52 @@ def list_funds(session: Session, *, user: User, project_id: int) -> list[FundsEn
         total += e.amount
         e.cumulative = total  # type: ignore[attr-defined]
     return entries
+
+
+_AUDIT_TITLES = {
+    "create": "创建项目",
+    "update": "修改信息",
+    "import": "台账导入",
+    "demo": "演示数据",
+}
+
+
+def timeline(session: Session, *, user: User, project_id: int) -> list[TimelineItem]:
+    """The project's stage moves, visits, funds and field changes, newest first."""
+    from biopark.kit.money import format_cny
+
+    project = get_project(session, user=user, project_id=project_id)
+    items: list[TimelineItem] = []
+    for c in stage_history(session, user=user, project_id=project_id):
+        arrow = f"{c.from_stage.value} → " if c.from_stage else ""
+        items.append(
+            TimelineItem(on=c.effective_on, at=c.at, kind="stage", title=f"阶段：{arrow}{c.to_stage.value}",
+                         detail=c.reason, actor=c.actor_name)
+        )  # fmt: skip
+    for v in list_visits(session, user=user, project_id=project_id):
+        detail = "；".join(
+            x for x in (v.place, v.notes, f"下一步：{v.next_step}" if v.next_step else None) if x
+        )
+        items.append(
+            TimelineItem(on=v.visited_on, at=v.created_at, kind="visit", title=f"拜访：{v.people}", detail=detail)
+        )  # fmt: skip
+    for f in list_funds(session, user=user, project_id=project_id):
+        items.append(
+            TimelineItem(on=f.received_on, at=f.created_at, kind="funds",
+                         title=f"资金到位 {format_cny(f.amount)}（累计 {format_cny(f.cumulative)}）",  # type: ignore[attr-defined]
+                         detail=f.note)
+        )  # fmt: skip
+    for e in audit.history(
+        session, park_id=project.park_id, entity_type=ENTITY_PROJECT, entity_id=project.id
+    ):
+        if e.action not in _AUDIT_TITLES:
+            continue
+        detail = "；".join(f"{k}: {v}" for k, v in e.changes.items())
+        items.append(
+            TimelineItem(on=e.at.astimezone(SHANGHAI).date(), at=e.at, kind=e.action,
+                         title=_AUDIT_TITLES[e.action], detail=detail[:500], actor=e.actor_name)
+        )  # fmt: skip
+    return sorted(items, key=lambda i: (i.on, i.at or utcnow()), reverse=True)
 
 
 # --- targets --------------------------------------------------------------------------------
