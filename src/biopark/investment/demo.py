@@ -62,10 +62,12 @@ def _project(
 
 
 def _stage_trail(session: Session, project: Project, on: date) -> None:
+    # Undated early stages are placed before the first dated one: 线索 90 days, 洽谈 45 days.
+    early = {Stage.lead: timedelta(days=90), Stage.negotiating: timedelta(days=45)}
     previous: Stage | None = None
     for stage in STAGE_ORDER[: STAGE_ORDER.index(project.stage) + 1]:
         field = STAGE_DATE_FIELD.get(stage)
-        effective = getattr(project, field) if field else on
+        effective = getattr(project, field) if field else on - early.get(stage, timedelta())
         session.add(
             StageChange(
                 park_id=project.park_id,
