@@ -14,7 +14,7 @@ from biopark.audit.models import AuditEntry
 from biopark.errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from biopark.investment import service
 from biopark.investment.config import InvestmentSettings
-from biopark.investment.models import Lead, LeadStatus, Stage
+from biopark.investment.models import ConsultAttempt, Lead, LeadStatus, Stage
 from biopark.investment.schemas import (
     ConsultationCreate,
     FundsCreate,
@@ -80,6 +80,9 @@ def test_rate_limit_per_address(session: Session, monkeypatch) -> None:  # type:
     service.check_consult_rate(session, address="10.0.0.2", now=now)
     later = now + timedelta(minutes=61)
     service.check_consult_rate(session, address="10.0.0.1", now=later)
+    service.check_consult_rate(session, address="10.0.0.3", now=now + timedelta(days=2))
+    kept = session.scalars(select(ConsultAttempt.at)).all()
+    assert len(kept) == 1, "attempts older than a day are purged"
 
 
 def test_sla_clock_and_contact(session: Session) -> None:

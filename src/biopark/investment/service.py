@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
@@ -156,6 +156,8 @@ def check_consult_rate(session: Session, *, address: str, now: datetime | None =
             f"提交过于频繁，请 {cfg.consult_window_minutes} 分钟后再试，或直接致电园区招商部门",
             en=f"Too many submissions; retry in {cfg.consult_window_minutes} minutes",
         )
+    # Attempts older than a day no longer matter to any window; keep the table small.
+    session.execute(delete(ConsultAttempt).where(ConsultAttempt.at < now - timedelta(days=1)))
     session.add(ConsultAttempt(address_hash=digest, at=now))
     session.flush()
 
