@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-from biopark.investment import service
+from biopark.investment import leads, service
 from biopark.investment.config import InvestmentSettings
 from biopark.investment.models import Lead, Project
 from tests.builders import make_park, make_user, token_headers
@@ -58,7 +58,7 @@ def test_public_consultation_is_rate_limited(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        service, "get_investment_settings", lambda: InvestmentSettings(consult_limit=3)
+        leads, "get_investment_settings", lambda: InvestmentSettings(consult_limit=3)
     )
     park = make_park(session)
     codes = [

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-from biopark.investment import service
+from biopark.investment import leads, service
 from biopark.investment.config import InvestmentSettings
 from biopark.investment.models import Lead, LeadStatus, Stage
 from tests.builders import csrf_of, make_park, make_user, page_login
@@ -64,7 +64,7 @@ def test_honeypot_and_rate_limit_on_the_page(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        service, "get_investment_settings", lambda: InvestmentSettings(consult_limit=2)
+        leads, "get_investment_settings", lambda: InvestmentSettings(consult_limit=2)
     )
     park = make_park(session)
     token = csrf_of(client.get(f"/consult/{park.code}").text)

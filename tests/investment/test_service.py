@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role
 from biopark.audit.models import AuditEntry
 from biopark.errors import Forbidden, NotFound, RateLimited, ValidationFailed
-from biopark.investment import service
+from biopark.investment import leads, service
 from biopark.investment.config import InvestmentSettings
 from biopark.investment.models import ConsultAttempt, Lead, LeadStatus, Stage
 from biopark.investment.schemas import (
@@ -59,7 +59,7 @@ def test_consultation_gets_owner_and_first_contact_deadline(session: Session) ->
 
 def test_first_contact_hours_are_configurable(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
-        service, "get_investment_settings", lambda: InvestmentSettings(first_contact_hours=9)
+        leads, "get_investment_settings", lambda: InvestmentSettings(first_contact_hours=9)
     )
     park = make_park(session)
     now = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
@@ -70,7 +70,7 @@ def test_first_contact_hours_are_configurable(session: Session, monkeypatch) -> 
 
 def test_rate_limit_per_address(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
-        service, "get_investment_settings", lambda: InvestmentSettings(consult_limit=2)
+        leads, "get_investment_settings", lambda: InvestmentSettings(consult_limit=2)
     )
     now = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
     service.check_consult_rate(session, address="10.0.0.1", now=now)
