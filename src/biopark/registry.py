@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-DOMAINS = ["web", "parks", "accounts", "enterprises", "audit", "intel", "policies", "investment", "demo"]
+DOMAINS = [
+    "web",
+    "parks",
+    "accounts",
+    "enterprises",
+    "audit",
+    "intel",
+    "policies",
+    "investment",
+    "demo",
+]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
