@@ -30,6 +30,18 @@ from biopark.pipeline import stages
 from biopark.pipeline.models import Drug
 
 
+class ImportRejected(ValidationFailed):
+    """A candidate file with bad rows: nothing was imported; `errors` has one line per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        shown = errors[:50]
+        super().__init__(
+            "导入未执行，请修正后重新上传：" + "；".join(shown),
+            en="Nothing imported; fix these rows: " + "; ".join(shown),
+        )
+
+
 def gap_list(session: Session, *, user: User) -> list[dict[str, Any]]:
     """Links that are gaps or weak spots, worst first, each with its candidate firms."""
     ov = overview_for(session, user=user)
@@ -84,10 +96,7 @@ def import_candidates(
             continue
         resolved.append((row, found))
     if errors:
-        raise ValidationFailed(
-            "导入未执行，请修正后重新上传：" + "；".join(errors[:50]),
-            en="Nothing imported; fix these rows: " + "; ".join(errors[:50]),
-        )
+        raise ImportRejected(errors)
     batch = utcnow().strftime("%Y%m%d%H%M%S")
     created = updated = 0
     for row, link in resolved:

@@ -1,0 +1,90 @@
+"""Chain pages: map, link detail with placement, gaps with the import form, isolation."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from biopark.accounts.models import Role
+from tests.builders import csrf_of, make_enterprise, make_park, make_user, page_login
+from tests.chain.builders import link_of, place, xlsx_bytes
+
+
+def test_map_page_embeds_chart_data_and_the_link_list(client: TestClient, session: Session) -> None:
+    park = make_park(session)
+    ent = make_enterprise(session, park, name="重庆甲抗体有限公司", cluster="生物药")
+    place(session, park, "antibody", ent, leader=True)
+    page_login(client, make_user(session, park, Role.leader))
+    html = client.get("/chain").text
+    assert '<script src="/static/vendor/echarts.min.js"></script>' in html
+    raw = re.search(r'<script type="application/json" id="chain-data">(.*?)</script>', html, re.S)
+    assert raw is not None
+    tree = json.loads(raw.group(1))
+    assert [c["name"] for c in tree["children"]] == ["上游", "中游", "下游"]
+    antibody = link_of(session, park, "antibody")
+    assert f'href="/chain/links/{antibody.id}"' in html
+    assert "集群视图" in html
+    detail = client.get(f"/chain/links/{antibody.id}").text
+    assert "重庆甲抗体有限公司" in detail and f'href="/enterprises/{ent.id}"' in detail
+
+
+def test_officer_places_an_enterprise_through_the_form(
+    client: TestClient, session: Session
+) -> None:
+    park = make_park(session)
+    ent = make_enterprise(session, park, name="重庆乙CDMO有限公司")
+    page_login(client, make_user(session, park, Role.investment_officer))
+    link = link_of(session, park, "cdmo")
+    html = client.get(f"/chain/links/{link.id}").text
+    resp = client.post(
+        f"/chain/links/{link.id}/place",
+        data={"enterprise_id": str(ent.id), "is_leader": "on", "csrf_token": csrf_of(html)},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    page = client.get(f"/chain/links/{link.id}").text
+    assert "重庆乙CDMO有限公司" in page
+    bad = client.post(
+        f"/chain/links/{link.id}/place", data={"enterprise_id": "", "csrf_token": csrf_of(html)}
+    )
+    assert bad.status_code == 422 and "请选择企业" in bad.text
+    no_csrf = client.post(f"/chain/links/{link.id}/place", data={"enterprise_id": str(ent.id)})
+    assert no_csrf.status_code == 403
+
+
+def test_gaps_page_import_shows_row_errors_in_chinese(client: TestClient, session: Session) -> None:
+    park = make_park(session)
+    page_login(client, make_user(session, park, Role.analyst))
+    html = client.get("/chain/gaps").text
+    assert "导入候选企业" in html and "CDMO与生产制造" in html
+    rows = [["环节", "企业名称"], ["cdmo", "甲"], ["cdmo", "丙生物有限公司"]]
+    resp = client.post(
+        "/chain/gaps/import",
+        data={"csrf_token": csrf_of(html)},
+        files={"file": ("x.xlsx", xlsx_bytes(rows), "application/octet-stream")},
+    )
+    assert resp.status_code == 422
+    assert "第 2 行：企业名称为空或太短" in resp.text and "丙生物有限公司" not in resp.text
+    rows.pop(1)
+    resp = client.post(
+        "/chain/gaps/import",
+        data={"csrf_token": csrf_of(html)},
+        files={"file": ("x.xlsx", xlsx_bytes(rows), "application/octet-stream")},
+    )
+    assert resp.status_code == 200 and "丙生物有限公司" in resp.text
+
+
+def test_leader_has_no_import_form_and_enterprise_users_no_chain(
+    client: TestClient, session: Session
+) -> None:
+    park, other = make_park(session), make_park(session)
+    page_login(client, make_user(session, park, Role.leader))
+    assert "导入候选企业" not in client.get("/chain/gaps").text
+    assert client.get(f"/chain/links/{link_of(session, other, 'cdmo').id}").status_code == 404
+    client.cookies.clear()
+    page_login(client, make_user(session, park, Role.enterprise))
+    assert client.get("/chain").status_code == 403
+    assert client.get(f"/chain/links/{link_of(session, park, 'cdmo').id}").status_code == 403
