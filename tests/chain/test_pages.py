@@ -88,3 +88,33 @@ def test_leader_has_no_import_form_and_enterprise_users_no_chain(
     page_login(client, make_user(session, park, Role.enterprise))
     assert client.get("/chain").status_code == 403
     assert client.get(f"/chain/links/{link_of(session, park, 'cdmo').id}").status_code == 403
+
+
+def test_officer_edits_a_link_and_a_new_version_is_listed(
+    client: TestClient, session: Session
+) -> None:
+    park = make_park(session)
+    page_login(client, make_user(session, park, Role.investment_officer))
+    link = link_of(session, park, "vaccine")
+    html = client.get(f"/chain/links/{link.id}").text
+    token = csrf_of(html)
+    resp = client.post(
+        f"/chain/links/{link.id}/edit",
+        data={"name": "疫苗", "min_enterprises": "abc", "csrf_token": token},
+    )
+    assert resp.status_code == 422 and "目标企业数：应为整数" in resp.text
+    resp = client.post(
+        f"/chain/links/{link.id}/edit",
+        data={
+            "name": "疫苗与血液制品",
+            "min_enterprises": "3",
+            "needs": ["materials", "cdmo"],
+            "note": "扩大范围",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    page = client.get(f"/chain/links/{link.id}").text
+    assert "疫苗与血液制品" in page and "扩大范围" in page and "企业数 0 少于目标 3" not in page
+    assert link.needs == ["materials", "cdmo"] and link.min_enterprises == 3

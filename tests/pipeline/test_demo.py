@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from biopark.chain import service as chain
 from biopark.chain.models import ChainCandidate, ChainMapVersion, LinkPlacement
 from biopark.demo.service import load_demo
+from biopark.parks.models import Park
 from biopark.pipeline import service
 from biopark.pipeline.models import Drug, LicensingDeal, Milestone
 from biopark.pipeline.stages import Stage
@@ -21,17 +22,28 @@ def _counts(session: Session) -> tuple[int, ...]:
     return tuple(session.scalar(select(func.count()).select_from(m)) or 0 for m in MODELS)
 
 
-def test_demo_funnel_matches_the_reported_figures(session: Session) -> None:
+def test_demo_records_and_reload(session: Session) -> None:
+    # One test: loading the demo park hashes seven passwords, which is the slow part.
     park = load_demo(session, password="demo-password-1").park
+    before = _counts(session)
+    load_demo(session, password="demo-password-1")
+    assert _counts(session) == before
+    _funnel(session, park.id)
+    _named_products(session, park.id)
+    _chain(session, park.id)
+
+
+def _funnel(session: Session, park_id: int) -> None:
+    park = session.get(Park, park_id)
+    assert park is not None
     own = service.funnel(session, park_id=park.id)
     assert (own.in_research, own.clinical) == (56, 20)
     city = service.funnel(session, park_id=park.id, scope="city")
     assert city.in_research >= 100 and city.clinical == 42
 
 
-def test_demo_named_products_and_the_gr1803_deal(session: Session) -> None:
-    park = load_demo(session, password="demo-password-1").park
-    drugs = {d.name: d for d in session.scalars(select(Drug).where(Drug.park_id == park.id))}
+def _named_products(session: Session, park_id: int) -> None:
+    drugs = {d.name: d for d in session.scalars(select(Drug).where(Drug.park_id == park_id))}
     assert drugs["赛立奇单抗注射液"].stage == Stage.approved
     assert service.company_of(session, drugs["赛立奇单抗注射液"]) == "智翔金泰"
     assert drugs["普基奥仑赛注射液"].stage == Stage.approved
@@ -44,17 +56,9 @@ def test_demo_named_products_and_the_gr1803_deal(session: Session) -> None:
     assert generated and all(d.is_demo for d in generated)
 
 
-def test_demo_chain_has_placements_gaps_and_candidates(session: Session) -> None:
-    park = load_demo(session, password="demo-password-1").park
-    ov = chain.overview(session, park_id=park.id)
+def _chain(session: Session, park_id: int) -> None:
+    ov = chain.overview(session, park_id=park_id)
     assert ov.scores["antibody"].leaders == 2
     levels = {c: ov.scores[c].level for c in ov.tree.leaves()}
     assert levels["cdmo"] == "gap" and levels["chemical"] == "covered"
     assert session.scalar(select(func.count()).select_from(ChainCandidate)) >= 5
-
-
-def test_demo_load_twice_changes_nothing(session: Session) -> None:
-    load_demo(session, password="demo-password-1")
-    before = _counts(session)
-    load_demo(session, password="demo-password-1")
-    assert _counts(session) == before

@@ -101,3 +101,42 @@ def test_enterprise_pages_see_only_own_drugs(client: TestClient, session: Sessio
     client.cookies.clear()
     page_login(client, make_user(session, park, Role.department))
     assert client.get("/pipeline").status_code == 403
+
+
+def test_new_drug_form(client: TestClient, session: Session) -> None:
+    park = make_park(session)
+    ent = make_enterprise(session, park, name="重庆丙医药有限公司")
+    page_login(client, make_user(session, park, Role.investment_officer))
+    html = client.get("/pipeline/new").text
+    assert "重庆丙医药有限公司" in html
+    token = csrf_of(html)
+    resp = client.post(
+        "/pipeline/new",
+        data={
+            "name": "丙-001片",
+            "modality": "small_molecule",
+            "stage": "preclinical",
+            "csrf_token": token,
+        },
+    )
+    assert resp.status_code == 422 and "须选择园区企业或填写企业名称" in resp.text
+    assert 'value="丙-001片"' in resp.text
+    resp = client.post(
+        "/pipeline/new",
+        data={
+            "name": "丙-001片",
+            "code": "BING-001",
+            "enterprise_id": str(ent.id),
+            "modality": "small_molecule",
+            "stage": "phase1",
+            "scope": "park",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303
+    detail = client.get(resp.headers["location"]).text
+    assert "丙-001片" in detail and "I期临床" in detail
+    client.cookies.clear()
+    page_login(client, make_user(session, park, Role.leader))
+    assert client.get("/pipeline/new").status_code == 403

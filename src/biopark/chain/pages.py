@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.chain import gaps, service
+from biopark.chain import gaps, service, taxonomy
 from biopark.chain.imports import MAX_BYTES, TEMPLATE_HEADER
+from biopark.chain.schemas import LinkUpdate
 from biopark.enterprises.models import Enterprise
+from biopark.errors import BioparkError
 from biopark.pipeline.models import MODALITIES
 from biopark.pipeline.stages import LABELS as STAGE_LABELS
 from biopark.registry import NavItem
+from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
@@ -67,12 +73,18 @@ register(
         "阶段": "Stage",
         "类型": "Modality",
         "表头": "Header",
+        "编辑环节": "Edit link",
+        "修改说明": "Note on the change",
+        "备注": "Note",
+        "版本历史": "Versions",
         "已导入": "Imported",
         "新增": "new",
         "更新": "updated",
         "导入未执行，请修正后重新上传": "Nothing was imported; fix these rows and upload again",
     }
 )
+
+LINK_LABELS = {"name": "名称", "min_enterprises": "目标企业数", "needs": "所需配套", "note": "备注"}
 
 LEVELS = {"gap": "短板", "weak": "弱项", "covered": "已覆盖", "heading": "—"}
 
@@ -114,6 +126,7 @@ def _link_page(request, user, session, detail, errors, status):  # type: ignore[
             )
         )
     ov_links = {row["code"]: row["name"] for row in service.map_data(session, user=user)["links"]}
+    versions = taxonomy.versions(session, user=user)[:10] if service.can_edit(user) else []
     ctx = {
         **detail,
         "levels": LEVELS,
@@ -121,6 +134,7 @@ def _link_page(request, user, session, detail, errors, status):  # type: ignore[
         "all_enterprises": enterprises,
         "errors": errors,
         "link_names": ov_links,
+        "versions": versions,
         "modalities": MODALITIES,
         "stage_labels": {k.value: v for k, v in STAGE_LABELS.items()},
         "en": lang_of(request) == "en",
@@ -143,6 +157,33 @@ async def place(request: Request, link_id: int, user: CurrentUser, session: Sess
         is_leader=form.get("is_leader") == "on",
     )
     return RedirectResponse(f"/chain/links/{link_id}", status_code=303)
+
+
+@router.post("/chain/links/{link_id}/edit", response_class=HTMLResponse)
+async def edit_link(
+    request: Request, link_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    form = await request.form()
+    values: dict[str, Any] = {
+        "name": form.get("name"),
+        "min_enterprises": form.get("min_enterprises"),
+        "needs_leader": form.get("needs_leader") == "on",
+        "needs": [n for n in form.getlist("needs") if isinstance(n, str)],
+        "note": form.get("note"),
+    }
+    try:
+        data = parse_form(LinkUpdate, values)
+        taxonomy.update_link(session, user=user, link_id=link_id, data=data)
+    except ValidationError as exc:
+        errors = error_messages(exc, LINK_LABELS, lang_of(request))
+    except BioparkError as exc:
+        if exc.status != 422:
+            raise
+        errors = [exc.text(lang_of(request))]
+    else:
+        return RedirectResponse(f"/chain/links/{link_id}", status_code=303)
+    detail = service.link_detail(session, user=user, link_id=link_id)
+    return _link_page(request, user, session, detail, errors, 422)
 
 
 @router.post("/chain/links/{link_id}/unplace/{enterprise_id}")

@@ -10,10 +10,16 @@ from pydantic import BaseModel, ValidationError
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role
-from biopark.errors import BioparkError
+from biopark.errors import BioparkError, Forbidden
 from biopark.pipeline import proposals, service, stages
 from biopark.pipeline.models import CURRENCIES, MODALITIES
-from biopark.pipeline.schemas import DealCreate, MilestoneCreate, ProposalDecision, StageChange
+from biopark.pipeline.schemas import (
+    DealCreate,
+    DrugCreate,
+    MilestoneCreate,
+    ProposalDecision,
+    StageChange,
+)
 from biopark.registry import NavItem
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
@@ -76,6 +82,10 @@ register(
         "全部": "All",
         "演示": "demo",
         "企业": "Enterprise",
+        "新建药物": "New drug",
+        "园区企业": "Park enterprise",
+        "企业名称": "Company name",
+        "园区外企业填写": "for companies outside the park",
     }
 )
 
@@ -140,8 +150,58 @@ def list_page(
         "modality": modality or "",
         "scope": scope or "",
         "show_funnel": user.role in service.READERS,
+        "can_edit": service.can_edit(user),
     }
     return render(request, "pipeline/list.html", ctx)
+
+
+DRUG_LABELS = {
+    "name": "名称",
+    "code": "代号",
+    "enterprise_id": "企业",
+    "company_name": "企业名称",
+    "modality": "类型",
+    "target": "靶点",
+    "indication": "适应症",
+    "stage": "阶段",
+    "stage_since": "阶段日期",
+    "scope": "范围",
+}
+
+
+def _new_form(request, user, session, values, errors, status=200):  # type: ignore[no-untyped-def]
+    ctx = {
+        **_common(request),
+        "values": values,
+        "errors": errors,
+        "enterprises": service.park_enterprises(session, user=user),
+    }
+    return render(request, "pipeline/new.html", ctx, status)
+
+
+@router.get("/pipeline/new", response_class=HTMLResponse)
+def new_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    if not service.can_edit(user):
+        raise Forbidden()
+    return _new_form(request, user, session, {"stage": "preclinical", "scope": "park"}, [])
+
+
+@router.post("/pipeline/new", response_class=HTMLResponse)
+async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = await request.form()
+    values = {k: form.get(k) for k in DRUG_LABELS}
+    try:
+        data = parse_form(DrugCreate, values)
+    except ValidationError as exc:
+        errors = error_messages(exc, DRUG_LABELS, lang_of(request))
+        return _new_form(request, user, session, values, errors, 422)
+    try:
+        drug = service.create_drug(session, user=user, data=data)
+    except BioparkError as exc:
+        if exc.status not in (409, 422):
+            raise
+        return _new_form(request, user, session, values, [exc.text(lang_of(request))], exc.status)
+    return RedirectResponse(f"/pipeline/drugs/{drug.id}", status_code=303)
 
 
 def _detail(request, user, session, drug_id, errors=None, status=200):  # type: ignore[no-untyped-def]

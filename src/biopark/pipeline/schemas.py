@@ -39,6 +39,11 @@ class DrugCreate(DrugBase):
     stage_since: date | None = None
     scope: str = Field(default="park", pattern="^(park|city)$")
 
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _scope(cls, v: object) -> object:
+        return "park" if v is None else v
+
     @field_validator("modality")
     @classmethod
     def _v_modality(cls, v: str | None) -> str | None:

@@ -101,6 +101,13 @@ def get_drug(session: Session, *, user: User, drug_id: int) -> Drug:
     return drug
 
 
+def park_enterprises(session: Session, *, user: User) -> list[Enterprise]:
+    """The park's enterprises a drug can belong to, by name."""
+    _need_edit(user)
+    stmt = select(Enterprise).where(Enterprise.park_id == user.park_id).order_by(Enterprise.name)
+    return list(session.scalars(stmt))
+
+
 def company_of(session: Session, drug: Drug) -> str | None:
     """The drug's company: the park enterprise's short name or the free-text name."""
     if drug.enterprise_id:
