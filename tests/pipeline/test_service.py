@@ -206,3 +206,4 @@ def test_list_filters(session: Session) -> None:
     assert [d.id for d in service.list_drugs(session, user=user, q="her2").items] == [a.id]
     assert service.list_drugs(session, user=user, modality="adc").total == 1
     assert service.list_drugs(session, user=user, scope="city").total == 1
+    assert service.list_drugs(session, user=user, stage="on_market").total == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.chain import gaps, service, taxonomy
@@ -34,9 +34,11 @@ def get_map(user: CurrentUser, session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/echarts")
-def get_echarts(user: CurrentUser, session: SessionDep) -> dict[str, object]:
+def get_echarts(
+    user: CurrentUser, session: SessionDep, lang: str = Query(default="zh", pattern="^(zh|en)$")
+) -> dict[str, object]:
     """The chain as ECharts tree data (what the map page draws)."""
-    return service.echarts_data(service.overview_for(session, user=user))
+    return service.echarts_data(service.overview_for(session, user=user), lang=lang)
 
 
 @router.get("/links/{link_id}", response_model=LinkDetail)

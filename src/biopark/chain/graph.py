@@ -259,7 +259,12 @@ def gaps(scores: Mapping[str, LinkScore], tree: Tree) -> list[LinkScore]:
 
 
 def echarts_tree(
-    tree: Tree, scores: Mapping[str, LinkScore], *, root_name: str, ids: Mapping[str, int]
+    tree: Tree,
+    scores: Mapping[str, LinkScore],
+    *,
+    root_name: str,
+    ids: Mapping[str, int],
+    english: bool = False,
 ) -> dict[str, object]:
     """The taxonomy as nested ECharts tree data; each node carries its link id and level."""
 
@@ -268,7 +273,7 @@ def echarts_tree(
         sc = scores.get(code)
         kids = [node(c) for c in tree.children.get(code, [])]
         out: dict[str, object] = {
-            "name": spec.name,
+            "name": (spec.name_en or spec.name) if english else spec.name,
             "value": sc.enterprises if sc else 0,
             "code": code,
             "link_id": ids.get(code),

@@ -101,7 +101,7 @@ def map_page(request: Request, user: CurrentUser, session: SessionDep) -> Respon
         "chain": ov.chain,
         "rows": rows,
         "depth": depth,
-        "chart": service.echarts_data(ov),
+        "chart": service.echarts_data(ov, lang=lang_of(request)),
         "levels": LEVELS,
         "clusters": gaps.cluster_view(session, user=user),
         "en": lang_of(request) == "en",

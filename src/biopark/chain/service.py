@@ -252,10 +252,12 @@ def map_data(session: Session, *, user: User) -> dict[str, Any]:
     }
 
 
-def echarts_data(ov: Overview) -> dict[str, object]:
-    """The chain as an ECharts tree."""
+def echarts_data(ov: Overview, *, lang: str = "zh") -> dict[str, object]:
+    """The chain as an ECharts tree, labelled in the language."""
     ids = {code: link.id for code, link in ov.links.items()}
-    return graph.echarts_tree(ov.tree, ov.scores, root_name=ov.chain.name, ids=ids)
+    english = lang == "en"
+    root = (ov.chain.name_en or ov.chain.name) if english else ov.chain.name
+    return graph.echarts_tree(ov.tree, ov.scores, root_name=root, ids=ids, english=english)
 
 
 def link_detail(session: Session, *, user: User, link_id: int) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def list_drugs(
     q: str | None = Query(default=None, max_length=100),
     stage: str | None = Query(
         default=None,
-        pattern="^(in_research|clinical|preclinical|ind_filed|ind_approved|phase1|phase2|phase3|nda_filed|approved|marketed|discontinued)$",
+        pattern="^(in_research|clinical|on_market|preclinical|ind_filed|ind_approved|phase1|phase2|phase3|nda_filed|approved|marketed|discontinued)$",
     ),
     modality: str | None = Query(default=None, max_length=20),
     scope: str | None = Query(default=None, pattern="^(park|city)$"),

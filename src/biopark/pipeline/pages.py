@@ -127,7 +127,7 @@ def list_page(
     scope: str | None = Query(default=None, max_length=10),
     page: int = Query(default=1, ge=1),
 ) -> Response:
-    if stage and stage not in {"in_research", "clinical", *stages.Stage}:
+    if stage and stage not in {"in_research", "clinical", "on_market", *stages.Stage}:
         stage = None
     if scope not in (None, "", "park", "city"):
         scope = None

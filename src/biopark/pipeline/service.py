@@ -84,6 +84,8 @@ def list_drugs(
         stmt = stmt.where(Drug.stage.in_(stages.IN_RESEARCH))
     elif stage == "clinical":
         stmt = stmt.where(Drug.stage.in_(stages.CLINICAL))
+    elif stage == "on_market":
+        stmt = stmt.where(Drug.stage.in_(stages.ON_MARKET))
     elif stage:
         stmt = stmt.where(Drug.stage == Stage(stage))
     if modality:
