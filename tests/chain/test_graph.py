@@ -95,6 +95,21 @@ def test_modality_links_and_echarts_tree() -> None:
     assert ab["link_id"] == 11 and ab["level"] == "gap" and "children" not in ab
 
 
+def test_cluster_codes_keep_members_inputs_and_ancestors() -> None:
+    specs = [
+        *SPECS,
+        LinkSpec("bio", "生物药", "mid", parent="mid", cluster="生物药"),
+        LinkSpec("vac", "疫苗", "mid", parent="bio", needs=("cro",)),
+    ]
+    tree = graph.build_tree(specs)
+    assert graph.cluster_of(tree, "vac") == "生物药" and graph.cluster_of(tree, "tcm") is None
+    assert graph.cluster_codes(tree, "生物药") == {"mid", "bio", "vac", "cro", "up"}
+    data = graph.echarts_tree(
+        tree, graph.score_tree(tree, {}), root_name="链", ids={}, keep={"mid", "bio", "vac"}
+    )
+    assert [c["name"] for c in data["children"]] == ["中游"]  # type: ignore[index]
+
+
 @pytest.mark.parametrize(
     "specs, message",
     [

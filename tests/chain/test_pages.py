@@ -31,6 +31,19 @@ def test_map_page_embeds_chart_data_and_the_link_list(client: TestClient, sessio
     assert "重庆甲抗体有限公司" in detail and f'href="/enterprises/{ent.id}"' in detail
 
 
+def test_cluster_switch_cuts_the_map_down(client: TestClient, session: Session) -> None:
+    park = make_park(session)
+    page_login(client, make_user(session, park, Role.commissioner))
+    html = client.get("/chain?cluster=现代中药").text
+    raw = re.search(r'<script type="application/json" id="chain-data">(.*?)</script>', html, re.S)
+    assert raw is not None
+    tree = json.loads(raw.group(1))
+    assert [c["name"] for c in tree["children"]] == ["中游"]
+    assert [c["name"] for c in tree["children"][0]["children"]] == ["现代中药"]
+    assert "疫苗</a>" not in html
+    assert client.get("/chain?cluster=bogus").status_code == 200
+
+
 def test_officer_places_an_enterprise_through_the_form(
     client: TestClient, session: Session
 ) -> None:

@@ -150,7 +150,7 @@ def cluster_view(session: Session, *, user: User) -> list[dict[str, Any]]:
     modality_cluster: dict[str, str] = {}
     for code in ov.tree.leaves():
         spec = ov.tree.links[code]
-        cluster = spec.cluster or _inherited_cluster(ov.tree, code)
+        cluster = spec.cluster or graph.cluster_of(ov.tree, code)
         for m in spec.modalities:
             if cluster:
                 modality_cluster.setdefault(m, cluster)
@@ -165,7 +165,7 @@ def cluster_view(session: Session, *, user: User) -> list[dict[str, Any]]:
                 "links": [
                     ov.links[c].name
                     for c in ov.tree.walk()
-                    if (ov.tree.links[c].cluster or _inherited_cluster(ov.tree, c)) == cluster
+                    if graph.cluster_of(ov.tree, c) == cluster
                 ],
                 "drugs_in_research": sum(
                     1
@@ -181,12 +181,3 @@ def cluster_view(session: Session, *, user: User) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _inherited_cluster(tree: graph.Tree, code: str) -> str | None:
-    parent = tree.links[code].parent
-    while parent is not None:
-        if tree.links[parent].cluster:
-            return tree.links[parent].cluster
-        parent = tree.links[parent].parent
-    return None

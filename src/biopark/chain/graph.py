@@ -258,6 +258,30 @@ def gaps(scores: Mapping[str, LinkScore], tree: Tree) -> list[LinkScore]:
     return sorted(found, key=lambda s: (-s.score, order.get(s.code, 0)))
 
 
+def cluster_of(tree: Tree, code: str) -> str | None:
+    """The link's cluster, or the nearest ancestor's."""
+    current: str | None = code
+    while current is not None:
+        spec = tree.links[current]
+        if spec.cluster:
+            return spec.cluster
+        current = spec.parent
+    return None
+
+
+def cluster_codes(tree: Tree, cluster: str) -> set[str]:
+    """Links of one cluster and the inputs they need, with ancestors to keep the tree whole."""
+    members = [c for c in tree.walk() if cluster_of(tree, c) == cluster]
+    wanted = set(members) | {n for c in members for n in tree.links[c].needs}
+    keep: set[str] = set()
+    for code in wanted:
+        current: str | None = code
+        while current is not None and current not in keep:
+            keep.add(current)
+            current = tree.links[current].parent
+    return keep
+
+
 def echarts_tree(
     tree: Tree,
     scores: Mapping[str, LinkScore],
@@ -265,13 +289,17 @@ def echarts_tree(
     root_name: str,
     ids: Mapping[str, int],
     english: bool = False,
+    keep: set[str] | None = None,
 ) -> dict[str, object]:
-    """The taxonomy as nested ECharts tree data; each node carries its link id and level."""
+    """The taxonomy (or the `keep` part of it) as nested ECharts tree data with ids and levels."""
+
+    def shown(codes: list[str]) -> list[str]:
+        return [c for c in codes if keep is None or c in keep]
 
     def node(code: str) -> dict[str, object]:
         spec = tree.links[code]
         sc = scores.get(code)
-        kids = [node(c) for c in tree.children.get(code, [])]
+        kids = [node(c) for c in shown(tree.children.get(code, []))]
         out: dict[str, object] = {
             "name": (spec.name_en or spec.name) if english else spec.name,
             "value": sc.enterprises if sc else 0,
@@ -284,4 +312,4 @@ def echarts_tree(
             out["children"] = kids
         return out
 
-    return {"name": root_name, "children": [node(c) for c in tree.children.get(None, [])]}
+    return {"name": root_name, "children": [node(c) for c in shown(tree.children.get(None, []))]}

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.chain import gaps, service, taxonomy
+from biopark.chain import gaps, graph, service, taxonomy
 from biopark.chain.imports import MAX_BYTES, TEMPLATE_HEADER
 from biopark.chain.schemas import LinkUpdate
-from biopark.enterprises.models import Enterprise
+from biopark.enterprises.models import CLUSTERS, Enterprise
 from biopark.errors import BioparkError
 from biopark.pipeline.models import MODALITIES
 from biopark.pipeline.stages import LABELS as STAGE_LABELS
@@ -47,6 +47,7 @@ register(
         "版本": "Version",
         "产业集群": "Cluster",
         "集群视图": "Cluster view",
+        "全链": "Whole chain",
         "链上企业": "Enterprises on this link",
         "相关药物": "Drugs",
         "候选企业": "Candidate firms",
@@ -90,9 +91,17 @@ LEVELS = {"gap": "短板", "weak": "弱项", "covered": "已覆盖", "heading": 
 
 
 @router.get("/chain", response_class=HTMLResponse)
-def map_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def map_page(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    cluster: str | None = Query(default=None, max_length=20),
+) -> Response:
     ov = service.overview_for(session, user=user)
-    rows = [service.coverage(ov, c) for c in ov.tree.walk()]
+    if cluster not in CLUSTERS[:4]:
+        cluster = None
+    keep = graph.cluster_codes(ov.tree, cluster) if cluster else None
+    rows = [service.coverage(ov, c) for c in ov.tree.walk() if keep is None or c in keep]
     depth = {c: 0 for c in ov.tree.links}
     for c in ov.tree.walk():
         parent = ov.tree.links[c].parent
@@ -101,7 +110,9 @@ def map_page(request: Request, user: CurrentUser, session: SessionDep) -> Respon
         "chain": ov.chain,
         "rows": rows,
         "depth": depth,
-        "chart": service.echarts_data(ov, lang=lang_of(request)),
+        "chart": service.echarts_data(ov, lang=lang_of(request), cluster=cluster),
+        "cluster": cluster or "",
+        "cluster_names": CLUSTERS[:4],
         "levels": LEVELS,
         "clusters": gaps.cluster_view(session, user=user),
         "en": lang_of(request) == "en",

@@ -252,12 +252,17 @@ def map_data(session: Session, *, user: User) -> dict[str, Any]:
     }
 
 
-def echarts_data(ov: Overview, *, lang: str = "zh") -> dict[str, object]:
-    """The chain as an ECharts tree, labelled in the language."""
+def echarts_data(
+    ov: Overview, *, lang: str = "zh", cluster: str | None = None
+) -> dict[str, object]:
+    """The chain as an ECharts tree, labelled in the language, optionally one cluster only."""
     ids = {code: link.id for code, link in ov.links.items()}
     english = lang == "en"
     root = (ov.chain.name_en or ov.chain.name) if english else ov.chain.name
-    return graph.echarts_tree(ov.tree, ov.scores, root_name=root, ids=ids, english=english)
+    keep = graph.cluster_codes(ov.tree, cluster) if cluster else None
+    return graph.echarts_tree(
+        ov.tree, ov.scores, root_name=root, ids=ids, english=english, keep=keep
+    )
 
 
 def link_detail(session: Session, *, user: User, link_id: int) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role
+from biopark.audit import service as audit
 from biopark.errors import BioparkError, Forbidden
 from biopark.pipeline import proposals, service, stages
 from biopark.pipeline.models import CURRENCIES, MODALITIES
@@ -216,6 +217,9 @@ def _detail(request, user, session, drug_id, errors=None, status=200):  # type: 
         "currencies": CURRENCIES,
         "errors": errors or {},
         "targets": [s.value for s in stages.forward_targets(drug.stage)],
+        "history": audit.history(
+            session, park_id=drug.park_id, entity_type="drug", entity_id=drug.id
+        ),
     }
     return render(request, "pipeline/detail.html", ctx, status)
 
