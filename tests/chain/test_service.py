@@ -13,9 +13,9 @@ from biopark.chain.models import ChainCandidate, ChainMapVersion
 from biopark.chain.schemas import LinkCreate, LinkUpdate
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from biopark.pipeline.stages import Stage
-from tests.builders import make_enterprise, make_park, make_user
+from tests.builders import make_enterprise, make_park
 from tests.chain.builders import link_of, place, xlsx_bytes
-from tests.pipeline.builders import make_drug
+from tests.pipeline.builders import make_drug, make_member
 
 
 def test_default_taxonomy_covers_the_innovative_drug_chain(session: Session) -> None:
@@ -49,7 +49,7 @@ def test_placements_and_drugs_change_the_score(session: Session) -> None:
 
 def test_link_detail_lists_enterprises_drugs_and_candidates(session: Session) -> None:
     park = make_park(session)
-    user = make_user(session, park, Role.leader)
+    user = make_member(session, park, Role.leader)
     ent = make_enterprise(session, park, name="重庆甲疫苗有限公司")
     place(session, park, "vaccine", ent, leader=True)
     drug = make_drug(session, park, modality="vaccine", enterprise_id=ent.id)
@@ -69,7 +69,7 @@ def test_link_detail_lists_enterprises_drugs_and_candidates(session: Session) ->
 
 def test_other_parks_links_look_missing(session: Session) -> None:
     park, other = make_park(session), make_park(session)
-    user = make_user(session, park, Role.investment_officer)
+    user = make_member(session, park, Role.investment_officer)
     theirs = link_of(session, other, "cdmo")
     with pytest.raises(NotFound):
         service.link_detail(session, user=user, link_id=theirs.id)
@@ -86,7 +86,7 @@ def test_other_parks_links_look_missing(session: Session) -> None:
 
 def test_place_and_remove_are_audited_and_role_checked(session: Session) -> None:
     park = make_park(session)
-    officer = make_user(session, park, Role.investment_officer)
+    officer = make_member(session, park, Role.investment_officer)
     ent = make_enterprise(session, park)
     link = link_of(session, park, "cdmo")
     service.place_enterprise(session, user=officer, link_id=link.id, enterprise_id=ent.id)
@@ -107,13 +107,16 @@ def test_place_and_remove_are_audited_and_role_checked(session: Session) -> None
     for role in (Role.leader, Role.analyst, Role.commissioner):
         with pytest.raises(Forbidden):
             service.place_enterprise(
-                session, user=make_user(session, park, role), link_id=link.id, enterprise_id=ent.id
+                session,
+                user=make_member(session, park, role),
+                link_id=link.id,
+                enterprise_id=ent.id,
             )
 
 
 def test_taxonomy_edits_make_versions(session: Session) -> None:
     park = make_park(session)
-    admin = make_user(session, park, Role.admin)
+    admin = make_member(session, park, Role.admin)
     link = taxonomy.create_link(
         session,
         user=admin,
@@ -137,7 +140,7 @@ def test_taxonomy_edits_make_versions(session: Session) -> None:
 
 def test_taxonomy_refuses_broken_structures(session: Session) -> None:
     park = make_park(session)
-    admin = make_user(session, park, Role.admin)
+    admin = make_member(session, park, Role.admin)
     with pytest.raises(ValidationFailed):
         taxonomy.create_link(
             session,
@@ -154,7 +157,7 @@ def test_taxonomy_refuses_broken_structures(session: Session) -> None:
     with pytest.raises(Forbidden):
         taxonomy.update_link(
             session,
-            user=make_user(session, park, Role.leader),
+            user=make_member(session, park, Role.leader),
             link_id=cdmo.id,
             data=LinkUpdate(name="改名"),
         )
@@ -162,7 +165,7 @@ def test_taxonomy_refuses_broken_structures(session: Session) -> None:
 
 def test_import_is_all_or_nothing(session: Session) -> None:
     park = make_park(session)
-    analyst = make_user(session, park, Role.analyst)
+    analyst = make_member(session, park, Role.analyst)
     good = xlsx_bytes(
         [
             ["环节", "企业名称", "地区"],
@@ -200,13 +203,13 @@ def test_import_is_all_or_nothing(session: Session) -> None:
             park_id=park.id,
             filename="a.xlsx",
             content=good,
-            actor=make_user(session, park, Role.leader),
+            actor=make_member(session, park, Role.leader),
         )
 
 
 def test_gap_list_carries_candidates_and_news_hook_is_empty(session: Session) -> None:
     park = make_park(session)
-    user = make_user(session, park, Role.leader)
+    user = make_member(session, park, Role.leader)
     link = link_of(session, park, "clinical")
     session.add(ChainCandidate(park_id=park.id, link_id=link.id, name="甲临床公司"))
     session.flush()
@@ -219,7 +222,7 @@ def test_gap_list_carries_candidates_and_news_hook_is_empty(session: Session) ->
 
 def test_cluster_view(session: Session) -> None:
     park = make_park(session)
-    user = make_user(session, park, Role.commissioner)
+    user = make_member(session, park, Role.commissioner)
     ent = make_enterprise(session, park, cluster="现代中药", tags=["龙头企业"])
     make_drug(session, park, modality="tcm", enterprise_id=ent.id, stage=Stage.phase2)
     make_drug(session, park, modality="tcm", enterprise_id=ent.id, stage=Stage.marketed)
@@ -239,5 +242,5 @@ def test_readers_only(session: Session) -> None:
     park = make_park(session)
     for role in (Role.enterprise, Role.department):
         with pytest.raises(Forbidden):
-            service.overview_for(session, user=make_user(session, park, role))
+            service.overview_for(session, user=make_member(session, park, role))
     assert session.scalar(select(func.count()).select_from(ChainMapVersion)) == 0

@@ -14,8 +14,8 @@ from biopark.intel.types import Amount, Event
 from biopark.pipeline import proposals, service
 from biopark.pipeline.schemas import ProposalCreate, ProposalDecision
 from biopark.pipeline.stages import Stage
-from tests.builders import make_park, make_user
-from tests.pipeline.builders import make_drug
+from tests.builders import make_park
+from tests.pipeline.builders import make_drug, make_member
 
 
 def _events() -> list[Event]:
@@ -57,7 +57,7 @@ def test_events_become_pending_proposals_once(session: Session) -> None:
 
 def test_accept_moves_the_stage_and_records_the_milestone(session: Session) -> None:
     park = make_park(session)
-    analyst = make_user(session, park, Role.analyst)
+    analyst = make_member(session, park, Role.analyst)
     drug = make_drug(session, park, code="GR2001", name="GR2001注射液", stage=Stage.ind_filed)
     first, deal = proposals.propose_milestones_from_events(
         session, park_id=park.id, events=_events(), source_title="某报道", document_id=42
@@ -80,7 +80,7 @@ def test_accept_moves_the_stage_and_records_the_milestone(session: Session) -> N
 
 def test_accept_that_would_go_backwards_needs_a_note(session: Session) -> None:
     park = make_park(session)
-    analyst = make_user(session, park, Role.analyst)
+    analyst = make_member(session, park, Role.analyst)
     drug = make_drug(session, park, stage=Stage.phase2)
     p = proposals.create_proposal(
         session,
@@ -118,14 +118,14 @@ def test_only_analysts_and_admins_decide_in_their_park(session: Session) -> None
         with pytest.raises(Forbidden):
             proposals.accept_proposal(
                 session,
-                user=make_user(session, park, role),
+                user=make_member(session, park, role),
                 proposal_id=p.id,
                 data=ProposalDecision(),
             )
     with pytest.raises(NotFound):
         proposals.reject_proposal(
             session,
-            user=make_user(session, other, Role.analyst),
+            user=make_member(session, other, Role.analyst),
             proposal_id=p.id,
             data=ProposalDecision(),
         )

@@ -22,13 +22,13 @@ from biopark.pipeline.schemas import (
     StageChange,
 )
 from biopark.pipeline.stages import Stage
-from tests.builders import make_enterprise, make_park, make_user
-from tests.pipeline.builders import make_drug
+from tests.builders import make_enterprise, make_park
+from tests.pipeline.builders import make_drug, make_member
 
 
 def test_create_drug_for_park_enterprise_or_outside_company(session: Session) -> None:
     park = make_park(session)
-    analyst = make_user(session, park, Role.analyst)
+    analyst = make_member(session, park, Role.analyst)
     ent = make_enterprise(session, park)
     drug = service.create_drug(
         session,
@@ -60,7 +60,7 @@ def test_create_drug_for_park_enterprise_or_outside_company(session: Session) ->
     with pytest.raises(Forbidden):
         service.create_drug(
             session,
-            user=make_user(session, park, Role.leader),
+            user=make_member(session, park, Role.leader),
             data=DrugCreate(name="领导药", company_name="x公司", modality="antibody"),
         )
 
@@ -86,7 +86,7 @@ def test_schema_refuses_bad_input() -> None:
 
 def test_stage_change_records_a_milestone_and_audit(session: Session) -> None:
     park = make_park(session)
-    officer = make_user(session, park, Role.investment_officer)
+    officer = make_member(session, park, Role.investment_officer)
     drug = make_drug(session, park, stage=Stage.phase1)
     m = service.change_stage(
         session,
@@ -122,7 +122,7 @@ def test_stage_change_records_a_milestone_and_audit(session: Session) -> None:
 
 def test_update_keeps_stage_out_and_company_required(session: Session) -> None:
     park = make_park(session)
-    admin = make_user(session, park, Role.admin)
+    admin = make_member(session, park, Role.admin)
     drug = make_drug(session, park)
     service.update_drug(session, user=admin, drug_id=drug.id, data=DrugUpdate(target="PD-1"))
     assert drug.target == "PD-1"
@@ -134,7 +134,7 @@ def test_update_keeps_stage_out_and_company_required(session: Session) -> None:
 
 def test_milestones_and_deals(session: Session) -> None:
     park = make_park(session)
-    analyst = make_user(session, park, Role.analyst)
+    analyst = make_member(session, park, Role.analyst)
     drug = make_drug(session, park)
     service.add_milestone(
         session,
@@ -179,12 +179,12 @@ def test_funnel_counts_park_and_city(session: Session) -> None:
     city = service.funnel(session, park_id=park.id, scope="city")
     assert (city.in_research, city.clinical) == (5, 3)
     with pytest.raises(Forbidden):
-        service.funnel_for(session, user=make_user(session, park, Role.enterprise), scope="park")
+        service.funnel_for(session, user=make_member(session, park, Role.enterprise), scope="park")
 
 
 def test_enterprise_user_sees_only_its_drugs(session: Session) -> None:
     park = make_park(session)
-    user = make_user(session, park, Role.enterprise)
+    user = make_member(session, park, Role.enterprise)
     mine = make_drug(session, park, enterprise_id=user.enterprise_id)
     theirs = make_drug(session, park, enterprise_id=make_enterprise(session, park).id)
     page = service.list_drugs(session, user=user)
@@ -192,12 +192,12 @@ def test_enterprise_user_sees_only_its_drugs(session: Session) -> None:
     with pytest.raises(NotFound):
         service.get_drug(session, user=user, drug_id=theirs.id)
     with pytest.raises(Forbidden):
-        service.list_drugs(session, user=make_user(session, park, Role.department))
+        service.list_drugs(session, user=make_member(session, park, Role.department))
 
 
 def test_list_filters(session: Session) -> None:
     park = make_park(session)
-    user = make_user(session, park, Role.leader)
+    user = make_member(session, park, Role.leader)
     a = make_drug(session, park, stage=Stage.phase2, target="HER2", modality="adc")
     make_drug(session, park, stage=Stage.preclinical)
     make_drug(session, park, stage=Stage.approved, scope="city")
