@@ -20,6 +20,8 @@ DOMAINS = [
     "intel",
     "policies",
     "investment",
+    "pipeline",
+    "chain",
     "demo",
 ]
 
