@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-DOMAINS = ["web", "parks", "accounts", "enterprises", "audit", "intel", "demo"]
+DOMAINS = ["web", "parks", "accounts", "enterprises", "audit", "intel", "services", "tasks", "demo"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
