@@ -71,7 +71,7 @@ def task_workbook(
         progress_text = (
             f"{latest.reported_at:%Y-%m-%d} {latest.author_name}：{latest.content}" if latest else ""
         )
-        row = (
+        row: tuple[int | str | date, ...] = (
             n,
             t.category,
             t.title,
