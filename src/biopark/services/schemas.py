@@ -61,6 +61,8 @@ class SlaUpdate(BaseModel):
 
 
 class SlaRead(SlaUpdate):
+    model_config = ConfigDict(from_attributes=True)
+
     category: str
 
 

@@ -134,9 +134,7 @@ def _require(user: User, roles: set[Role]) -> None:
 
 def _require_status(req: ServiceRequest, allowed: set[RequestStatus], action_zh: str) -> None:
     if req.status not in allowed:
-        raise Conflict(
-            f"当前状态不能{action_zh}", en=f"Not possible in status {req.status.value}"
-        )
+        raise Conflict(f"当前状态不能{action_zh}", en=f"Not possible in status {req.status.value}")
 
 
 def submit_request(
@@ -391,7 +389,9 @@ def rate(
 def department_choices(session: Session, *, park_id: int) -> list[Department]:
     """The park's departments, for dispatch forms."""
     return list(
-        session.scalars(select(Department).where(Department.park_id == park_id).order_by(Department.id))
+        session.scalars(
+            select(Department).where(Department.park_id == park_id).order_by(Department.id)
+        )
     )
 
 
@@ -404,4 +404,3 @@ def enterprise_choices(session: Session, *, user: User) -> list[Enterprise]:
             select(Enterprise).where(Enterprise.park_id == user.park_id).order_by(Enterprise.name)
         )
     )
-

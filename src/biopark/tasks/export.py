@@ -65,11 +65,14 @@ def task_workbook(
     for n, t in enumerate(ordered, start=1):
         status = t.status_on(today)
         milestones = "\n".join(
-            f"{m.due_on:%Y-%m-%d} {m.title}{'（已完成）' if m.done_on else ''}" for m in t.milestones
+            f"{m.due_on:%Y-%m-%d} {m.title}{'（已完成）' if m.done_on else ''}"
+            for m in t.milestones
         )
         latest = t.reports[0] if t.reports else None
         progress_text = (
-            f"{latest.reported_at:%Y-%m-%d} {latest.author_name}：{latest.content}" if latest else ""
+            f"{latest.reported_at:%Y-%m-%d} {latest.author_name}：{latest.content}"
+            if latest
+            else ""
         )
         row: tuple[int | str | date, ...] = (
             n,

@@ -86,9 +86,13 @@ class TaskPartner(IdMixin, Base):
     """A cooperating department (配合单位) of a task."""
 
     __tablename__ = "task_partner"
-    __table_args__ = (UniqueConstraint("task_id", "department_id", name="uq_task_partner_task_dept"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "department_id", name="uq_task_partner_task_dept"),
+    )
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("coord_task.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("coord_task.id", ondelete="CASCADE"), index=True
+    )
     department_id: Mapped[int] = mapped_column(
         ForeignKey("department.id", ondelete="CASCADE"), index=True
     )
@@ -97,7 +101,9 @@ class TaskPartner(IdMixin, Base):
 class TaskMilestone(IdMixin, TimestampMixin, Base):
     __tablename__ = "task_milestone"
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("coord_task.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("coord_task.id", ondelete="CASCADE"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     due_on: Mapped[date] = mapped_column(Date)
     done_on: Mapped[date | None] = mapped_column(Date)
@@ -106,7 +112,9 @@ class TaskMilestone(IdMixin, TimestampMixin, Base):
 class ProgressReport(IdMixin, Base):
     __tablename__ = "progress_report"
 
-    task_id: Mapped[int] = mapped_column(ForeignKey("coord_task.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("coord_task.id", ondelete="CASCADE"), index=True
+    )
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("department.id", ondelete="SET NULL")
     )
