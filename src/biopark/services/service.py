@@ -404,3 +404,13 @@ def enterprise_choices(session: Session, *, user: User) -> list[Enterprise]:
             select(Enterprise).where(Enterprise.park_id == user.park_id).order_by(Enterprise.name)
         )
     )
+
+
+def enterprise_names(session: Session, *, ids: set[int]) -> dict[int, str]:
+    """Display names of enterprises by id."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Enterprise.id, Enterprise.short_name, Enterprise.name).where(Enterprise.id.in_(ids))
+    )
+    return {i: short or name for i, short, name in rows}
