@@ -117,13 +117,15 @@ def _leaders(session: Session, park_id: int) -> list[str]:
     )
 
 
-def escalate_overdue(session: Session, *, now: datetime) -> list[Escalation]:
+def escalate_overdue(
+    session: Session, *, now: datetime, park_id: int | None = None
+) -> list[Escalation]:
     """Mark every clock that ran out before `now` and escalate it to the leaders, once."""
+    stmt = select(ServiceRequest).where(ServiceRequest.status.in_(OPEN_STATUSES))
+    if park_id is not None:
+        stmt = stmt.where(ServiceRequest.park_id == park_id)
     reqs = session.scalars(
-        select(ServiceRequest)
-        .where(ServiceRequest.status.in_(OPEN_STATUSES))
-        .options(selectinload(ServiceRequest.dispatches))
-        .order_by(ServiceRequest.id)
+        stmt.options(selectinload(ServiceRequest.dispatches)).order_by(ServiceRequest.id)
     )
     found: list[Escalation] = []
     leaders: dict[int, list[str]] = {}

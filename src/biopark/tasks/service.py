@@ -32,7 +32,8 @@ ENTITY = "coord_task"
 MANAGERS = {Role.admin, Role.leader}
 
 
-def _loaded(stmt: Select[Any]) -> Select[Any]:
+def loaded(stmt: Select[Any]) -> Select[Any]:
+    """The statement with partners, milestones and reports eager-loaded."""
     return stmt.options(
         selectinload(CoordTask.partners),
         selectinload(CoordTask.milestones),
@@ -80,7 +81,7 @@ def list_tasks(
 ) -> Page[Any]:
     """A page of visible tasks by deadline, filtered by status (incl. overdue), category, department."""
     today = today or today_local()
-    stmt = _loaded(visible(user))
+    stmt = loaded(visible(user))
     if status:
         stmt = _status_filter(stmt, status, today)
     if category:
@@ -92,7 +93,7 @@ def list_tasks(
 
 def get_task(session: Session, *, user: User, task_id: int) -> CoordTask:
     """One task, if the user may see it (others' look the same as missing ones)."""
-    task = session.scalar(_loaded(visible(user)).where(CoordTask.id == task_id))
+    task = session.scalar(loaded(visible(user)).where(CoordTask.id == task_id))
     if task is None:
         raise NotFound("任务不存在", en="Task not found")
     return task
@@ -275,7 +276,7 @@ def report_progress(
 
 def overdue_tasks(session: Session, *, park_id: int, today: date) -> list[CoordTask]:
     """Unfinished tasks past their deadline, oldest deadline first."""
-    stmt = _loaded(
+    stmt = loaded(
         select(CoordTask).where(
             CoordTask.park_id == park_id,
             CoordTask.status != TaskStatus.done,
