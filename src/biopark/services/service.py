@@ -19,6 +19,7 @@ from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from biopark.kit.dates import format_local
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_days, add_working_hours, add_working_minutes
@@ -186,8 +187,8 @@ def submit_request(
         category=req.category,
         title=req.title,
         on_behalf=on_behalf,
-        respond_due_at=req.respond_due_at,
-        close_due_at=req.close_due_at,
+        respond_due_at=format_local(req.respond_due_at),
+        close_due_at=format_local(req.close_due_at),
     )
     return req
 
@@ -216,7 +217,9 @@ def respond(
     req.response = data.note.strip()
     _start_plan_clock(session, req, now)
     req.status = RequestStatus.responded
-    _log(session, req, user, "respond", note=req.response, plan_due_at=req.plan_due_at)
+    _log(
+        session, req, user, "respond", note=req.response, plan_due_at=format_local(req.plan_due_at)
+    )
     return req
 
 
@@ -380,8 +383,8 @@ def rate(
         None,
         "reopen",
         reason="企业不满意",
-        respond_due_at=req.respond_due_at,
-        close_due_at=req.close_due_at,
+        respond_due_at=format_local(req.respond_due_at),
+        close_due_at=format_local(req.close_due_at),
     )
     return req
 

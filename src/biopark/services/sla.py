@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.errors import Forbidden, ValidationFailed
+from biopark.kit.dates import format_local
 from biopark.parks.models import Department
 from biopark.services.models import (
     CATEGORIES,
@@ -161,7 +162,7 @@ def escalate_overdue(
                 park_id=req.park_id,
                 changes={
                     "clock": CLOCK_LABELS[item.clock],
-                    "due_at": item.due_at,
+                    "due_at": format_local(item.due_at),
                     "department": item.department,
                     "to": leaders[req.park_id] or ["领导"],
                 },
