@@ -22,6 +22,8 @@ DOMAINS = [
     "investment",
     "pipeline",
     "chain",
+    "services",
+    "tasks",
     "demo",
 ]
 

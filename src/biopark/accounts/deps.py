@@ -14,7 +14,9 @@ from biopark.accounts.models import Role, User, UserView
 from biopark.db import get_session
 from biopark.errors import AuthRequired, Forbidden
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response goes out, so that the page a POST
+# redirects to already sees what the POST wrote (the default commits afterwards).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
