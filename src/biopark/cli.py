@@ -21,6 +21,17 @@ def extract(
     extract_command(paths)
 
 
+@app.command("reconcile")
+def reconcile(
+    park: str = typer.Option(..., "--park", help="Park code, e.g. cq-biocity."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Figures reported in the news set against the investment ledger."""
+    from biopark.dashboard.cli import reconcile_command
+
+    reconcile_command(park, as_json)
+
+
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 

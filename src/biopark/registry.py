@@ -24,6 +24,7 @@ DOMAINS = [
     "chain",
     "services",
     "tasks",
+    "dashboard",
     "demo",
 ]
 

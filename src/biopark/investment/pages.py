@@ -230,6 +230,9 @@ def _flt(
     chain: str | None,
     year: int | None,
     overdue: bool,
+    month_from: int | None = None,
+    month_to: int | None = None,
+    signed: bool = False,
 ) -> service.ProjectFilter:
     return service.ProjectFilter(
         q=q or None,
@@ -239,6 +242,9 @@ def _flt(
         chain=chain or None,
         year=year,
         overdue=overdue,
+        month_from=month_from if year else None,
+        month_to=month_to if year else None,
+        signed=signed,
     )
 
 
@@ -254,9 +260,23 @@ def projects_page(
     chain: str | None = Query(default=None, max_length=100),
     year: int | None = Query(default=None, ge=2000, le=2100),
     overdue: bool = False,
+    month_from: int | None = Query(default=None, ge=1, le=12),
+    month_to: int | None = Query(default=None, ge=1, le=12),
+    signed: bool = False,
     page: int = Query(default=1, ge=1),
 ) -> Response:
-    flt = _flt(q, stage.value if stage else None, owner_id, team, chain, year, overdue)
+    flt = _flt(
+        q,
+        stage.value if stage else None,
+        owner_id,
+        team,
+        chain,
+        year,
+        overdue,
+        month_from,
+        month_to,
+        signed,
+    )
     result = service.list_projects(session, user=user, flt=flt, page=page, size=30)
     query = "&".join(
         f"{k}={v}"
@@ -268,6 +288,9 @@ def projects_page(
             ("chain", chain),
             ("year", year),
             ("overdue", "true" if overdue else None),
+            ("month_from", month_from),
+            ("month_to", month_to),
+            ("signed", "true" if signed else None),
         )
         if v
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,10 @@ class ProjectFilter:
     year: int | None = None
     overdue: bool = False
     demo: bool | None = None
+    # A month range within `year` and "signed and registered" (入库 or later), for the dashboard.
+    month_from: int | None = None
+    month_to: int | None = None
+    signed: bool = False
 
 
 def project_query(user: User, flt: ProjectFilter) -> Select[Any]:
@@ -77,10 +82,13 @@ def project_query(user: User, flt: ProjectFilter) -> Select[Any]:
     if flt.chain:
         stmt = stmt.where(Project.chain == flt.chain)
     if flt.year:
+        first, last = flt.month_from or 1, flt.month_to or 12
         stmt = stmt.where(
-            Project.registered_on >= date(flt.year, 1, 1),
-            Project.registered_on <= date(flt.year, 12, 31),
+            Project.registered_on >= date(flt.year, first, 1),
+            Project.registered_on <= date(flt.year, last, calendar.monthrange(flt.year, last)[1]),
         )
+    if flt.signed:
+        stmt = stmt.where(Project.stage.in_(list(REGISTERED_OR_LATER)))
     if flt.overdue:
         stmt = stmt.where(Project.stage.in_(list(OPEN_STAGES)), Project.due_on < today_local())
     if flt.demo is not None:

@@ -117,6 +117,7 @@ register(
         "办结（工作日）": "Close (working days)",
         "部门答复（工作日）": "Reply (working days)",
         "仅看已升级": "Escalated only",
+        "仅看逾期": "Overdue only",
         "全部状态": "All statuses",
         "全部类别": "All categories",
         "企业": "Enterprise",
@@ -151,6 +152,7 @@ def list_page(
     status: str | None = Query(default=None, max_length=20),
     category: str | None = Query(default=None, max_length=20),
     escalated: bool = False,
+    overdue: bool = False,
     page: int = Query(default=1, ge=1),
 ) -> Response:
     if status and status not in STATUS_LABELS:
@@ -161,6 +163,7 @@ def list_page(
         status=status,
         category=category or None,
         escalated=True if escalated else None,
+        overdue_at=utcnow() if overdue else None,
         page=page,
         size=30,
     )
@@ -170,6 +173,7 @@ def list_page(
         "status": status or "",
         "category": category or "",
         "escalated": escalated,
+        "overdue": overdue,
         "can_submit": user.role in service.HANDLERS or user.role == Role.enterprise,
         "names": service.enterprise_names(session, ids={r.enterprise_id for r in result.items}),
     }
