@@ -61,8 +61,9 @@ def parse_month(text: str) -> tuple[int, int]:
 def month_events(session: Session, *, park_id: int, period: service.Period) -> list[Event]:
     """News events, drug milestones and investment stage moves dated in the period."""
     out: list[Event] = []
-    for ev, doc_id, title in session.execute(
-        select(IntelEvent, IntelDocument.id, IntelDocument.title)
+    seen: set[tuple[object, ...]] = set()
+    for ev, doc_id, title, cluster in session.execute(
+        select(IntelEvent, IntelDocument.id, IntelDocument.title, IntelDocument.cluster_id)
         .join(IntelDocument, IntelDocument.id == IntelEvent.document_id)
         .where(
             IntelEvent.park_id == park_id,
@@ -73,6 +74,11 @@ def month_events(session: Session, *, park_id: int, period: service.Period) -> l
         )
         .order_by(IntelEvent.event_date, IntelEvent.id)
     ):
+        # Reposts of one press release form a cluster: its event is told once.
+        key = (cluster or doc_id, ev.type, ev.event_date)
+        if key in seen:
+            continue
+        seen.add(key)
         out.append(Event(ev.event_date, "资讯", ev.quote, title, f"/intel/documents/{doc_id}"))
     for ms, drug_id, name in session.execute(
         select(Milestone, Drug.id, Drug.name)
@@ -201,7 +207,7 @@ def other_rows(report: Report) -> list[tuple[str, str]]:
         ("临床阶段创新药（园区）", str(d.funnel.clinical)),
         ("已上市（园区）", str(d.funnel.on_market)),
         ("产业链环节 / 短板 / 弱项", f"{d.chain.links} / {d.chain.gaps} / {d.chain.weak}"),
-        ("企业诉求（本年）", str(d.sla.total)),
+        ("企业诉求（统计期间）", str(d.sla.total)),
         ("诉求按时办结率", f"{rate}%" if rate is not None else "—"),
         ("诉求满意度（5 分制）", str(d.sla.satisfaction or "—")),
         ("当前逾期诉求", str(d.sla.open_overdue)),
