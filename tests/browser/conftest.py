@@ -50,12 +50,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = open(var / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    # Generous: on a loaded CI machine importing every domain can take a while.
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
                 break
         except httpx.HTTPError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     else:
         proc.kill()
         pytest.fail("server did not start: " + (var / "server.log").read_text())
