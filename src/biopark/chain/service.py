@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from biopark.chain import graph
 from biopark.chain.models import ChainCandidate, ChainLink, ChainMap, ChainMapVersion, LinkPlacement
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Forbidden, NotFound
+from biopark.investment.models import OPEN_STAGES, Project
 from biopark.pipeline import service as pipeline
 
 DEFAULT_CHAIN = Path(__file__).resolve().parent / "default_chain.json"
@@ -165,9 +167,59 @@ def _link(session: Session, *, user: User, link_id: int) -> ChainLink:
 # -- coverage -----------------------------------------------------------------------------
 
 
+# Link names join their parts with these ("抗体与ADC", "化学原料药及制剂"); a part names the link too.
+_NAME_JOINERS = re.compile(r"[与及和、/&＆,，]")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def link_for_text(links: list[ChainLink], text: str | None) -> ChainLink | None:
+    """The link a free-text chain link (as typed on an investment project) refers to.
+
+    The rule: the text, with spaces removed and case ignored, equals a link's code
+    or name; otherwise it contains a part of a link's name (the name split at
+    与/及/和/、, parts of two or more characters; "抗体药物" -> 抗体与ADC), and the
+    longest such part wins, ties going to the earlier link (pass leaves first). Text
+    that names no link matches nothing.
+    """
+    key = _norm(text or "")
+    if not key:
+        return None
+    for link in links:
+        if key in (_norm(link.code), _norm(link.name)):
+            return link
+    best: tuple[int, int, ChainLink] | None = None
+    for index, link in enumerate(links):
+        for part in _NAME_JOINERS.split(link.name):
+            part = _norm(part)
+            # Longer parts are more specific; on a tie the earlier link (a leaf) wins.
+            if len(part) >= 2 and part in key and (best is None or (len(part), -index) > best[:2]):
+                best = (len(part), -index, link)
+    return best[2] if best else None
+
+
 def project_counts(session: Session, *, park_id: int) -> dict[str, int]:
-    """Open investment projects per link code; empty until the investment domain is merged."""
-    return {}
+    """Open investment projects (线索 to 开工) per link code, each project on one link.
+
+    A project's `chain_link` text is matched by `link_for_text`; when it is empty or
+    names no link, its `chain` text (e.g. "生物药") is tried the same way.
+    """
+    chain = ensure_map(session, park_id=park_id)
+    links = _links(session, chain)
+    # Leaves first, so that equally good matches go to the more specific link.
+    parents = {link.parent_code for link in links}
+    ordered = sorted(links, key=lambda link: (link.code not in parents, link.position))
+    stmt = select(Project.chain_link, Project.chain).where(
+        Project.park_id == park_id, Project.stage.in_(OPEN_STAGES)
+    )
+    counts: dict[str, int] = {}
+    for chain_link, chain_name in session.execute(stmt):
+        link = link_for_text(ordered, chain_link) or link_for_text(ordered, chain_name)
+        if link is not None:
+            counts[link.code] = counts.get(link.code, 0) + 1
+    return counts
 
 
 @dataclass
