@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
-from biopark.chain import graph
+from biopark.chain import graph, news
 from biopark.chain.models import ChainCandidate, ChainLink, ChainMap, ChainMapVersion, LinkPlacement
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Forbidden, NotFound
+from biopark.intel.service import access as intel_access
 from biopark.investment.models import OPEN_STAGES, Project
 from biopark.pipeline import service as pipeline
 
@@ -363,7 +364,9 @@ def link_detail(session: Session, *, user: User, link_id: int) -> dict[str, Any]
         "link": coverage(ov, link.code),
         "enterprises": enterprises,
         "drugs": drugs,
-        "candidates": candidates(session, park_id=user.park_id, link_ids=ids),
+        "candidates": candidates(
+            session, park_id=user.park_id, link_ids=ids, with_news=sees_news(user)
+        ),
         "children": [coverage(ov, c) for c in ov.tree.children.get(link.code, [])],
         "parent": coverage(ov, link.parent_code) if link.parent_code else None,
     }
@@ -448,8 +451,19 @@ def links_of_enterprise(session: Session, *, park_id: int, enterprise_id: int) -
 # -- candidates ----------------------------------------------------------------------
 
 
-def candidates(session: Session, *, park_id: int, link_ids: list[int]) -> list[dict[str, Any]]:
-    """Imported candidate firms of the links, then those seen in the news."""
+def candidates(
+    session: Session,
+    *,
+    park_id: int,
+    link_ids: list[int],
+    with_news: bool = True,
+    found: list[news.NewsLead] | None = None,
+) -> list[dict[str, Any]]:
+    """Imported candidate firms of the links, then those seen in the news (once per firm).
+
+    `found` is the park's news leads when the caller already has them (the gap list
+    asks for many links and reads the news once).
+    """
     stmt = (
         select(ChainCandidate)
         .where(ChainCandidate.park_id == park_id, ChainCandidate.link_id.in_(link_ids))
@@ -467,20 +481,39 @@ def candidates(session: Session, *, park_id: int, link_ids: list[int]) -> list[d
         }
         for c in session.scalars(stmt)
     ]
-    for link_id in link_ids:
-        out.extend(candidates_from_news(session, park_id=park_id, link_id=link_id))
+    if not with_news:
+        return out
+    if found is None:
+        found = news.leads(session, park_id=park_id)
+    seen = {c["name"] for c in out}
+    for link in _links_by_ids(session, park_id=park_id, link_ids=link_ids):
+        for row in news.for_link(link, found):
+            if row["name"] not in seen:
+                seen.add(row["name"])
+                out.append(row)
     return out
 
 
-def candidates_from_news(session: Session, *, park_id: int, link_id: int) -> list[dict[str, Any]]:
-    """Companies the intelligence engine has seen in the news that could fill this link.
+def _links_by_ids(session: Session, *, park_id: int, link_ids: list[int]) -> list[ChainLink]:
+    stmt = select(ChainLink).where(ChainLink.park_id == park_id, ChainLink.id.in_(link_ids))
+    order = {link_id: i for i, link_id in enumerate(link_ids)}
+    return sorted(session.scalars(stmt), key=lambda link: order[link.id])
 
-    Returns [] until the intel store is merged. The intended implementation:
-    take the link's name, modalities and needed inputs as a query, find recent
-    documents of the park's watch list mentioning them, and return their
-    `company` entities that are not already placed in the park, each as
-    {"id": None, "link_id", "name", "region": None, "reason": "<why, with the
-    article title>", "contact": None, "source": "news", "document_id": …},
-    so that pages and the API show them next to the imported candidates.
+
+def sees_news(user: User) -> bool:
+    """Whether the user may see candidates from the news (they link to intel documents)."""
+    return user.role in intel_access.READERS
+
+
+def candidates_from_news(session: Session, *, park_id: int, link_id: int) -> list[dict[str, Any]]:
+    """Companies the intelligence engine has seen in the park's news that could fill this link.
+
+    Companies of `intel.service.facts.companies_in_news` (in the news, not registered
+    enterprises of the park) whose news context fits the link; the rule is in
+    `chain.news`. Each is a candidate row with source "news", its mention count, and
+    its source documents ({"id", "title"}, for /intel/documents/{id}).
     """
-    return []
+    link = session.get(ChainLink, link_id)
+    if link is None or link.park_id != park_id:
+        return []
+    return news.for_link(link, news.leads(session, park_id=park_id))
