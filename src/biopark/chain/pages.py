@@ -24,7 +24,16 @@ from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [NavItem("产业链", "/chain", frozenset(r.value for r in service.READERS), order=40)]
+NAV = [
+    NavItem(
+        "产业链",
+        "/chain",
+        frozenset(r.value for r in service.READERS),
+        order=40,
+        description="链图全景、短板与补链候选",
+    )
+]
+register({"链图全景、短板与补链候选": "Chain map, link coverage, gaps and candidate firms"})
 
 register(
     {

@@ -28,14 +28,33 @@ from biopark.errors import BioparkError, Forbidden, ValidationFailed
 from biopark.registry import NavItem
 from biopark.web import i18n
 from biopark.web.forms import error_messages, parse_form
+from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 
 NAV = [
-    NavItem("企业库", "/enterprises", frozenset(r.value for r in service.READERS), order=20),
-    NavItem("我的企业", "/enterprises", frozenset({Role.enterprise.value}), order=20),
+    NavItem(
+        "企业库",
+        "/enterprises",
+        frozenset(r.value for r in service.READERS),
+        order=20,
+        description="企业档案、培育库与一企一策",
+    ),
+    NavItem(
+        "我的企业",
+        "/enterprises",
+        frozenset({Role.enterprise.value}),
+        order=20,
+        description="本企业档案、产业链与管线",
+    ),
 ]
+register(
+    {
+        "企业档案、培育库与一企一策": "Park enterprise files, cultivation pools, plans and contacts",
+        "本企业档案、产业链与管线": "Your enterprise's file, products, chain links and pipeline",
+    }
+)
 
 LABELS = {
     "name": "名称",
