@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-from biopark.chain import gaps, service
+from biopark.chain import gaps, news, service
 from biopark.parks.models import Park
 from tests.builders import make_enterprise, make_park, make_user, page_login, token_headers
 from tests.chain.builders import link_of
@@ -112,3 +112,22 @@ def test_pages_and_api_show_news_candidates_with_source_links(
     page_login(client, commissioner)
     html = client.get(f"/chain/links/{link.id}").text
     assert "新闻中发现的候选企业" not in html and not re.search(r"/intel/documents/\d", html)
+
+
+def test_modality_words_of_the_news_fit_the_link() -> None:
+    link = service.ChainLink(
+        code="antibody",
+        name="抗体与ADC",
+        stream="mid",
+        parent_code="biologics",
+        modalities=["antibody", "bispecific", "adc"],
+    )
+    words = news.terms(link)
+    assert {"抗体", "ADC", "双特异性抗体", "双抗", "单抗"} <= set(words)
+    lead = news.NewsLead(
+        "澄江生物科技有限公司", 3, [], "澄江生物科技有限公司拟投资建设双抗药物产业化基地。"
+    )
+    (row,) = news.for_link(link, [lead])
+    assert row["reason"] == "新闻提及：双抗"
+    far = news.NewsLead("某器械公司", 1, [], "某器械公司发布血糖仪。")
+    assert news.for_link(link, [far]) == []

@@ -106,3 +106,16 @@ def test_news_without_pipeline_drugs_proposes_nothing(session: Session) -> None:
         .where(MilestoneProposal.park_id == park.id)
     )
     assert count == 0
+
+
+def test_a_long_title_and_odd_url_still_make_a_proposal(session: Session) -> None:
+    park = make_park(session)
+    doc = make_document(session, park, (HOOKS / "ind_approval.txt").read_bytes())
+    # Stored titles may be 500 characters and origins any text; proposals keep less.
+    doc.title = "重庆启新生物双抗新药获批开展临床试验" + "，详细报道" * 80
+    doc.url = "ftp://example.invalid/a"
+    drug = make_drug(session, park, name="QX-2107注射液", code="QX-2107")
+    reextract(session, document=doc)
+    (proposal,) = _proposals(session, drug)
+    assert proposal.source_title == doc.title[:300] and proposal.source_url is None
+    assert proposal.source_document_id == doc.id

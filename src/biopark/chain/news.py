@@ -4,7 +4,7 @@ A company qualifies for a link when it is in the park's news but not a registere
 enterprise of the park (intel `companies_in_news`), and either a sentence that
 mentions it names the link (a part of the link's name of two or more characters,
 split at 与/及/和: "抗体与ADC" -> 抗体, ADC; or a Chinese modality word of the link,
-"抗体偶联药物"), or one of its drugs in the pipeline has a modality of the link.
+"抗体偶联药物", "双抗"), or one of its drugs in the pipeline has a modality of the link.
 Stream roots (上游/中游/下游) are too broad to match and get none.
 """
 
@@ -24,6 +24,16 @@ from biopark.pipeline.models import MODALITIES, Drug
 
 _JOINERS = re.compile(r"[与及和、/&＆,，]")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+# How the news usually writes a modality besides its formal name.
+ALIASES = {
+    "antibody": ("单抗",),
+    "bispecific": ("双抗",),
+    "adc": ("偶联药物",),
+    "cell_therapy": ("CAR-T", "干细胞"),
+    "gene_therapy": ("基因疗法",),
+    "vaccine": ("mRNA疫苗",),
+    "small_molecule": ("小分子",),
+}
 # Per company: enough source links to check the claim without flooding the page.
 MAX_DOCUMENTS = 5
 # The most mentioned companies only: the long tail of one-off names is noise for a gap list.
@@ -77,7 +87,9 @@ def leads(session: Session, *, park_id: int) -> list[NewsLead]:
 def terms(link: ChainLink) -> list[str]:
     """The words that tie a sentence to the link: name parts and its modalities' Chinese names."""
     out = [p.strip() for p in _JOINERS.split(link.name) if len(p.strip()) >= 2]
-    out += [MODALITIES[m][0] for m in link.modalities or () if m in MODALITIES and m != "other"]
+    for m in link.modalities or ():
+        if m in MODALITIES and m != "other":
+            out += [MODALITIES[m][0], *ALIASES.get(m, ())]
     return list(dict.fromkeys(out))
 
 

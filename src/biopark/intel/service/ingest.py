@@ -258,8 +258,9 @@ def propose_milestones(session: Session, *, doc: IntelDocument) -> None:
             session,
             park_id=doc.park_id,
             events=events,
-            source_title=doc.title,
-            source_url=doc.url,
+            # A proposal keeps 300 characters of title and only web links as its source URL.
+            source_title=(doc.title or "")[:300] or None,
+            source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
             document_id=doc.id,
             published_on=doc.published_at,
         )
