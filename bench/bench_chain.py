@@ -1,7 +1,7 @@
 """Chain and pipeline timings: pure gap scoring on a large taxonomy, and the demo park's
 map, gap list, link detail and funnel against a fresh SQLite database.
 
-Usage: .venv/bin/python bench/bench_chain.py [--links N] [--firms N] [--repeat N]
+Usage: .venv/bin/python bench/bench_chain.py [--links N] [--firms N] [--repeat N] [--docs N]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def _pure(links: int, firms: int, repeat: int) -> None:
     )
 
 
-def _database(repeat: int) -> None:
+def _database(repeat: int, docs: int) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-chain-"))
     url = f"sqlite:///{tmp}/bench.db"
     os.environ["BIOPARK_DATABASE_URL"] = url
@@ -104,7 +104,39 @@ def _database(repeat: int) -> None:
             repeat,
         )
         _timed("timeline (100)", lambda: pipeline.timeline(session, user=leader), repeat)
+        _timed(
+            "project counts per link",
+            lambda: service.project_counts(session, park_id=park.id),
+            repeat,
+        )
+        _news(session, park.id, leader, docs)
     engine.dispose()
+
+
+def _news(session: Any, park_id: int, leader: Any, docs: int) -> None:
+    """Candidates from the news once the park has `docs` more articles naming outside firms."""
+    from biopark.chain import gaps, news
+    from biopark.intel.service.ingest import Linker, ingest_bytes
+
+    topics = ("抗体药物", "ADC药物", "CDMO产能", "细胞治疗", "医疗器械", "疫苗", "原料药", "多肽")
+    linker = Linker.for_park(session, park_id=park_id)
+    start = time.perf_counter()
+    for i in range(docs):
+        topic = topics[i % len(topics)]
+        text = (
+            f"第{i}号企业动态\n\n2026年3月{i % 28 + 1}日 来源：基准测试\n\n"
+            f"2026年3月{i % 28 + 1}日，示例{i % 150}号生物科技有限公司宣布扩建{topic}生产线，"
+            f"与示例{(i * 7) % 150}号医药有限公司签署合作协议。\n"
+        )
+        ingest_bytes(
+            session, park_id=park_id, origin=f"bench:{i}", data=text.encode(), linker=linker
+        )
+    ms = (time.perf_counter() - start) / docs * 1000
+    print(f"{f'ingest {docs} articles (per article)':<46} {ms:9.2f} ms")
+    found = news.leads(session, park_id=park_id)
+    print(f"{'news companies (not registered)':<46} {len(found):9d}")
+    _timed("news leads (context of every company)", lambda: news.leads(session, park_id=park_id), 3)
+    _timed("gap list with news candidates", lambda: gaps.gap_list(session, user=leader), 10)
 
 
 def main() -> None:
@@ -113,9 +145,10 @@ def main() -> None:
     ap.add_argument("--links", type=int, default=2000)
     ap.add_argument("--firms", type=int, default=20000)
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--docs", type=int, default=300)
     args = ap.parse_args()
     _pure(args.links, args.firms, args.repeat)
-    _database(args.repeat)
+    _database(args.repeat, args.docs)
 
 
 if __name__ == "__main__":

@@ -33,12 +33,16 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the navigation, shown only to the listed roles."""
+    """One entry of the navigation, shown only to the listed roles.
+
+    `description` is a one-line Chinese summary shown on the home page tile.
+    """
 
     label: str
     path: str
     roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
+    description: str = ""
 
 
 def domain_module(domain: str, role: str) -> ModuleType | None:

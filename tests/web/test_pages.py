@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
+from biopark.registry import NavItem
 from tests.builders import PASSWORD, csrf_of, make_park, make_user, page_login
 
 
@@ -86,3 +87,17 @@ def test_logout_ends_the_session(client: TestClient, session: Session) -> None:
     html = client.get("/").text
     client.post("/logout", data={"csrf_token": csrf_of(html)})
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_home_tiles_carry_the_module_descriptions(client: TestClient, session: Session) -> None:
+    assert NavItem("x", "/x").description == ""
+    park = make_park(session)
+    page_login(client, make_user(session, park, Role.admin))
+    html = client.get("/").text
+    assert '<span class="tile-desc">账号、角色与权限管理</span>' in html
+    assert "Accounts, roles and permissions" in client.get("/?lang=en").text
+    client.get("/?lang=zh")
+    client.post("/logout", data={"csrf_token": csrf_of(html)})
+    page_login(client, make_user(session, park, Role.enterprise))
+    html = client.get("/").text
+    assert "本企业档案、产业链与管线" in html and "账号、角色与权限管理" not in html

@@ -11,11 +11,21 @@ from biopark.accounts import service
 from biopark.accounts.deps import SessionDep, require_roles
 from biopark.accounts.models import Role, User
 from biopark.registry import NavItem
+from biopark.web.i18n import register
 from biopark.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [NavItem("用户", "/users", frozenset({Role.admin.value}), order=900)]
+NAV = [
+    NavItem(
+        "用户",
+        "/users",
+        frozenset({Role.admin.value}),
+        order=900,
+        description="账号、角色与权限管理",
+    )
+]
+register({"账号、角色与权限管理": "Accounts, roles and permissions"})
 
 Admin = Annotated[User, Depends(require_roles(Role.admin))]
 

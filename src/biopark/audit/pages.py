@@ -10,11 +10,21 @@ from biopark.accounts.models import Role
 from biopark.audit import service
 from biopark.audit.api import Auditor
 from biopark.registry import NavItem
+from biopark.web.i18n import register
 from biopark.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [NavItem("审计日志", "/audit", frozenset({Role.admin.value, Role.leader.value}), order=950)]
+NAV = [
+    NavItem(
+        "审计日志",
+        "/audit",
+        frozenset({Role.admin.value, Role.leader.value}),
+        order=950,
+        description="全部数据变更的留痕记录",
+    )
+]
+register({"全部数据变更的留痕记录": "Trail of every change to the data"})
 
 
 @router.get("/audit", response_class=HTMLResponse)

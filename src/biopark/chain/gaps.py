@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
 from biopark.audit import service as audit
-from biopark.chain import graph
+from biopark.chain import graph, news
 from biopark.chain.imports import CandidateRow, read_candidates
 from biopark.chain.models import ChainCandidate, ChainLink
 from biopark.chain.schemas import ImportResult
@@ -22,6 +22,7 @@ from biopark.chain.service import (
     ensure_map,
     overview,
     overview_for,
+    sees_news,
 )
 from biopark.enterprises.models import CLUSTERS, Enterprise
 from biopark.errors import ValidationFailed
@@ -45,13 +46,21 @@ class ImportRejected(ValidationFailed):
 def gap_list(session: Session, *, user: User) -> list[dict[str, Any]]:
     """Links that are gaps or weak spots, worst first, each with its candidate firms."""
     ov = overview_for(session, user=user)
+    with_news = sees_news(user)
+    found = news.leads(session, park_id=user.park_id) if with_news else []
     out = []
     for sc in graph.gaps(ov.scores, ov.tree):
         link = ov.links[sc.code]
         out.append(
             {
                 "link": coverage(ov, sc.code),
-                "candidates": candidates(session, park_id=user.park_id, link_ids=[link.id]),
+                "candidates": candidates(
+                    session,
+                    park_id=user.park_id,
+                    link_ids=[link.id],
+                    with_news=with_news,
+                    found=found,
+                ),
             }
         )
     return out
@@ -60,10 +69,13 @@ def gap_list(session: Session, *, user: User) -> list[dict[str, Any]]:
 def gaps_for_park(session: Session, *, park_id: int) -> list[dict[str, Any]]:
     """The gap list of a park without a user (CLI)."""
     ov = overview(session, park_id=park_id)
+    found = news.leads(session, park_id=park_id)
     return [
         {
             "link": coverage(ov, sc.code),
-            "candidates": candidates(session, park_id=park_id, link_ids=[ov.links[sc.code].id]),
+            "candidates": candidates(
+                session, park_id=park_id, link_ids=[ov.links[sc.code].id], found=found
+            ),
         }
         for sc in graph.gaps(ov.scores, ov.tree)
     ]

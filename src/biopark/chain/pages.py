@@ -24,7 +24,16 @@ from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [NavItem("产业链", "/chain", frozenset(r.value for r in service.READERS), order=40)]
+NAV = [
+    NavItem(
+        "产业链",
+        "/chain",
+        frozenset(r.value for r in service.READERS),
+        order=40,
+        description="链图全景、短板与补链候选",
+    )
+]
+register({"链图全景、短板与补链候选": "Chain map, link coverage, gaps and candidate firms"})
 
 register(
     {
@@ -51,6 +60,10 @@ register(
         "链上企业": "Enterprises on this link",
         "相关药物": "Drugs",
         "候选企业": "Candidate firms",
+        "新闻中发现的候选企业": "Candidate firms found in the news",
+        "提及次数": "Mentions",
+        "匹配依据": "Why it fits",
+        "来源文章": "Source articles",
         "缺口原因": "Why it is a gap",
         "地区": "Region",
         "推荐理由": "Reason",

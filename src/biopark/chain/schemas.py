@@ -108,16 +108,26 @@ class PlacedEnterprise(BaseModel):
     is_leader: bool
 
 
+class NewsDocument(BaseModel):
+    id: int
+    title: str
+
+
 class CandidateRead(BaseModel):
+    """An imported candidate (id set), or one seen in the news (source "news", id None)."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
+    id: int | None
     link_id: int
     name: str
     region: str | None
     reason: str | None
     contact: str | None
     source: str
+    mentions: int | None = None
+    document_id: int | None = None
+    documents: list[NewsDocument] = []
 
 
 class LinkDetail(BaseModel):

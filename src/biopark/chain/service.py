@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
-from biopark.chain import graph
+from biopark.chain import graph, news
 from biopark.chain.models import ChainCandidate, ChainLink, ChainMap, ChainMapVersion, LinkPlacement
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Forbidden, NotFound
+from biopark.intel.service import access as intel_access
+from biopark.investment.models import OPEN_STAGES, Project
 from biopark.pipeline import service as pipeline
 
 DEFAULT_CHAIN = Path(__file__).resolve().parent / "default_chain.json"
@@ -165,9 +168,59 @@ def _link(session: Session, *, user: User, link_id: int) -> ChainLink:
 # -- coverage -----------------------------------------------------------------------------
 
 
+# Link names join their parts with these ("抗体与ADC", "化学原料药及制剂"); a part names the link too.
+_NAME_JOINERS = re.compile(r"[与及和、/&＆,，]")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def link_for_text(links: list[ChainLink], text: str | None) -> ChainLink | None:
+    """The link a free-text chain link (as typed on an investment project) refers to.
+
+    The rule: the text, with spaces removed and case ignored, equals a link's code
+    or name; otherwise it contains a part of a link's name (the name split at
+    与/及/和/、, parts of two or more characters; "抗体药物" -> 抗体与ADC), and the
+    longest such part wins, ties going to the earlier link (pass leaves first). Text
+    that names no link matches nothing.
+    """
+    key = _norm(text or "")
+    if not key:
+        return None
+    for link in links:
+        if key in (_norm(link.code), _norm(link.name)):
+            return link
+    best: tuple[int, int, ChainLink] | None = None
+    for index, link in enumerate(links):
+        for part in _NAME_JOINERS.split(link.name):
+            part = _norm(part)
+            # Longer parts are more specific; on a tie the earlier link (a leaf) wins.
+            if len(part) >= 2 and part in key and (best is None or (len(part), -index) > best[:2]):
+                best = (len(part), -index, link)
+    return best[2] if best else None
+
+
 def project_counts(session: Session, *, park_id: int) -> dict[str, int]:
-    """Open investment projects per link code; empty until the investment domain is merged."""
-    return {}
+    """Open investment projects (线索 to 开工) per link code, each project on one link.
+
+    A project's `chain_link` text is matched by `link_for_text`; when it is empty or
+    names no link, its `chain` text (e.g. "生物药") is tried the same way.
+    """
+    chain = ensure_map(session, park_id=park_id)
+    links = _links(session, chain)
+    # Leaves first, so that equally good matches go to the more specific link.
+    parents = {link.parent_code for link in links}
+    ordered = sorted(links, key=lambda link: (link.code not in parents, link.position))
+    stmt = select(Project.chain_link, Project.chain).where(
+        Project.park_id == park_id, Project.stage.in_(OPEN_STAGES)
+    )
+    counts: dict[str, int] = {}
+    for chain_link, chain_name in session.execute(stmt):
+        link = link_for_text(ordered, chain_link) or link_for_text(ordered, chain_name)
+        if link is not None:
+            counts[link.code] = counts.get(link.code, 0) + 1
+    return counts
 
 
 @dataclass
@@ -311,7 +364,9 @@ def link_detail(session: Session, *, user: User, link_id: int) -> dict[str, Any]
         "link": coverage(ov, link.code),
         "enterprises": enterprises,
         "drugs": drugs,
-        "candidates": candidates(session, park_id=user.park_id, link_ids=ids),
+        "candidates": candidates(
+            session, park_id=user.park_id, link_ids=ids, with_news=sees_news(user)
+        ),
         "children": [coverage(ov, c) for c in ov.tree.children.get(link.code, [])],
         "parent": coverage(ov, link.parent_code) if link.parent_code else None,
     }
@@ -396,8 +451,19 @@ def links_of_enterprise(session: Session, *, park_id: int, enterprise_id: int) -
 # -- candidates ----------------------------------------------------------------------
 
 
-def candidates(session: Session, *, park_id: int, link_ids: list[int]) -> list[dict[str, Any]]:
-    """Imported candidate firms of the links, then those seen in the news."""
+def candidates(
+    session: Session,
+    *,
+    park_id: int,
+    link_ids: list[int],
+    with_news: bool = True,
+    found: list[news.NewsLead] | None = None,
+) -> list[dict[str, Any]]:
+    """Imported candidate firms of the links, then those seen in the news (once per firm).
+
+    `found` is the park's news leads when the caller already has them (the gap list
+    asks for many links and reads the news once).
+    """
     stmt = (
         select(ChainCandidate)
         .where(ChainCandidate.park_id == park_id, ChainCandidate.link_id.in_(link_ids))
@@ -415,20 +481,39 @@ def candidates(session: Session, *, park_id: int, link_ids: list[int]) -> list[d
         }
         for c in session.scalars(stmt)
     ]
-    for link_id in link_ids:
-        out.extend(candidates_from_news(session, park_id=park_id, link_id=link_id))
+    if not with_news:
+        return out
+    if found is None:
+        found = news.leads(session, park_id=park_id)
+    seen = {c["name"] for c in out}
+    for link in _links_by_ids(session, park_id=park_id, link_ids=link_ids):
+        for row in news.for_link(link, found):
+            if row["name"] not in seen:
+                seen.add(row["name"])
+                out.append(row)
     return out
 
 
-def candidates_from_news(session: Session, *, park_id: int, link_id: int) -> list[dict[str, Any]]:
-    """Companies the intelligence engine has seen in the news that could fill this link.
+def _links_by_ids(session: Session, *, park_id: int, link_ids: list[int]) -> list[ChainLink]:
+    stmt = select(ChainLink).where(ChainLink.park_id == park_id, ChainLink.id.in_(link_ids))
+    order = {link_id: i for i, link_id in enumerate(link_ids)}
+    return sorted(session.scalars(stmt), key=lambda link: order[link.id])
 
-    Returns [] until the intel store is merged. The intended implementation:
-    take the link's name, modalities and needed inputs as a query, find recent
-    documents of the park's watch list mentioning them, and return their
-    `company` entities that are not already placed in the park, each as
-    {"id": None, "link_id", "name", "region": None, "reason": "<why, with the
-    article title>", "contact": None, "source": "news", "document_id": …},
-    so that pages and the API show them next to the imported candidates.
+
+def sees_news(user: User) -> bool:
+    """Whether the user may see candidates from the news (they link to intel documents)."""
+    return user.role in intel_access.READERS
+
+
+def candidates_from_news(session: Session, *, park_id: int, link_id: int) -> list[dict[str, Any]]:
+    """Companies the intelligence engine has seen in the park's news that could fill this link.
+
+    Companies of `intel.service.facts.companies_in_news` (in the news, not registered
+    enterprises of the park) whose news context fits the link; the rule is in
+    `chain.news`. Each is a candidate row with source "news", its mention count, and
+    its source documents ({"id", "title"}, for /intel/documents/{id}).
     """
-    return []
+    link = session.get(ChainLink, link_id)
+    if link is None or link.park_id != park_id:
+        return []
+    return news.for_link(link, news.leads(session, park_id=park_id))

@@ -28,14 +28,33 @@ from biopark.errors import BioparkError, Forbidden, ValidationFailed
 from biopark.registry import NavItem
 from biopark.web import i18n
 from biopark.web.forms import error_messages, parse_form
+from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 
 NAV = [
-    NavItem("企业库", "/enterprises", frozenset(r.value for r in service.READERS), order=20),
-    NavItem("我的企业", "/enterprises", frozenset({Role.enterprise.value}), order=20),
+    NavItem(
+        "企业库",
+        "/enterprises",
+        frozenset(r.value for r in service.READERS),
+        order=20,
+        description="企业档案、培育库与一企一策",
+    ),
+    NavItem(
+        "我的企业",
+        "/enterprises",
+        frozenset({Role.enterprise.value}),
+        order=20,
+        description="本企业档案、产业链与管线",
+    ),
 ]
+register(
+    {
+        "企业档案、培育库与一企一策": "Park enterprise files, cultivation pools, plans and contacts",
+        "本企业档案、产业链与管线": "Your enterprise's file, products, chain links and pipeline",
+    }
+)
 
 LABELS = {
     "name": "名称",
@@ -80,6 +99,11 @@ i18n.register(
         "产品与药物": "Products and drugs",
         "一企一策": "Company plan",
         "匹配政策": "Matched policies",
+        "产业链与管线": "Chain and pipeline",
+        "管线药物": "Pipeline drugs",
+        "研发阶段": "Stage",
+        "代号": "Code",
+        "尚未放入产业链环节": "Not placed on any chain link yet",
         "员工人数": "Employees",
         "研发投入": "R&D spending",
         "营收区间": "Revenue band",
@@ -267,6 +291,7 @@ def _detail(
         "pools": records.list_pools(session, user=user, enterprise_id=ent.id),
         "contacts": records.list_contacts(session, user=user, enterprise_id=ent.id),
         "products": records.list_products(session, user=user, enterprise_id=ent.id),
+        "related": records.chain_and_drugs(session, user=user, enterprise=ent),
         "plan": plan,
         "follow_ups": follow_ups,
         "matches": policies.match_enterprise(

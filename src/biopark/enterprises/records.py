@@ -265,3 +265,40 @@ def assign_commissioner(
     if changed:
         _audit(session, user=user, ent=ent, action="assign", changes=changed)
     return ent
+
+
+def chain_and_drugs(session: Session, *, user: User, enterprise: Enterprise) -> dict[str, Any]:
+    """The enterprise's chain links and pipeline drugs, as far as the user may read them.
+
+    The enterprise must come from `get_enterprise` (role-scoped). An enterprise user
+    reads its own links and drugs but not the chain pages, so its links carry no URL.
+    """
+    # Imported here: chain and pipeline build on the enterprise registry, not the reverse.
+    from biopark.chain import service as chain
+    from biopark.pipeline import service as pipeline
+    from biopark.pipeline import stages
+    from biopark.pipeline.models import Drug
+
+    links = chain.links_of_enterprise(
+        session, park_id=enterprise.park_id, enterprise_id=enterprise.id
+    )
+    linkable = user.role in chain.READERS
+    drugs: list[Any] = []
+    if user.role in pipeline.READERS or user.role == Role.enterprise:
+        stmt = pipeline.visible(user).where(Drug.enterprise_id == enterprise.id)
+        drugs = list(session.scalars(stmt.order_by(Drug.name)))
+    return {
+        "links": [
+            {"name": link.name, "url": f"/chain/links/{link.id}" if linkable else None}
+            for link in links
+        ],
+        "drugs": [
+            {
+                "name": d.name,
+                "code": d.code,
+                "stage": stages.label(d.stage),
+                "url": f"/pipeline/drugs/{d.id}",
+            }
+            for d in drugs
+        ],
+    }

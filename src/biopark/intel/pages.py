@@ -24,7 +24,16 @@ from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [NavItem("科创情报", "/intel", frozenset(r.value for r in READERS), order=40)]
+NAV = [
+    NavItem(
+        "科创情报",
+        "/intel",
+        frozenset(r.value for r in READERS),
+        order=40,
+        description="新闻采集、事件抽取与简报",
+    )
+]
+register({"新闻采集、事件抽取与简报": "News collection, figures and events, briefings"})
 
 EVENT_LABELS = {
     "licensing_deal": "授权交易",

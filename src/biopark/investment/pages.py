@@ -31,12 +31,22 @@ from biopark.kit.dates import SHANGHAI
 from biopark.parks.models import Park
 from biopark.registry import NavItem
 from biopark.web.forms import error_messages, parse_form
+from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
 
-NAV = [NavItem("招商", "/investment", frozenset(r.value for r in service.ACCESS), order=30)]
+NAV = [
+    NavItem(
+        "招商",
+        "/investment",
+        frozenset(r.value for r in service.ACCESS),
+        order=30,
+        description="线索、项目推进与签约入库",
+    )
+]
+register({"线索、项目推进与签约入库": "Leads, projects, signings and funds in place"})
 i18n.register_all()
 
 PROJECT_FIELDS = (

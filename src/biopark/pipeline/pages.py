@@ -34,8 +34,10 @@ NAV = [
         "/pipeline",
         frozenset({*(r.value for r in service.READERS), Role.enterprise.value}),
         order=45,
+        description="药物阶段、里程碑与授权交易",
     )
 ]
+register({"药物阶段、里程碑与授权交易": "Drug stages, milestones and licensing deals"})
 
 register(
     {

@@ -21,16 +21,42 @@ from biopark.policies.schemas import PolicyCreate, PolicyUpdate
 from biopark.registry import NavItem
 from biopark.web import i18n
 from biopark.web.forms import blank_to_none, error_messages, parse_form
+from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 
 LIBRARY_ROLES = service.READERS - {Role.enterprise}
 NAV = [
-    NavItem("政策库", "/policies", frozenset(r.value for r in LIBRARY_ROLES), order=40),
-    NavItem("政策推送", "/push-list", frozenset(r.value for r in service.PUSHERS), order=41),
-    NavItem("我的政策", "/my/policies", frozenset({Role.enterprise.value}), order=40),
+    NavItem(
+        "政策库",
+        "/policies",
+        frozenset(r.value for r in LIBRARY_ROLES),
+        order=40,
+        description="惠企政策条款与申报条件查询",
+    ),
+    NavItem(
+        "政策推送",
+        "/push-list",
+        frozenset(r.value for r in service.PUSHERS),
+        order=41,
+        description="按条件匹配企业，精准推送",
+    ),
+    NavItem(
+        "我的政策",
+        "/my/policies",
+        frozenset({Role.enterprise.value}),
+        order=40,
+        description="本企业可申报的政策",
+    ),
 ]
+register(
+    {
+        "惠企政策条款与申报条件查询": "Support policies, their terms and conditions",
+        "按条件匹配企业，精准推送": "Match enterprises to policies and push them",
+        "本企业可申报的政策": "Policies your enterprise can apply for",
+    }
+)
 
 LABELS = {
     "title": "标题",

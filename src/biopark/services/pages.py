@@ -40,7 +40,16 @@ from biopark.web.templating import lang_of, render
 router = APIRouter(include_in_schema=False)
 
 READERS = {Role.admin, Role.leader, Role.commissioner, Role.department, Role.enterprise}
-NAV = [NavItem("诉求办理", "/requests", frozenset(r.value for r in READERS), order=40)]
+NAV = [
+    NavItem(
+        "诉求办理",
+        "/requests",
+        frozenset(r.value for r in READERS),
+        order=40,
+        description="企业诉求受理、分派与办理",
+    )
+]
+register({"企业诉求受理、分派与办理": "Enterprise requests: intake, dispatch, handling, feedback"})
 
 LABELS = {
     "category": "类别",

@@ -30,8 +30,10 @@ NAV = [
         "/tasks",
         frozenset({Role.admin.value, Role.leader.value, Role.department.value}),
         order=45,
+        description="重点任务分解、打表与督办",
     )
 ]
+register({"重点任务分解、打表与督办": "Key tasks, progress reporting and follow-up"})
 
 LABELS = {
     "category": "任务类别",

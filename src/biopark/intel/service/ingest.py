@@ -19,6 +19,7 @@ from biopark.intel.extract import extract_document
 from biopark.intel.fetch import Fetcher
 from biopark.intel.models import (
     EXTRACTED,
+    REJECTED,
     STATUS_FAILED,
     STATUS_OK,
     IntelDocument,
@@ -27,9 +28,17 @@ from biopark.intel.models import (
     IntelMetric,
 )
 from biopark.intel.service.review import apply_corrections
-from biopark.intel.types import Extraction, RawDocument
+from biopark.intel.types import Event, Extraction, RawDocument
+from biopark.pipeline.proposals import propose_milestones_from_events
 
 NEW, DUPLICATE, FAILED = "new", "duplicate", "failed"
+# Events that move or mark a drug of the pipeline; they become proposals for an analyst.
+MILESTONE_EVENTS = (
+    "clinical_approval",
+    "marketing_application",
+    "marketing_approval",
+    "licensing_deal",
+)
 # Files a folder walk picks up; anything else in the folder is not an article.
 SUFFIXES = {".html", ".htm", ".txt", ".md", ".shtml", ".xml"}
 
@@ -225,6 +234,38 @@ def store_facts(
         apply_corrections(session, document_id=doc.id)
 
 
+def propose_milestones(session: Session, *, doc: IntelDocument) -> None:
+    """Queue the document's drug events (not rejected by an analyst) as pipeline proposals.
+
+    Safe to call again after a re-extraction: the pipeline skips a proposal it already
+    holds for the same drug, sentence and stage, whatever was decided on it.
+    """
+    rows = session.scalars(
+        select(IntelEvent)
+        .where(
+            IntelEvent.document_id == doc.id,
+            IntelEvent.type.in_(MILESTONE_EVENTS),
+            IntelEvent.review != REJECTED,
+        )
+        .order_by(IntelEvent.start, IntelEvent.id)
+    )
+    events = [
+        Event(type=e.type, date=e.event_date, subjects=tuple(e.subjects or ()), quote=e.quote)
+        for e in rows
+    ]
+    if events:
+        propose_milestones_from_events(
+            session,
+            park_id=doc.park_id,
+            events=events,
+            # A proposal keeps 300 characters of title and only web links as its source URL.
+            source_title=(doc.title or "")[:300] or None,
+            source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
+            document_id=doc.id,
+            published_on=doc.published_at,
+        )
+
+
 def ingest_bytes(
     session: Session,
     *,
@@ -277,6 +318,7 @@ def ingest_bytes(
     session.flush()
     _assign_cluster(session, doc, dedupe.simhash(text=clean.text))
     store_facts(session, doc=doc, extraction=extraction, linker=linker, fresh=True)
+    propose_milestones(session, doc=doc)
     audit.record(
         session,
         actor=actor,
@@ -302,6 +344,7 @@ def reextract(session: Session, *, document: IntelDocument) -> IntelDocument:
         return document
     document.text = extraction.document.text
     store_facts(session, doc=document, extraction=extraction, linker=linker)
+    propose_milestones(session, doc=document)
     return document
 
 
