@@ -14,8 +14,21 @@ from biopark.web.templating import render
 
 router = APIRouter(tags=["dashboard"])
 
-NAV = [NavItem("驾驶舱", "/dashboard", frozenset(r.value for r in service.READERS), order=1)]
+NAV = [
+    NavItem(
+        "驾驶舱",
+        "/dashboard",
+        frozenset(r.value for r in service.READERS),
+        order=1,
+        description="目标进度、管线、短板、诉求与任务一屏总览",
+    )
+]
 
+i18n.register(
+    {
+        "目标进度、管线、短板、诉求与任务一屏总览": "Targets, pipeline, gaps, requests and tasks at a glance"
+    }
+)
 i18n.register(
     {
         "驾驶舱": "Dashboard",
