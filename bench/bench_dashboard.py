@@ -18,27 +18,21 @@ import sys
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
+# Run as a script, bench/ is on sys.path: the project filler is shared with the investment bench.
+from bench_investment import fill_projects
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-STAGES = ["线索", "洽谈", "签约", "入库", "开工", "投产", "终止"]
-TEAMS = ["生物药链长团队", "化学药链长团队", "器械链长团队", "中药链长团队", "研发服务链长团队"]
-CHAINS = ["生物药", "化学药", "医疗器械", "现代中药", "研发服务"]
 
 
 def _fill(url: str, n: int, n_ent: int, n_req: int) -> None:
     from sqlalchemy.orm import Session
 
     from biopark import migrate
-    from biopark.accounts import service as accounts
-    from biopark.accounts.models import Role
-    from biopark.accounts.schemas import UserCreate
     from biopark.db import make_engine
     from biopark.enterprises.models import Enterprise
-    from biopark.investment.models import FundsEntry, Project, Target
     from biopark.parks.models import Department, Park
     from biopark.pipeline.models import Drug
     from biopark.services.models import CATEGORIES, RequestStatus, ServiceRequest
@@ -51,57 +45,8 @@ def _fill(url: str, n: int, n_ent: int, n_req: int) -> None:
         park = Park(code="bench", name="基准园区")
         session.add(park)
         session.flush()
-        owners = [
-            accounts.create_user(
-                session,
-                park=park,
-                data=UserCreate(
-                    username=f"bench-{i}",
-                    display_name=f"专员{i}",
-                    password="bench-password-1",
-                    role=Role.leader if i == 0 else Role.investment_officer,
-                ),
-                actor=None,
-            ).id
-            for i in range(20)
-        ]
-        session.add(
-            Target(
-                park_id=park.id,
-                year=2025,
-                scope="park",
-                scope_value="",
-                projects=5000,
-                agreed_investment=Decimal("5e12"),
-                funds_in_place=Decimal("2e12"),
-            )
-        )
-        session.commit()
+        fill_projects(session, park, n, rng, leader=True)
         park_id = park.id
-        batch = 5000
-        for start in range(0, n, batch):
-            rows = []
-            for i in range(start, min(start + batch, n)):
-                stage = rng.choice(STAGES)
-                reg = date(2021, 1, 1) + timedelta(days=rng.randrange(6 * 365))
-                reached = STAGES.index(stage) >= 3 and stage != "终止"
-                rows.append({
-                    "park_id": park_id, "name": f"基准项目{i}", "company": f"基准企业{i}有限公司",
-                    "stage": stage, "owner_id": rng.choice(owners), "team": rng.choice(TEAMS),
-                    "chain": rng.choice(CHAINS), "agreed_investment": Decimal(rng.randrange(10**6, 10**10)),
-                    "signed_on": reg if reached else None, "registered_on": reg if reached else None,
-                    "next_action": "跟进", "due_on": reg + timedelta(days=rng.randrange(-30, 400)),
-                    "is_demo": False,
-                })  # fmt: skip
-            ids = session.scalars(insert(Project).returning(Project.id), rows).all()
-            funds = [
-                {"park_id": park_id, "project_id": pid, "received_on": date(2021, 1, 1) + timedelta(days=rng.randrange(6 * 365)),
-                 "amount": Decimal(rng.randrange(10**5, 10**9))}
-                for pid in ids if rng.random() < 0.33
-            ]  # fmt: skip
-            if funds:
-                session.execute(insert(FundsEntry), funds)
-            session.commit()
         _fill_park(session, park_id, n_ent, n_req, rng, Enterprise, Department, Drug,
                    ServiceRequest, RequestStatus, CATEGORIES, CoordTask)  # fmt: skip
     with engine.connect() as conn:

@@ -27,75 +27,80 @@ TEAMS = ["生物药链长团队", "化学药链长团队", "器械链长团队",
 CHAINS = ["生物药", "化学药", "医疗器械", "现代中药", "研发服务"]
 
 
+def fill_projects(session, park, n: int, rng: random.Random, *, leader: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Bulk-insert n projects (a third with funds entries), 20 owners and a park target."""
+    from biopark.accounts import service as accounts
+    from biopark.accounts.models import Role
+    from biopark.accounts.schemas import UserCreate
+    from biopark.investment.models import FundsEntry, Project, Target
+
+    owners = [
+        accounts.create_user(
+            session,
+            park=park,
+            data=UserCreate(
+                username=f"bench-{i}",
+                display_name=f"专员{i}",
+                password="bench-password-1",
+                role=Role.leader if leader and i == 0 else Role.investment_officer,
+            ),
+            actor=None,
+        ).id
+        for i in range(20)
+    ]
+    session.add(
+        Target(
+            park_id=park.id,
+            year=2025,
+            scope="park",
+            scope_value="",
+            projects=5000,
+            agreed_investment=Decimal("5e12"),
+            funds_in_place=Decimal("2e12"),
+        )
+    )
+    session.commit()
+    park_id = park.id
+    batch = 5000
+    for start in range(0, n, batch):
+        rows = []
+        for i in range(start, min(start + batch, n)):
+            stage = rng.choice(STAGES)
+            reg = date(2021, 1, 1) + timedelta(days=rng.randrange(6 * 365))
+            reached = STAGES.index(stage) >= 3 and stage != "终止"
+            rows.append({
+                "park_id": park_id, "name": f"基准项目{i}", "company": f"基准企业{i}有限公司",
+                "stage": stage, "owner_id": rng.choice(owners), "team": rng.choice(TEAMS),
+                "chain": rng.choice(CHAINS), "agreed_investment": Decimal(rng.randrange(10**6, 10**10)),
+                "signed_on": reg if reached else None, "registered_on": reg if reached else None,
+                "next_action": "跟进", "due_on": reg + timedelta(days=rng.randrange(-30, 400)),
+                "is_demo": False,
+            })  # fmt: skip
+        ids = session.scalars(insert(Project).returning(Project.id), rows).all()
+        funds = [
+            {"park_id": park_id, "project_id": pid, "received_on": date(2021, 1, 1) + timedelta(days=rng.randrange(6 * 365)),
+             "amount": Decimal(rng.randrange(10**5, 10**9))}
+            for pid in ids if rng.random() < 0.33
+        ]  # fmt: skip
+        if funds:
+            session.execute(insert(FundsEntry), funds)
+        session.commit()
+
+
 def _fill(url: str, n: int) -> None:
     from sqlalchemy.orm import Session
 
     from biopark import migrate
-    from biopark.accounts import service as accounts
-    from biopark.accounts.models import Role
-    from biopark.accounts.schemas import UserCreate
     from biopark.db import make_engine
-    from biopark.investment.models import FundsEntry, Project, Target
     from biopark.parks.models import Park
 
     migrate.upgrade(url)
     engine = make_engine(url)
-    rng = random.Random(7)
     with Session(engine) as session:
         park = Park(code="bench", name="基准园区")
         session.add(park)
         session.flush()
-        owners = [
-            accounts.create_user(
-                session,
-                park=park,
-                data=UserCreate(
-                    username=f"bench-{i}",
-                    display_name=f"专员{i}",
-                    password="bench-password-1",
-                    role=Role.investment_officer,
-                ),
-                actor=None,
-            ).id
-            for i in range(20)
-        ]
-        session.add(
-            Target(
-                park_id=park.id,
-                year=2025,
-                scope="park",
-                scope_value="",
-                projects=5000,
-                agreed_investment=Decimal("5e12"),
-                funds_in_place=Decimal("2e12"),
-            )
-        )
-        session.commit()
-        park_id = park.id
-        batch = 5000
-        for start in range(0, n, batch):
-            rows = []
-            for i in range(start, min(start + batch, n)):
-                stage = rng.choice(STAGES)
-                reg = date(2021, 1, 1) + timedelta(days=rng.randrange(6 * 365))
-                reached = STAGES.index(stage) >= 3 and stage != "终止"
-                rows.append({
-                    "park_id": park_id, "name": f"基准项目{i}", "company": f"基准企业{i}有限公司",
-                    "stage": stage, "owner_id": rng.choice(owners), "team": rng.choice(TEAMS),
-                    "chain": rng.choice(CHAINS), "agreed_investment": Decimal(rng.randrange(10**6, 10**10)),
-                    "signed_on": reg if reached else None, "registered_on": reg if reached else None,
-                    "next_action": "跟进", "due_on": reg + timedelta(days=rng.randrange(-30, 400)),
-                    "is_demo": False,
-                })  # fmt: skip
-            ids = session.scalars(insert(Project).returning(Project.id), rows).all()
-            funds = [
-                {"park_id": park_id, "project_id": pid, "received_on": date(2021, 1, 1) + timedelta(days=rng.randrange(6 * 365)),
-                 "amount": Decimal(rng.randrange(10**5, 10**9))}
-                for pid in ids if rng.random() < 0.33
-            ]  # fmt: skip
-            if funds:
-                session.execute(insert(FundsEntry), funds)
-            session.commit()
+        fill_projects(session, park, n, random.Random(7))
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()
