@@ -8,7 +8,6 @@ from fastapi import APIRouter, File, Query, UploadFile
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.chain import gaps, service, taxonomy
-from biopark.chain.imports import MAX_BYTES
 from biopark.chain.models import ChainLink
 from biopark.chain.schemas import (
     ClusterRead,
@@ -23,6 +22,7 @@ from biopark.chain.schemas import (
     VersionRead,
 )
 from biopark.errors import ValidationFailed
+from biopark.kit.sheets import MAX_BYTES
 
 router = APIRouter(prefix="/api/chain", tags=["chain"])
 

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass
 
-from openpyxl import load_workbook
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+from biopark.kit.sheets import SheetError, read_rows
 
 HEADERS = {
     "link": ("环节", "产业链环节", "link"),
@@ -33,51 +27,20 @@ class CandidateRow:
     contact: str | None
 
 
-def _table(filename: str, content: bytes) -> list[list[str]]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise ValueError("无法读取 Excel 文件（须为 .xlsx）") from exc
-        sheet = book.worksheets[0]
-        rows = [
-            ["" if v is None else str(v).strip() for v in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        book.close()
-        return rows
-    if name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValueError("CSV 编码无法识别（请用 UTF-8 或 GBK）")
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    raise ValueError("仅支持 .xlsx 或 .csv 文件")
-
-
 def _cell(raw: list[str], index: int | None) -> str:
     return raw[index].strip() if index is not None and index < len(raw) else ""
 
 
 def read_candidates(filename: str, content: bytes) -> tuple[list[CandidateRow], list[str]]:
     """Rows and per-row errors (Chinese); a file-level problem is the only error when present."""
-    if not content:
-        return [], ["文件为空"]
-    if len(content) > MAX_BYTES:
-        return [], ["文件超过 5 MB"]
     try:
-        table = _table(filename, content)
-    except ValueError as exc:
+        numbered = read_rows(content, filename=filename)
+    except SheetError as exc:
         return [], [str(exc)]
-    table = [r for r in table if any(c for c in r)]
+    table = [(line, ["" if v is None else str(v).strip() for v in row]) for line, row in numbered]
     if not table:
         return [], ["文件中没有数据"]
-    header = table[0]
+    header = table[0][1]
     columns: dict[str, int] = {}
     for key, names in HEADERS.items():
         for i, cell in enumerate(header):
@@ -87,12 +50,10 @@ def read_candidates(filename: str, content: bytes) -> tuple[list[CandidateRow], 
     missing = [HEADERS[k][0] for k in ("link", "name") if k not in columns]
     if missing:
         return [], [f"缺少列：{'、'.join(missing)}（表头应为：{'、'.join(TEMPLATE_HEADER)}）"]
-    if len(table) - 1 > MAX_ROWS:
-        return [], [f"行数超过 {MAX_ROWS}"]
     rows: list[CandidateRow] = []
     errors: list[str] = []
     seen: dict[tuple[str, str], int] = {}
-    for offset, raw in enumerate(table[1:], start=2):
+    for offset, raw in table[1:]:
         values = {k: _cell(raw, columns.get(k)) for k in HEADERS}
         problems = []
         if not values["link"]:

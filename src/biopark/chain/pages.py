@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.chain import gaps, graph, service, taxonomy
-from biopark.chain.imports import MAX_BYTES, TEMPLATE_HEADER
+from biopark.chain.imports import TEMPLATE_HEADER
 from biopark.chain.schemas import LinkUpdate
 from biopark.enterprises.models import CLUSTERS, Enterprise
 from biopark.errors import BioparkError
+from biopark.kit.sheets import MAX_BYTES
 from biopark.pipeline.models import MODALITIES
 from biopark.pipeline.stages import LABELS as STAGE_LABELS
 from biopark.registry import NavItem

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from biopark.chain.graph import STREAMS
-from biopark.enterprises.models import CLUSTERS
+from biopark.enterprises.schemas import check_cluster
 from biopark.pipeline.models import MODALITIES
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
@@ -24,9 +24,7 @@ class LinkBase(BaseModel):
     @field_validator("cluster")
     @classmethod
     def _cluster(cls, v: str | None) -> str | None:
-        if v and v not in CLUSTERS:
-            raise ValueError(f"产业集群须为：{'、'.join(CLUSTERS)}")
-        return v or None
+        return check_cluster(v)
 
     @field_validator("modalities")
     @classmethod

@@ -29,6 +29,7 @@ from biopark.enterprises.schemas import (
     ProductRead,
 )
 from biopark.errors import ValidationFailed
+from biopark.kit import sheets
 from biopark.kit.pagination import Page
 
 router = APIRouter(prefix="/api/enterprises", tags=["enterprises"])
@@ -88,7 +89,7 @@ async def import_enterprises(
     file: UploadFile, user: CurrentUser, session: SessionDep
 ) -> dict[str, Any]:
     """Create or update enterprises from an .xlsx file; any bad row rejects the whole file."""
-    content = await file.read(excel.MAX_BYTES + 1)
+    content = await file.read(sheets.MAX_BYTES + 1)
     if not content:
         raise ValidationFailed("文件为空", en="Empty file")
     result = excel.import_xlsx(session, park_id=user.park_id, actor=user, content=content)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from pydantic import ValidationError
 from sqlalchemy import Select, select
@@ -22,6 +21,7 @@ from biopark.enterprises.schemas import EnterpriseCreate
 from biopark.enterprises.service import ASSIGNERS
 from biopark.errors import Forbidden, ValidationFailed
 from biopark.kit.money import parse_cny
+from biopark.kit.sheets import SheetError, read_rows
 from biopark.web.forms import error_messages
 
 # (column header, field)
@@ -43,8 +43,6 @@ COLUMNS = [
 ]
 HEADER_FIELD = dict(COLUMNS)
 LABELS = {f: h for h, f in COLUMNS}
-MAX_ROWS = 5000
-MAX_BYTES = 5 * 1024 * 1024
 SHOWN_ERRORS = 20
 
 
@@ -119,31 +117,22 @@ def _row_values(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_rows(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    if len(content) > MAX_BYTES:
-        raise ImportRejected([f"文件超过 {MAX_BYTES // 1024 // 1024} MB"])
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportRejected(["不是有效的 Excel（.xlsx）文件"]) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
+        numbered = read_rows(content)
+    except SheetError as exc:
+        raise ImportRejected([str(exc)]) from None
+    if not numbered:
         raise ImportRejected(["工作表为空"])
-    names = [_text(h) or "" for h in header]
+    names = [_text(h) or "" for h in numbered[0][1]]
     problems = [f"第 1 行：未知列“{h}”" for h in names if h and h not in HEADER_FIELD]
     if "名称" not in names:
         problems.append("第 1 行：缺少“名称”列")
     if problems:
         raise ImportRejected(problems)
-    out: list[tuple[int, dict[str, Any]]] = []
-    for number, values in enumerate(rows, start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        if len(out) >= MAX_ROWS:
-            raise ImportRejected([f"行数超过 {MAX_ROWS}"])
-        out.append((number, {HEADER_FIELD[h]: v for h, v in zip(names, values, strict=False) if h}))
-    wb.close()
+    out = [
+        (line, {HEADER_FIELD[h]: v for h, v in zip(names, values, strict=False) if h})
+        for line, values in numbered[1:]
+    ]
     return names, out
 
 

@@ -25,6 +25,7 @@ from biopark.enterprises.schemas import (
     ProductCreate,
 )
 from biopark.errors import BioparkError, Forbidden, ValidationFailed
+from biopark.kit import sheets
 from biopark.registry import NavItem
 from biopark.web import i18n
 from biopark.web.forms import error_messages, parse_form
@@ -211,7 +212,7 @@ async def import_upload(request: Request, user: CurrentUser, session: SessionDep
     upload = form.get("file")
     content = b""
     if upload is not None and not isinstance(upload, str):
-        content = await upload.read(excel.MAX_BYTES + 1)
+        content = await upload.read(sheets.MAX_BYTES + 1)
     if not content:
         ctx = {"errors": ["请选择 .xlsx 文件"], "result": None}
         return render(request, "enterprises/import.html", ctx, 422)

@@ -21,6 +21,13 @@ def check_credit_code(value: str | None) -> str | None:
     return code
 
 
+def check_cluster(value: str | None) -> str | None:
+    """One of the park clusters (生物药, 化学药 …), or None when empty."""
+    if value and value not in CLUSTERS:
+        raise ValueError(f"产业集群须为：{'、'.join(CLUSTERS)}")
+    return value or None
+
+
 class EnterpriseBase(BaseModel):
     short_name: str | None = Field(default=None, max_length=60)
     credit_code: str | None = Field(default=None, max_length=18)
@@ -62,9 +69,7 @@ class EnterpriseBase(BaseModel):
     @field_validator("cluster")
     @classmethod
     def _cluster(cls, v: str | None) -> str | None:
-        if v and v not in CLUSTERS:
-            raise ValueError(f"产业集群须为：{'、'.join(CLUSTERS)}")
-        return v or None
+        return check_cluster(v)
 
     @field_validator("tags")
     @classmethod

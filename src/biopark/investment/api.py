@@ -40,6 +40,7 @@ from biopark.investment.schemas import (
     VisitRead,
     YearStats,
 )
+from biopark.kit import sheets
 from biopark.kit.pagination import Page
 from biopark.parks import service as parks
 
@@ -222,7 +223,7 @@ async def import_projects(
     user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
 ) -> Any:
     """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row."""
-    content = await file.read(excel.MAX_BYTES + 1)
+    content = await file.read(sheets.MAX_BYTES + 1)
     try:
         n = excel.import_ledger(session, user=user, content=content)
     except excel.ImportRejected as exc:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
@@ -31,11 +31,10 @@ from biopark.investment.schemas import ProjectCreate, to_money
 from biopark.investment.stages import rank
 from biopark.kit.dates import format_local
 from biopark.kit.models import utcnow
+from biopark.kit.sheets import SheetError, read_rows
 from biopark.parks.models import Park
 from biopark.web.forms import error_messages
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
 _WAN = Decimal(10000)
 
 
@@ -132,33 +131,22 @@ class _Row:
 
 
 def _read_rows(content: bytes) -> tuple[list[str], list[tuple[int, tuple[Any, ...]]]]:
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed("文件超过 5 MB", en="File larger than 5 MB")
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        raise ValidationFailed(
-            "不是有效的 Excel 文件（.xlsx）", en="Not a valid Excel (.xlsx) file"
-        ) from None
-    ws = wb.worksheets[0]
+        numbered = read_rows(content)
+    except SheetError as exc:
+        raise ValidationFailed(str(exc)) from None
     header: list[str] | None = None
     rows: list[tuple[int, tuple[Any, ...]]] = []
-    for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    for line, row in numbered:
         if header is None:
             cells = [_text(c) or "" for c in row]
             if "项目名称" in cells:
                 header = cells
             continue
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in row):
-            continue
-        first = _text(row[0]) if row else None
-        if first in ("合计", "总计"):
+        if _text(row[0]) in ("合计", "总计"):
             # The totals row ends the ledger; what follows is a footer.
             break
-        rows.append((line, tuple(row)))
-        if len(rows) > MAX_ROWS:
-            raise ValidationFailed(f"一次最多导入 {MAX_ROWS} 行", en=f"At most {MAX_ROWS} rows")
-    wb.close()
+        rows.append((line, row))
     if header is None:
         raise ValidationFailed("找不到表头（须含“项目名称”列）", en="No header row with 项目名称")
     return header, rows

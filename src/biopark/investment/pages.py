@@ -27,6 +27,7 @@ from biopark.investment.schemas import (
     TargetSet,
     VisitCreate,
 )
+from biopark.kit import sheets
 from biopark.kit.dates import SHANGHAI
 from biopark.parks.models import Park
 from biopark.registry import NavItem
@@ -332,7 +333,7 @@ async def import_page(request: Request, user: CurrentUser, session: SessionDep) 
     else:
         try:
             imported = excel.import_ledger(
-                session, user=user, content=await upload.read(excel.MAX_BYTES + 1)
+                session, user=user, content=await upload.read(sheets.MAX_BYTES + 1)
             )
         except excel.ImportRejected as exc:
             errors = exc.errors

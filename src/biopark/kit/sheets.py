@@ -1,0 +1,76 @@
+"""Uploaded spreadsheets: the first sheet of an .xlsx (or a .csv) as numbered rows.
+
+Every importer (enterprises, investment ledger, chain candidates) reads its
+upload through here, so the size cap, the row cap, the refusal of non-Excel
+files and the row numbering people see in error messages are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from typing import Any
+
+from openpyxl import load_workbook
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+class SheetError(ValueError):
+    """The upload cannot be read as a table; the message is for people (Chinese)."""
+
+
+def _blank(row: tuple[Any, ...]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise SheetError("不是有效的 Excel 文件（.xlsx）") from exc
+    try:
+        return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _csv_rows(content: bytes) -> list[tuple[Any, ...]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SheetError("CSV 编码无法识别（请用 UTF-8 或 GBK）")
+    return [tuple(row) for row in csv.reader(io.StringIO(text))]
+
+
+def read_rows(
+    content: bytes,
+    *,
+    filename: str = "upload.xlsx",
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+) -> list[tuple[int, tuple[Any, ...]]]:
+    """Non-blank rows with their 1-based line numbers in the sheet; SheetError on a bad file."""
+    name = filename.lower()
+    if not content:
+        raise SheetError(
+            "文件为空" if name.endswith(".csv") else "文件为空，请上传 Excel（.xlsx）文件"
+        )
+    if len(content) > max_bytes:
+        raise SheetError(f"文件超过 {max_bytes // 1024 // 1024} MB")
+    if name.endswith(".csv"):
+        raw = _csv_rows(content)
+    elif name.endswith(".xlsx"):
+        raw = _xlsx_rows(content)
+    else:
+        raise SheetError("仅支持 .xlsx 或 .csv 文件")
+    rows = [(line, row) for line, row in enumerate(raw, start=1) if not _blank(row)]
+    if len(rows) > max_rows + 1:
+        raise SheetError(f"行数超过 {max_rows}")
+    return rows
