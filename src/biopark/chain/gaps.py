@@ -15,11 +15,13 @@ from biopark.chain.models import ChainCandidate, ChainLink
 from biopark.chain.schemas import ImportResult
 from biopark.chain.service import (
     IMPORTERS,
+    Overview,
     _links,
     _need,
-    candidates,
+    add_news_candidates,
     coverage,
     ensure_map,
+    imported_candidates,
     overview,
     overview_for,
     sees_news,
@@ -43,42 +45,35 @@ class ImportRejected(ValidationFailed):
         )
 
 
+def _gap_rows(
+    session: Session, *, ov: Overview, park_id: int, found: list[news.NewsLead] | None
+) -> list[dict[str, Any]]:
+    # All gap links' candidates in one query, and the news read once: no query per link.
+    gaps = graph.gaps(ov.scores, ov.tree)
+    imported = imported_candidates(
+        session, park_id=park_id, link_ids=[ov.links[sc.code].id for sc in gaps]
+    )
+    out = []
+    for sc in gaps:
+        link = ov.links[sc.code]
+        rows = [c for c in imported if c["link_id"] == link.id]
+        if found is not None:
+            rows = add_news_candidates(rows, [link], found)
+        out.append({"link": coverage(ov, sc.code), "candidates": rows})
+    return out
+
+
 def gap_list(session: Session, *, user: User) -> list[dict[str, Any]]:
     """Links that are gaps or weak spots, worst first, each with its candidate firms."""
     ov = overview_for(session, user=user)
-    with_news = sees_news(user)
-    found = news.leads(session, park_id=user.park_id) if with_news else []
-    out = []
-    for sc in graph.gaps(ov.scores, ov.tree):
-        link = ov.links[sc.code]
-        out.append(
-            {
-                "link": coverage(ov, sc.code),
-                "candidates": candidates(
-                    session,
-                    park_id=user.park_id,
-                    link_ids=[link.id],
-                    with_news=with_news,
-                    found=found,
-                ),
-            }
-        )
-    return out
+    found = news.leads(session, park_id=user.park_id) if sees_news(user) else None
+    return _gap_rows(session, ov=ov, park_id=user.park_id, found=found)
 
 
 def gaps_for_park(session: Session, *, park_id: int) -> list[dict[str, Any]]:
     """The gap list of a park without a user (CLI)."""
     ov = overview(session, park_id=park_id)
-    found = news.leads(session, park_id=park_id)
-    return [
-        {
-            "link": coverage(ov, sc.code),
-            "candidates": candidates(
-                session, park_id=park_id, link_ids=[ov.links[sc.code].id], found=found
-            ),
-        }
-        for sc in graph.gaps(ov.scores, ov.tree)
-    ]
+    return _gap_rows(session, ov=ov, park_id=park_id, found=news.leads(session, park_id=park_id))
 
 
 def import_candidates(

@@ -451,25 +451,16 @@ def links_of_enterprise(session: Session, *, park_id: int, enterprise_id: int) -
 # -- candidates ----------------------------------------------------------------------
 
 
-def candidates(
-    session: Session,
-    *,
-    park_id: int,
-    link_ids: list[int],
-    with_news: bool = True,
-    found: list[news.NewsLead] | None = None,
+def imported_candidates(
+    session: Session, *, park_id: int, link_ids: list[int]
 ) -> list[dict[str, Any]]:
-    """Imported candidate firms of the links, then those seen in the news (once per firm).
-
-    `found` is the park's news leads when the caller already has them (the gap list
-    asks for many links and reads the news once).
-    """
+    """Imported candidate firms of the links, by name, in one query."""
     stmt = (
         select(ChainCandidate)
         .where(ChainCandidate.park_id == park_id, ChainCandidate.link_id.in_(link_ids))
         .order_by(ChainCandidate.name)
     )
-    out = [
+    return [
         {
             "id": c.id,
             "link_id": c.link_id,
@@ -481,17 +472,39 @@ def candidates(
         }
         for c in session.scalars(stmt)
     ]
-    if not with_news:
-        return out
-    if found is None:
-        found = news.leads(session, park_id=park_id)
+
+
+def add_news_candidates(
+    rows: list[dict[str, Any]], links: list[ChainLink], found: list[news.NewsLead]
+) -> list[dict[str, Any]]:
+    """The rows followed by the news leads that fit the links, each firm once."""
+    out = list(rows)
     seen = {c["name"] for c in out}
-    for link in _links_by_ids(session, park_id=park_id, link_ids=link_ids):
+    for link in links:
         for row in news.for_link(link, found):
             if row["name"] not in seen:
                 seen.add(row["name"])
                 out.append(row)
     return out
+
+
+def candidates(
+    session: Session,
+    *,
+    park_id: int,
+    link_ids: list[int],
+    with_news: bool = True,
+    found: list[news.NewsLead] | None = None,
+) -> list[dict[str, Any]]:
+    """Imported candidate firms of the links, then those seen in the news (once per firm)."""
+    out = imported_candidates(session, park_id=park_id, link_ids=link_ids)
+    if not with_news:
+        return out
+    if found is None:
+        found = news.leads(session, park_id=park_id)
+    return add_news_candidates(
+        out, _links_by_ids(session, park_id=park_id, link_ids=link_ids), found
+    )
 
 
 def _links_by_ids(session: Session, *, park_id: int, link_ids: list[int]) -> list[ChainLink]:
