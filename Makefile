@@ -60,11 +60,11 @@ browser-deps:
 	fi
 
 pytest-sqlite: setup browser-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 pytest-pg: setup
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
-	  BIOPARK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"; \
+	  BIOPARK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser"; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL pass skipped"; fi
 

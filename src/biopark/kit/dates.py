@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -17,3 +17,13 @@ def format_local(value: datetime | None) -> str:
     """'YYYY-MM-DD HH:MM' in Asia/Shanghai, or a dash."""
     local = to_local(value)
     return local.strftime("%Y-%m-%d %H:%M") if local else "—"
+
+
+def now_utc() -> datetime:
+    """The current instant, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Beijing: every 'today' and default date in biopark comes from here."""
+    return datetime.now(SHANGHAI).date()

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from biopark import registry
 from biopark.accounts.models import ROLE_LABELS
 from biopark.kit.dates import format_local
+from biopark.web.flash import pop_flashes
 from biopark.web.i18n import translate
 
 
@@ -71,6 +72,7 @@ def render(
         "nav": nav,
         "csrf_token": csrf_token(request),
         "path": request.url.path,
+        "flashes": pop_flashes(request),
     }
     ctx.update(context or {})
     return templates().TemplateResponse(request, name, ctx, status_code=status_code)
