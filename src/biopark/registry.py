@@ -25,6 +25,7 @@ DOMAINS = [
     "services",
     "tasks",
     "dashboard",
+    "todo",
     "demo",
 ]
 
@@ -35,7 +36,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 class NavItem:
     """One entry of the navigation, shown only to the listed roles.
 
-    `description` is a one-line Chinese summary shown on the home page tile.
+    `description` is a one-line Chinese summary shown on the home page tile;
+    `badge`, when set, is a URL whose HTML fragment (a count) is loaded next to the label.
     """
 
     label: str
@@ -43,6 +45,7 @@ class NavItem:
     roles: frozenset[str] = field(default_factory=frozenset)
     order: int = 100
     description: str = ""
+    badge: str = ""
 
 
 def domain_module(domain: str, role: str) -> ModuleType | None:

@@ -11,9 +11,12 @@ from biopark.accounts import service as accounts
 from biopark.accounts.deps import CurrentUser, SessionDep, client_address, verify_csrf
 from biopark.errors import RateLimited
 from biopark.parks.models import Park
+from biopark.todo import service as todo
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
+# The home page shows the most urgent of the user's to-do items; /todo has them all.
+HOME_TODO_ITEMS = 8
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,7 +28,15 @@ def _safe_next(target: str | None) -> str:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     park = session.get(Park, user.park_id)
-    return render(request, "home.html", {"park": park})
+    ctx: dict[str, object] = {"park": park, "todo": None}
+    if user.role in todo.WORKING_ROLES:
+        items = todo.todo_for(session, user=user)
+        ctx.update(
+            todo=items[:HOME_TODO_ITEMS],
+            todo_total=len(items),
+            todo_overdue=sum(1 for i in items if i.overdue),
+        )
+    return render(request, "home.html", ctx)
 
 
 @router.get("/login", response_class=HTMLResponse)
