@@ -51,10 +51,6 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), SHANGHAI).astimezone(UTC)
 
 
-def _end_of_today() -> datetime:
-    return end_of_day(today())
-
-
 def _name(short: str | None, full: str) -> str:
     return short or full
 
@@ -70,7 +66,10 @@ def lead_items(session: Session, *, user: User, now: datetime | None = None) -> 
             Lead.park_id == user.park_id,
             Lead.owner_id == user.id,
             Lead.status.in_(list(OPEN_LEAD_STATUSES)),
-            or_(Lead.first_contacted_at.is_(None), Lead.due_at <= _end_of_today()),
+            or_(
+                Lead.first_contacted_at.is_(None),
+                Lead.due_at <= end_of_day(now.astimezone(SHANGHAI).date()),
+            ),
         )
         .order_by(Lead.due_at, Lead.id)
         .limit(LIMIT)
