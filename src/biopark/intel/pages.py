@@ -15,10 +15,12 @@ from biopark.intel import service
 from biopark.intel.api import FiltersDep, IndexDep
 from biopark.intel.brief import THEMES, to_markdown
 from biopark.intel.fetch import MAX_BYTES, Fetcher
+from biopark.intel.models import STATUS_OK
 from biopark.intel.service.access import READERS, WRITERS, check_read, check_write
 from biopark.intel.service.documents import cluster_members
 from biopark.intel.service.review import ENTITY_TYPES, EVENT_TYPES, UNITS, get_fact
 from biopark.registry import NavItem
+from biopark.web.flash import flash
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
@@ -34,6 +36,21 @@ NAV = [
     )
 ]
 register({"新闻采集、事件抽取与简报": "News collection, figures and events, briefings"})
+# The message after each review action (the action names are intel.service.review.ACTIONS).
+REVIEW_DONE = {
+    "confirm": "已确认该条抽取结果",
+    "correct": "更正已保存",
+    "reject": "已驳回该条抽取结果",
+}
+register(
+    {
+        "文档已导入": "Document ingested",
+        "未能读取该文档": "The document could not be read",
+        "已确认该条抽取结果": "Fact confirmed",
+        "更正已保存": "Correction saved",
+        "已驳回该条抽取结果": "Fact rejected",
+    }
+)
 
 EVENT_LABELS = {
     "licensing_deal": "授权交易",
@@ -181,6 +198,10 @@ async def ingest(request: Request, user: CurrentUser, session: SessionDep) -> Re
             "message": "",
         }
         return render(request, "intel/list.html", ctx, 422)
+    if result.status != STATUS_OK:
+        flash(request, "未能读取该文档", level="error")
+    else:
+        flash(request, "文档已导入")
     if result.document_id is not None:
         return RedirectResponse(f"/intel/documents/{result.document_id}", status_code=303)
     return RedirectResponse("/intel", status_code=303)
@@ -239,6 +260,7 @@ async def review(
             f"#{kind}-{fact_id}",
             status_code=303,
         )
+    flash(request, REVIEW_DONE[action])
     return RedirectResponse(
         f"/intel/documents/{fact.document_id}#{kind}-{fact_id}", status_code=303
     )

@@ -22,6 +22,7 @@ from biopark.pipeline.schemas import (
     StageChange,
 )
 from biopark.registry import NavItem
+from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
@@ -38,6 +39,18 @@ NAV = [
     )
 ]
 register({"药物阶段、里程碑与授权交易": "Drug stages, milestones and licensing deals"})
+register(
+    {
+        "药物已创建": "Drug created",
+        "研发阶段已变更": "Stage changed",
+        "里程碑已添加": "Milestone added",
+        "授权交易已添加": "Licensing deal added",
+        "已采纳，里程碑已记录": "Accepted; the milestone is recorded",
+        "已驳回该提议": "Proposal rejected",
+        "未知操作": "Unknown action",
+        "输入有误": "Invalid input",
+    }
+)
 
 register(
     {
@@ -204,6 +217,7 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
         if exc.status not in (409, 422):
             raise
         return _new_form(request, user, session, values, [exc.text(lang_of(request))], exc.status)
+    flash(request, "药物已创建")
     return RedirectResponse(f"/pipeline/drugs/{drug.id}", status_code=303)
 
 
@@ -255,6 +269,7 @@ async def stage_post(
             errors = [exc.text(lang_of(request))]
     if errors:
         return _detail(request, user, session, drug_id, {"stage": errors}, 422)
+    flash(request, "研发阶段已变更")
     return RedirectResponse(f"/pipeline/drugs/{drug_id}", status_code=303)
 
 
@@ -267,6 +282,7 @@ async def milestone_post(
         return _detail(request, user, session, drug_id, {"milestone": errors}, 422)
     assert isinstance(data, MilestoneCreate)
     service.add_milestone(session, user=user, drug_id=drug_id, data=data)
+    flash(request, "里程碑已添加")
     return RedirectResponse(f"/pipeline/drugs/{drug_id}", status_code=303)
 
 
@@ -279,6 +295,7 @@ async def deal_post(
         return _detail(request, user, session, drug_id, {"deal": errors}, 422)
     assert isinstance(data, DealCreate)
     service.add_deal(session, user=user, drug_id=drug_id, data=data)
+    flash(request, "授权交易已添加")
     return RedirectResponse(f"/pipeline/drugs/{drug_id}", status_code=303)
 
 
@@ -321,14 +338,24 @@ def proposals_page(
 async def decide(
     request: Request, proposal_id: int, decision: str, user: CurrentUser, session: SessionDep
 ) -> Response:
-    data, _errors = await _form(request, ProposalDecision)
+    data, errors = await _form(request, ProposalDecision)
+    back = RedirectResponse("/pipeline/proposals", status_code=303)
     if data is None:
+        flash(request, "；".join(errors) or "输入有误", level="error")
         return RedirectResponse("/pipeline/proposals?error=1", status_code=303)
     assert isinstance(data, ProposalDecision)
-    if decision == "accept":
-        proposals.accept_proposal(session, user=user, proposal_id=proposal_id, data=data)
-    elif decision == "reject":
-        proposals.reject_proposal(session, user=user, proposal_id=proposal_id, data=data)
-    else:
-        return RedirectResponse("/pipeline/proposals", status_code=303)
-    return RedirectResponse("/pipeline/proposals", status_code=303)
+    try:
+        if decision == "accept":
+            proposals.accept_proposal(session, user=user, proposal_id=proposal_id, data=data)
+            flash(request, "已采纳，里程碑已记录")
+        elif decision == "reject":
+            proposals.reject_proposal(session, user=user, proposal_id=proposal_id, data=data)
+            flash(request, "已驳回该提议")
+        else:
+            flash(request, "未知操作", level="error")
+    except BioparkError as exc:
+        # Refused before anything was written (already decided, no date, a stage move not allowed).
+        if exc.status not in (409, 422):
+            raise
+        flash(request, exc.text(lang_of(request)), level="error")
+    return back

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,12 +13,14 @@ from pydantic import ValidationError
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role
 from biopark.audit import service as audit
-from biopark.errors import BioparkError, ValidationFailed
+from biopark.errors import BioparkError
+from biopark.kit import dates
 from biopark.policies import rules, service
 from biopark.policies.models import BENEFITS, LEVELS, Policy
 from biopark.policies.schemas import PolicyCreate, PolicyUpdate
 from biopark.registry import NavItem
 from biopark.web import i18n
+from biopark.web.flash import flash
 from biopark.web.forms import blank_to_none, error_messages, parse_form
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
@@ -76,6 +77,10 @@ LABELS = {
 
 i18n.register(
     {
+        "政策已创建": "Policy created",
+        "政策已保存": "Policy saved",
+        "已标记为已推送": "Marked as pushed",
+        "推送失败：参数无效": "Push failed: invalid parameters",
         "政策库": "Policy library",
         "政策推送": "Policy push list",
         "我的政策": "My policies",
@@ -157,7 +162,7 @@ def list_page(
         user=user,
         q=q,
         benefit=benefit or None,
-        current_on=date.today() if current else None,
+        current_on=dates.today() if current else None,
         page=page,
         size=30,
     )
@@ -167,7 +172,7 @@ def list_page(
         "q": q or "",
         "benefit": benefit or "",
         "current": bool(current),
-        "today": date.today(),
+        "today": dates.today(),
         "can_edit": user.role in service.EDITORS,
     }
     return render(request, "policies/list.html", ctx)
@@ -244,7 +249,7 @@ def new_page(request: Request, user: CurrentUser) -> Response:
         "level": "区级",
         "benefit": "subsidy",
         "published": True,
-        "valid_from": date.today(),
+        "valid_from": dates.today(),
         "conditions": '{\n  "all": [\n    {"op": "has_tag", "value": "高新技术企业"}\n  ]\n}',
     }
     return _form(request, None, values, [])
@@ -266,6 +271,7 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
         if exc.status in (409, 422):
             return _form(request, None, raw, [exc.text(lang_of(request))], exc.status)
         raise
+    flash(request, "政策已创建")
     return RedirectResponse(f"/policies/{policy.id}", status_code=303)
 
 
@@ -286,7 +292,7 @@ async def check_conditions(request: Request, user: CurrentUser) -> Response:
 @router.get("/policies/{policy_id}", response_class=HTMLResponse)
 def detail_page(request: Request, policy_id: int, user: CurrentUser, session: SessionDep):
     policy = service.get_policy(session, user=user, policy_id=policy_id)
-    today = date.today()
+    today = dates.today()
     matches: list[service.Match] = []
     ready: list[service.Match] = []
     if user.role in service.PUSHERS or user.role == Role.investment_officer:
@@ -331,6 +337,7 @@ async def update(request: Request, policy_id: int, user: CurrentUser, session: S
         if exc.status in (409, 422):
             return _form(request, policy, raw, [exc.text(lang_of(request))], exc.status)
         raise
+    flash(request, "政策已保存")
     return RedirectResponse(f"/policies/{policy_id}", status_code=303)
 
 
@@ -341,7 +348,7 @@ def push_page(
     session: SessionDep,
     verdict: str | None = Query(default=None, max_length=12),
 ) -> Response:
-    matches = service.push_list(session, user=user, as_of=date.today())
+    matches = service.push_list(session, user=user, as_of=dates.today())
     if verdict in ("qualified", "nearly"):
         matches = [m for m in matches if m.verdict.value == verdict]
     enterprises = sorted({m.enterprise_name for m in matches})
@@ -362,14 +369,16 @@ async def push_mark(request: Request, user: CurrentUser, session: SessionDep) ->
         policy_id = int(str(form.get("policy_id")))
         enterprise_id = int(str(form.get("enterprise_id")))
     except ValueError:
-        raise ValidationFailed("参数无效", en="Invalid parameters") from None
+        flash(request, "推送失败：参数无效", level="error")
+        return RedirectResponse("/push-list", status_code=303)
     service.mark_pushed(session, user=user, policy_id=policy_id, enterprise_id=enterprise_id)
+    flash(request, "已标记为已推送")
     return RedirectResponse("/push-list", status_code=303)
 
 
 @router.get("/my/policies", response_class=HTMLResponse)
 def my_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    matches = service.my_matches(session, user=user, as_of=date.today())
+    matches = service.my_matches(session, user=user, as_of=dates.today())
     groups = {
         v.value: [m for m in matches if m.verdict == v]
         for v in (rules.Verdict.qualified, rules.Verdict.nearly, rules.Verdict.unknown)

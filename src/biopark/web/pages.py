@@ -12,9 +12,12 @@ from biopark.accounts.deps import CurrentUser, SessionDep, client_address, verif
 from biopark.errors import RateLimited
 from biopark.parks.models import Park
 from biopark.todo import service as todo
+from biopark.web.flash import flash
+from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
+register({"登录成功": "Signed in", "已安全退出": "Signed out"})
 # The home page shows the most urgent of the user's to-do items; /todo has them all.
 HOME_TODO_ITEMS = 8
 
@@ -65,10 +68,12 @@ def login(
         return render(request, "login.html", {**ctx, "error": error}, 401)
     request.session.clear()
     request.session["uid"] = user.id
+    flash(request, "登录成功")
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
 def logout(request: Request) -> Response:
     request.session.clear()
+    flash(request, "已安全退出", level="info")
     return RedirectResponse("/login", status_code=303)
