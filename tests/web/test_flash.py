@@ -26,3 +26,15 @@ def test_flash_survives_redirect_and_shows_once(app, client) -> None:
     client.cookies.set("lang", "en")
     english = client.get("/_flash_test")
     assert "Saved (test)" in english.text
+
+
+def test_sign_in_and_out_are_confirmed(client, session) -> None:
+    from biopark.accounts.models import Role
+    from tests.builders import csrf_of, make_park, make_user, page_login
+
+    user = make_user(session, make_park(session), Role.analyst)
+    page_login(client, user)
+    home = client.get("/").text
+    assert 'class="flash flash-success">登录成功<' in home
+    page = client.post("/logout", data={"csrf_token": csrf_of(home)})
+    assert 'class="flash flash-info">已安全退出<' in page.text

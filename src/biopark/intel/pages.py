@@ -15,9 +15,9 @@ from biopark.intel import service
 from biopark.intel.api import FiltersDep, IndexDep
 from biopark.intel.brief import THEMES, to_markdown
 from biopark.intel.fetch import MAX_BYTES, Fetcher
-from biopark.intel.models import STATUS_OK
 from biopark.intel.service.access import READERS, WRITERS, check_read, check_write
 from biopark.intel.service.documents import cluster_members
+from biopark.intel.service.ingest import DUPLICATE, FAILED
 from biopark.intel.service.review import ENTITY_TYPES, EVENT_TYPES, UNITS, get_fact
 from biopark.registry import NavItem
 from biopark.web.flash import flash
@@ -46,6 +46,7 @@ register(
     {
         "文档已导入": "Document ingested",
         "未能读取该文档": "The document could not be read",
+        "该文档此前已导入": "This document was ingested before",
         "已确认该条抽取结果": "Fact confirmed",
         "更正已保存": "Correction saved",
         "已驳回该条抽取结果": "Fact rejected",
@@ -198,8 +199,10 @@ async def ingest(request: Request, user: CurrentUser, session: SessionDep) -> Re
             "message": "",
         }
         return render(request, "intel/list.html", ctx, 422)
-    if result.status != STATUS_OK:
+    if result.status == FAILED:
         flash(request, "未能读取该文档", level="error")
+    elif result.status == DUPLICATE:
+        flash(request, "该文档此前已导入", level="info")
     else:
         flash(request, "文档已导入")
     if result.document_id is not None:
