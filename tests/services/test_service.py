@@ -215,7 +215,9 @@ def test_roles_may_only_do_their_steps(session, world) -> None:  # type: ignore[
     with pytest.raises(Forbidden):
         service.respond(session, user=world.ent_user, request_id=req.id, data=RespondBody(note="x"))
     with pytest.raises(NotFound):  # not dispatched to this department: invisible
-        dispatching.reply(session, user=world.dept_a_user, request_id=req.id, data=ReplyBody(reply="x"))
+        dispatching.reply(
+            session, user=world.dept_a_user, request_id=req.id, data=ReplyBody(reply="x")
+        )
     with pytest.raises(Forbidden):
         service.rate(
             session, user=world.commissioner, request_id=req.id, data=RateBody(satisfaction=5)
