@@ -298,7 +298,7 @@ def test_attachments_are_checked_by_content_and_size(session, w, tmp_path: Path)
     att = msg.attachments[0]
     assert att.filename == "营业执照.pdf" and att.content_type == "application/pdf"
     assert ".." not in att.stored_name and "营业执照" not in att.stored_name
-    found, path = thread.get_attachment(
+    _, path = thread.get_attachment(
         session, user=w.com, request_id=req.id, attachment_id=att.id, var_dir=tmp_path
     )
     assert path.read_bytes() == PDF and path.is_relative_to(tmp_path / "attachments")
