@@ -189,3 +189,35 @@ def test_thread_with_attachments(client, session: Session) -> None:  # type: ign
         f"/api/requests/{rid}/attachments/{att['id']}", headers=token_headers(client, stranger)
     )
     assert other.status_code == 404
+
+
+def test_detail_page_shows_offline_reply_and_thread(app, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from biopark.services import dispatching
+    from biopark.services.schemas import DispatchBody, RecordReplyBody
+    from tests.builders import page_login
+    from tests.services.builders import make_request
+
+    park = make_park(session)
+    dept = make_department(session, park, short_name="市教委")
+    ent, com = (
+        make_user(session, park, Role.enterprise),
+        make_user(session, park, Role.commissioner),
+    )
+    req = make_request(session, ent)
+    dispatching.dispatch(
+        session, user=com, request_id=req.id, data=DispatchBody(lead_department_id=dept.id)
+    )
+    client = TestClient(app)
+    page_login(client, com)
+    html = client.get(f"/requests/{req.id}").text
+    assert "无账号" in html and "代录部门答复" in html and "撤回派发" in html
+    dispatching.record_reply(
+        session,
+        user=com,
+        request_id=req.id,
+        data=RecordReplyBody(department_id=dept.id, reply="函复"),
+    )
+    html = client.get(f"/requests/{req.id}").text
+    assert "线下答复，由" in html and com.display_name in html

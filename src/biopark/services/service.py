@@ -402,6 +402,5 @@ def user_names(session: Session, *, ids: set[int]) -> dict[int, str]:
     """Display names of users by id."""
     if not ids:
         return {}
-    return dict(
-        session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).tuples()
-    )
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {uid: name for uid, name in rows}
