@@ -328,3 +328,23 @@ def test_sniff_reads_office_files_by_their_parts() -> None:
     assert thread.sniff(b"\x89PNG\r\n\x1a\n....") == "png"
     assert thread.sniff(b"\xff\xd8\xff\xe0JFIF") == "jpeg"
     assert thread.sniff("纯文本".encode("gbk")) is None
+
+
+def test_a_withdrawn_dispatch_is_never_escalated(session, w) -> None:  # type: ignore[no-untyped-def]
+    req = make_request(session, w.ent, now=sh(2025, 3, 3, 9))
+    dispatching.dispatch(
+        session,
+        user=w.com,
+        request_id=req.id,
+        data=DispatchBody(lead_department_id=w.a.id, department_ids=[w.b.id]),
+        now=sh(2025, 3, 3, 10),
+    )
+    dispatching.withdraw_dispatch(
+        session,
+        user=w.com,
+        request_id=req.id,
+        data=WithdrawDispatchBody(department_id=w.b.id, reason="派错"),
+        now=sh(2025, 3, 3, 11),
+    )
+    found = escalate_overdue(session, now=sh(2025, 3, 20, 9), park_id=w.park.id)
+    assert [e.department for e in found if e.clock == "reply"] == ["市药监局"]
