@@ -22,7 +22,7 @@ from biopark.enterprises.models import Enterprise
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.workcal import add_working_hours, working_hours_between
 from biopark.parks.models import Department, Park
-from biopark.services import service, sla, stats
+from biopark.services import dispatching, service, sla, stats
 from biopark.services.models import CATEGORIES
 from biopark.services.schemas import CloseBody, DispatchBody, ReplyBody, RequestCreate
 from biopark.tasks import service as tasks
@@ -89,7 +89,7 @@ def bench_requests(session: Session, n: int, rng: random.Random) -> None:
         )
         if i % 3:
             chosen = rng.sample(depts, rng.randint(1, 3))
-            service.dispatch(
+            dispatching.dispatch(
                 session,
                 user=com,
                 request_id=req.id,
@@ -98,7 +98,7 @@ def bench_requests(session: Session, n: int, rng: random.Random) -> None:
             )
             if i % 3 == 2:
                 for d in chosen:
-                    service.reply(
+                    dispatching.reply(
                         session,
                         user=staff[d.id],
                         request_id=req.id,

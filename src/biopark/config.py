@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     secure_cookies: bool = False
+    # Largest file accepted as an attachment of a request message.
+    attachment_max_mb: int = 10
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an embedded SQLite database under var_dir."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -163,7 +164,9 @@ def test_enterprise_user_pages_cannot_open_other_files(
     html = client.get(f"/enterprises/{user.enterprise_id}").text
     for tab in ("培育库", "联系人", "产品与药物", "一企一策", "匹配政策", "变更历史"):
         assert tab in html
-    assert 'action="/enterprises/' not in html  # no edit forms for the enterprise itself
+    # No edit forms for the enterprise itself: only the change proposal, reviewed by its commissioner.
+    actions = set(re.findall(r'action="(/enterprises/[^"]*)"', html))
+    assert actions == {f"/enterprises/{user.enterprise_id}/proposals"}
     csrf = csrf_of(html)
     for path in ("contacts", "pools", "products", "plan", "follow-ups", "commissioner"):
         resp = client.post(

@@ -76,10 +76,10 @@ def test_guessing_ids_across_enterprises_departments_and_parks(client, session: 
     foreign = make_user(session, other_park, Role.leader)
     req_a = make_request(session, ent_a)
     req_b = make_request(session, ent_b)
-    from biopark.services import service
+    from biopark.services import dispatching
     from biopark.services.schemas import DispatchBody
 
-    service.dispatch(
+    dispatching.dispatch(
         session, user=com, request_id=req_a.id, data=DispatchBody(department_ids=[dept_a.id])
     )
     session.flush()

@@ -11,7 +11,7 @@ from biopark.accounts.models import Role
 from biopark.audit.models import AuditEntry
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from biopark.kit.dates import SHANGHAI
-from biopark.services import service
+from biopark.services import dispatching, service
 from biopark.services.models import RequestStatus
 from biopark.services.schemas import (
     CloseBody,
@@ -105,7 +105,7 @@ def test_full_walk_from_submission_to_rating(session, world) -> None:  # type: i
         data=PlanBody(plan="请药监局对接"),
         now=sh(2025, 3, 4, 10),
     )
-    service.dispatch(
+    dispatching.dispatch(
         session,
         user=world.commissioner,
         request_id=req.id,
@@ -114,7 +114,7 @@ def test_full_walk_from_submission_to_rating(session, world) -> None:  # type: i
     )
     assert req.status == RequestStatus.dispatched
     assert {d.department_id for d in req.dispatches} == {world.dept_a.id, world.dept_b.id}
-    service.reply(
+    dispatching.reply(
         session,
         user=world.dept_a_user,
         request_id=req.id,
@@ -122,11 +122,11 @@ def test_full_walk_from_submission_to_rating(session, world) -> None:  # type: i
         now=sh(2025, 3, 5, 10),
     )
     assert req.status == RequestStatus.dispatched  # one department still owes a reply
-    with pytest.raises(Conflict):
+    with pytest.raises(ValidationFailed):  # not without a stated reason
         service.close(
             session, user=world.commissioner, request_id=req.id, data=CloseBody(resolution="x")
         )
-    service.reply(
+    dispatching.reply(
         session,
         user=world.dept_b_user,
         request_id=req.id,
@@ -155,7 +155,7 @@ def test_full_walk_from_submission_to_rating(session, world) -> None:  # type: i
 
 def test_dispatch_counts_as_response_and_plan(session, world) -> None:  # type: ignore[no-untyped-def]
     req = make_request(session, world.ent_user, now=sh(2025, 3, 4, 9))
-    service.dispatch(
+    dispatching.dispatch(
         session,
         user=world.commissioner,
         request_id=req.id,
@@ -166,7 +166,7 @@ def test_dispatch_counts_as_response_and_plan(session, world) -> None:  # type: 
     assert req.planned_at == sh(2025, 3, 4, 9, 30)
     assert req.dispatches[0].reply_due_at == sh(2025, 3, 11, 9, 30)  # 5 working days
     with pytest.raises(Conflict):
-        service.dispatch(
+        dispatching.dispatch(
             session,
             user=world.commissioner,
             request_id=req.id,
@@ -215,7 +215,9 @@ def test_roles_may_only_do_their_steps(session, world) -> None:  # type: ignore[
     with pytest.raises(Forbidden):
         service.respond(session, user=world.ent_user, request_id=req.id, data=RespondBody(note="x"))
     with pytest.raises(NotFound):  # not dispatched to this department: invisible
-        service.reply(session, user=world.dept_a_user, request_id=req.id, data=ReplyBody(reply="x"))
+        dispatching.reply(
+            session, user=world.dept_a_user, request_id=req.id, data=ReplyBody(reply="x")
+        )
     with pytest.raises(Forbidden):
         service.rate(
             session, user=world.commissioner, request_id=req.id, data=RateBody(satisfaction=5)
@@ -245,7 +247,7 @@ def test_visibility_by_role(session, world) -> None:  # type: ignore[no-untyped-
     mine = make_request(session, world.ent_user)
     other_user = make_user(session, world.park, Role.enterprise)
     theirs = make_request(session, other_user)
-    service.dispatch(
+    dispatching.dispatch(
         session,
         user=world.commissioner,
         request_id=theirs.id,
@@ -259,7 +261,11 @@ def test_visibility_by_role(session, world) -> None:  # type: ignore[no-untyped-
     assert ids(other_user) == {theirs.id}
     assert ids(world.dept_a_user) == set()
     assert ids(world.dept_b_user) == {theirs.id}
-    assert ids(world.commissioner) == {mine.id, theirs.id}
+    # Commissioners: their own enterprises by default, the whole park on request.
+    assert ids(world.commissioner) == set()
+    assert {
+        r.id for r in service.list_requests(session, user=world.commissioner, scope="park").items
+    } == {mine.id, theirs.id}
     assert ids(world.leader) == {mine.id, theirs.id}
     foreign_leader = make_user(session, make_park(session), Role.leader)
     assert ids(foreign_leader) == set()
@@ -279,7 +285,7 @@ def test_escalation_marks_each_overdue_clock_once(session, world) -> None:  # ty
     assert req.escalated and req.respond_escalated_at == sh(2025, 3, 4, 10, 1)
     again = escalate_overdue(session, now=sh(2025, 3, 4, 11))
     assert [e for e in again if e.request_id == req.id] == []
-    service.dispatch(
+    dispatching.dispatch(
         session,
         user=world.commissioner,
         request_id=req.id,
@@ -300,14 +306,14 @@ def test_sla_stats_per_category_and_department(session, world) -> None:  # type:
     fast = make_request(session, world.ent_user, category="融资贷款", now=sh(2025, 3, 4, 9))
     slow = make_request(session, world.ent_user, category="用地", now=sh(2025, 3, 4, 9))
     for req, replied in ((fast, sh(2025, 3, 5, 9)), (slow, sh(2025, 3, 25, 9))):
-        service.dispatch(
+        dispatching.dispatch(
             session,
             user=world.commissioner,
             request_id=req.id,
             data=DispatchBody(department_ids=[world.dept_a.id]),
             now=sh(2025, 3, 4, 10),
         )
-        service.reply(
+        dispatching.reply(
             session,
             user=world.dept_a_user,
             request_id=req.id,

@@ -153,11 +153,12 @@ def test_create_and_update_are_for_leaders_and_audited(session, world) -> None: 
         lead_department_id=world["lead"].id,
         deadline=date(2025, 9, 30),
     )
+    park_id, day = world["park"].id, date(2025, 3, 1)
     with pytest.raises(Forbidden):
-        service.create_task(session, user=world["lead_user"], park_id=world["park"].id, data=data)
-    task = service.create_task(session, user=world["leader"], park_id=world["park"].id, data=data)
+        service.create_task(session, user=world["lead_user"], park_id=park_id, data=data, today=day)
+    task = service.create_task(session, user=world["leader"], park_id=park_id, data=data, today=day)
     with pytest.raises(Conflict):
-        service.create_task(session, user=world["leader"], park_id=world["park"].id, data=data)
+        service.create_task(session, user=world["leader"], park_id=park_id, data=data, today=day)
     update = TaskUpdate(
         **{
             **data.model_dump(),
@@ -171,7 +172,7 @@ def test_create_and_update_are_for_leaders_and_audited(session, world) -> None: 
     foreign = make_department(session, make_park(session))
     bad = TaskCreate(**{**data.model_dump(), "title": "别园部门", "lead_department_id": foreign.id})
     with pytest.raises(NotFound):
-        service.create_task(session, user=world["leader"], park_id=world["park"].id, data=bad)
+        service.create_task(session, user=world["leader"], park_id=park_id, data=bad, today=day)
 
 
 def test_export_has_the_meeting_table_layout(session, world) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.audit import service as audit
 from biopark.audit.schemas import AuditRead
-from biopark.enterprises import excel, records, service
+from biopark.enterprises import excel, proposals, records, service
 from biopark.enterprises.models import Enterprise
 from biopark.enterprises.schemas import (
     CommissionerAssign,
@@ -27,9 +27,13 @@ from biopark.enterprises.schemas import (
     PoolRead,
     ProductCreate,
     ProductRead,
+    ProposalCreate,
+    ProposalRead,
+    ProposalReview,
 )
 from biopark.errors import ValidationFailed
 from biopark.kit import sheets
+from biopark.kit.dates import today
 from biopark.kit.pagination import Page
 
 router = APIRouter(prefix="/api/enterprises", tags=["enterprises"])
@@ -94,6 +98,40 @@ async def import_enterprises(
         raise ValidationFailed("文件为空", en="Empty file")
     result = excel.import_xlsx(session, park_id=user.park_id, actor=user, content=content)
     return {"created": result.created, "updated": result.updated, "names": result.names}
+
+
+@router.get("/follow-ups/due")
+def due_follow_ups(
+    user: CurrentUser, session: SessionDep, days: int = Query(default=7, ge=0, le=90)
+) -> list[dict[str, Any]]:
+    """Latest plan follow-ups whose next step is overdue or due within `days`."""
+    day = today()
+    return [
+        {
+            "enterprise_id": ent.id,
+            "enterprise": ent.name,
+            "next_step": f.next_step,
+            "due_on": f.due_on,
+            "overdue": f.due_on is not None and f.due_on < day,
+        }
+        for ent, f in records.due_follow_ups(session, user=user, today=day, within_days=days)
+    ]
+
+
+@router.post("/proposals/{proposal_id}/approve", response_model=ProposalRead)
+def approve_proposal(
+    proposal_id: int, body: ProposalReview, user: CurrentUser, session: SessionDep
+) -> Any:
+    """The enterprise's commissioner applies the proposed changes."""
+    return proposals.approve(session, user=user, proposal_id=proposal_id, data=body)
+
+
+@router.post("/proposals/{proposal_id}/reject", response_model=ProposalRead)
+def reject_proposal(
+    proposal_id: int, body: ProposalReview, user: CurrentUser, session: SessionDep
+) -> Any:
+    """The enterprise's commissioner rejects the proposal with a reason."""
+    return proposals.reject(session, user=user, proposal_id=proposal_id, data=body)
 
 
 @router.get("/{enterprise_id}", response_model=EnterpriseRead)
@@ -221,3 +259,17 @@ def add_follow_up(
 ) -> Any:
     """Record a dated follow-up with the next step."""
     return records.add_follow_up(session, user=user, enterprise_id=enterprise_id, data=body)
+
+
+@router.get("/{enterprise_id}/proposals", response_model=list[ProposalRead])
+def list_proposals(enterprise_id: int, user: CurrentUser, session: SessionDep) -> list[Any]:
+    """Change proposals for the enterprise's file."""
+    return proposals.list_proposals(session, user=user, enterprise_id=enterprise_id)
+
+
+@router.post("/{enterprise_id}/proposals", response_model=ProposalRead, status_code=201)
+def propose(
+    enterprise_id: int, body: ProposalCreate, user: CurrentUser, session: SessionDep
+) -> Any:
+    """An enterprise user proposes changes to its own file."""
+    return proposals.propose(session, user=user, enterprise_id=enterprise_id, data=body)

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from biopark.kit.models import Base, IdMixin, ParkMixin, TimestampMixin
+from biopark.kit.models import Base, IdMixin, ParkMixin, TimestampMixin, UTCDateTime
 
 TAGS = ("高新技术企业", "专精特新", "龙头企业", "关键配套", "上市")
 CLUSTERS = ("生物药", "化学药", "现代中药", "医疗器械", "其他")
 POOLS = ("龙头企业", "专精特新", "高新技术企业", "关键配套", "上市后备")
 REVENUE_BANDS = ("2000万元以下", "2000万-1亿元", "1亿-5亿元", "5亿-20亿元", "20亿元以上")
+# Entering one of these pools sets the tag; leaving it removes the tag again (the rule shown
+# on the enterprise page). 上市后备 is a pipeline of candidates and implies no tag.
+POOL_TAGS = {
+    "龙头企业": "龙头企业",
+    "专精特新": "专精特新",
+    "高新技术企业": "高新技术企业",
+    "关键配套": "关键配套",
+}
 PRODUCT_KINDS = ("药品", "在研药物", "医疗器械", "原料/中间体", "服务", "其他")
 
 
@@ -112,3 +120,25 @@ class PlanFollowUp(IdMixin, TimestampMixin, ParkMixin, Base):
     next_step: Mapped[str | None] = mapped_column(String(300))
     due_on: Mapped[date | None] = mapped_column(Date)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+
+
+class ChangeProposal(IdMixin, TimestampMixin, ParkMixin, Base):
+    """Edits an enterprise user proposes to its own file, reviewed by its commissioner."""
+
+    __tablename__ = "enterprise_change_proposal"
+
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    # {field: new value} in the JSON form of EnterpriseUpdate.
+    changes: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="pending")
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_note: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
-from biopark.enterprises import excel, records, service
+from biopark.enterprises import excel, proposals, records, review_pages, service
 from biopark.enterprises.models import CLUSTERS, POOLS, PRODUCT_KINDS, REVENUE_BANDS, TAGS
 from biopark.enterprises.schemas import (
     ContactCreate,
@@ -26,13 +25,17 @@ from biopark.enterprises.schemas import (
 )
 from biopark.errors import BioparkError, Forbidden, ValidationFailed
 from biopark.kit import sheets
+from biopark.kit.dates import today
 from biopark.registry import NavItem
 from biopark.web import i18n
+from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
+# First, so that /enterprises/followups is not read as an enterprise id.
+router.include_router(review_pages.router)
 
 NAV = [
     NavItem(
@@ -48,6 +51,13 @@ NAV = [
         frozenset({Role.enterprise.value}),
         order=20,
         description="本企业档案、产业链与管线",
+    ),
+    NavItem(
+        "到期跟进",
+        "/enterprises/followups",
+        frozenset({Role.admin.value, Role.leader.value, Role.commissioner.value}),
+        order=21,
+        description="一企一策跟进事项：已逾期或 7 天内到期",
     ),
 ]
 register(
@@ -263,6 +273,7 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
     except ValidationError as exc:
         return _form(request, None, values, error_messages(exc, LABELS, lang_of(request)), 422)
     ent = service.create_enterprise(session, user=user, data=data)
+    flash(request, "已保存")
     return RedirectResponse(f"/enterprises/{ent.id}", status_code=303)
 
 
@@ -296,13 +307,18 @@ def _detail(
         "plan": plan,
         "follow_ups": follow_ups,
         "matches": policies.match_enterprise(
-            session, user=user, enterprise_id=ent.id, as_of=date.today()
+            session, user=user, enterprise_id=ent.id, as_of=today()
         ),
         "commissioners": commissioners,
         "commissioner": next((c for c in commissioners if c.id == ent.commissioner_id), None),
         "pool_names": POOLS,
         "product_kinds": PRODUCT_KINDS,
-        "today": date.today().isoformat(),
+        "today": today().isoformat(),
+        "proposals": proposals.list_proposals(session, user=user, enterprise_id=ent.id),
+        "proposal_labels": review_pages.PROPOSAL_LABELS,
+        "proposal_status": review_pages.STATUS,
+        "can_propose": user.role == Role.enterprise,
+        "can_review": user.role == Role.commissioner and ent.commissioner_id == user.id,
         "errors": errors or [],
         "labels": {k.value: v for k, v in rules.VERDICT_LABELS.items()},
         "benefits": BENEFITS,
@@ -332,6 +348,7 @@ async def update(request: Request, enterprise_id: int, user: CurrentUser, sessio
     except ValidationError as exc:
         return _form(request, ent, values, error_messages(exc, LABELS, lang_of(request)), 422)
     service.update_enterprise(session, user=user, enterprise_id=enterprise_id, data=data)
+    flash(request, "已保存")
     return RedirectResponse(f"/enterprises/{enterprise_id}", status_code=303)
 
 
@@ -343,6 +360,7 @@ async def _sub_form(
     model: type[BaseModel],
     anchor: str,
     action: Any,
+    done: str = "已保存",
 ) -> Response:
     """Validate a section form, run the action, and come back to the section."""
     # Reading the enterprise first keeps others' ids at 404 before any validation message.
@@ -363,6 +381,7 @@ async def _sub_form(
         if exc.status == 409:
             return _detail(request, session, user, enterprise_id, [exc.text(lang_of(request))], 409)
         raise
+    flash(request, done)
     return RedirectResponse(f"/enterprises/{enterprise_id}#{anchor}", status_code=303)
 
 
@@ -376,6 +395,7 @@ async def pool_enter(request: Request, enterprise_id: int, user: CurrentUser, se
         PoolEntry,
         "pools",
         lambda d: records.enter_pool(session, user=user, enterprise_id=enterprise_id, data=d),
+        "已入库，标签已同步",
     )
 
 
@@ -393,6 +413,7 @@ async def pool_leave(
         lambda d: records.leave_pool(
             session, user=user, enterprise_id=enterprise_id, pool_id=pool_id, data=d
         ),
+        "已出库，标签已同步",
     )
 
 
@@ -410,8 +431,11 @@ async def contact_add(request: Request, enterprise_id: int, user: CurrentUser, s
 
 
 @router.post("/enterprises/{enterprise_id}/contacts/{contact_id}/delete")
-def contact_remove(enterprise_id: int, contact_id: int, user: CurrentUser, session: SessionDep):
+def contact_remove(
+    request: Request, enterprise_id: int, contact_id: int, user: CurrentUser, session: SessionDep
+):
     records.remove_contact(session, user=user, enterprise_id=enterprise_id, contact_id=contact_id)
+    flash(request, "已保存")
     return RedirectResponse(f"/enterprises/{enterprise_id}#contacts", status_code=303)
 
 
@@ -429,8 +453,11 @@ async def product_add(request: Request, enterprise_id: int, user: CurrentUser, s
 
 
 @router.post("/enterprises/{enterprise_id}/products/{product_id}/delete")
-def product_remove(enterprise_id: int, product_id: int, user: CurrentUser, session: SessionDep):
+def product_remove(
+    request: Request, enterprise_id: int, product_id: int, user: CurrentUser, session: SessionDep
+):
     records.remove_product(session, user=user, enterprise_id=enterprise_id, product_id=product_id)
+    flash(request, "已保存")
     return RedirectResponse(f"/enterprises/{enterprise_id}#products", status_code=303)
 
 
@@ -473,4 +500,5 @@ async def commissioner_assign(
     records.assign_commissioner(
         session, user=user, enterprise_id=enterprise_id, commissioner_id=int(raw) if raw else None
     )
+    flash(request, "已保存")
     return RedirectResponse(f"/enterprises/{enterprise_id}#basic", status_code=303)

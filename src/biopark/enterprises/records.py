@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.enterprises.models import (
+    POOL_TAGS,
+    TAGS,
     Enterprise,
     EnterpriseContact,
     EnterprisePlan,
@@ -26,7 +29,10 @@ from biopark.enterprises.schemas import (
     ProductCreate,
 )
 from biopark.enterprises.service import ASSIGNERS, EDITORS, get_enterprise
+from biopark.enterprises.service import visible as get_visible
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+FOLLOW_UP_READERS = {Role.admin, Role.leader, Role.commissioner}
 
 
 def _editable(session: Session, *, user: User, enterprise_id: int) -> Enterprise:
@@ -90,14 +96,28 @@ def enter_pool(
     row = EnterprisePool(park_id=ent.park_id, enterprise_id=ent.id, **data.model_dump())
     session.add(row)
     session.flush()
+    tag = POOL_TAGS.get(data.pool)
+    tags = _set_tag(ent, tag, present=True) if tag else None
     _audit(
         session,
         user=user,
         ent=ent,
         action="pool_enter",
-        changes={"pool": data.pool, "entered_on": data.entered_on},
+        changes={"pool": data.pool, "entered_on": data.entered_on, "tags": tags},
     )
     return row
+
+
+def _set_tag(ent: Enterprise, tag: str, *, present: bool) -> list[list[str]] | None:
+    """Add or drop one tag; [old, new] when that changed the tags."""
+    old = list(ent.tags or [])
+    new = set(old) | {tag} if present else set(old) - {tag}
+    ordered = sorted(new, key=TAGS.index)
+    if ordered == old:
+        return None
+    # A new list, so that the JSON column sees the change.
+    ent.tags = ordered
+    return [old, ordered]
 
 
 def leave_pool(
@@ -111,12 +131,15 @@ def leave_pool(
     if data.left_on < row.entered_on:
         raise ValidationFailed("出库日期不能早于入库日期", en="Leaving date precedes entry date")
     row.left_on = data.left_on
+    # The rule shown on the enterprise page: leaving a pool removes the tag it gave.
+    tag = POOL_TAGS.get(row.pool)
+    tags = _set_tag(ent, tag, present=False) if tag else None
     _audit(
         session,
         user=user,
         ent=ent,
         action="pool_leave",
-        changes={"pool": row.pool, "left_on": data.left_on},
+        changes={"pool": row.pool, "left_on": data.left_on, "tags": tags},
     )
     return row
 
@@ -302,3 +325,30 @@ def chain_and_drugs(session: Session, *, user: User, enterprise: Enterprise) -> 
             for d in drugs
         ],
     }
+
+
+def due_follow_ups(
+    session: Session, *, user: User, today: date, within_days: int = 7
+) -> list[tuple[Enterprise, PlanFollowUp]]:
+    """Each visible enterprise's latest plan follow-up whose next step is due within the window
+    or overdue, most overdue first (commissioners: their enterprises; leaders and admins: all)."""
+    if user.role not in FOLLOW_UP_READERS:
+        raise Forbidden()
+    ents = {e.id: e for e in session.scalars(get_visible(user))}
+    if not ents:
+        return []
+    rows = session.scalars(
+        select(PlanFollowUp)
+        .where(PlanFollowUp.enterprise_id.in_(ents))
+        .order_by(PlanFollowUp.happened_on.desc(), PlanFollowUp.id.desc())
+    )
+    latest: dict[int, PlanFollowUp] = {}
+    for row in rows:
+        latest.setdefault(row.enterprise_id, row)
+    horizon = today + timedelta(days=within_days)
+    due = [
+        (ents[f.enterprise_id], f)
+        for f in latest.values()
+        if f.due_on is not None and f.due_on <= horizon
+    ]
+    return sorted(due, key=lambda pair: (pair[1].due_on or today, pair[0].name))

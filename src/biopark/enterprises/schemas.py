@@ -2,13 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from stdnum.cn import uscc
 
 from biopark.enterprises.models import CLUSTERS, POOLS, PRODUCT_KINDS, REVENUE_BANDS, TAGS
+from biopark.kit.dates import today
+from biopark.kit.money import parse_cny
+
+
+def to_yuan(value: Any) -> Decimal | None:
+    """Money as people write it: 3.6亿, 5000万, 1,200.5万元, 1500 -> Decimal yuan."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise ValueError("金额格式不对")
+    if isinstance(value, str):
+        text = value.strip().replace("，", ",")
+        if re.fullmatch(r"[\d,]+(\.\d+)?", text):
+            amount = Decimal(text.replace(",", ""))
+        else:
+            try:
+                amount = parse_cny(text.replace(",", ""))
+            except ValueError:
+                raise ValueError(
+                    f"无法识别的金额：{value}（示例：3.6亿、5000万、1,200.5万元）"
+                ) from None
+    else:
+        amount = Decimal(str(value))
+    if amount < 0:
+        raise ValueError("金额不能为负数")
+    if amount >= Decimal(10) ** 18:
+        raise ValueError("金额过大")
+    return amount.quantize(Decimal("0.01"))
+
+
+Money = Annotated[Decimal | None, BeforeValidator(to_yuan)]
 
 
 def check_credit_code(value: str | None) -> str | None:
@@ -32,13 +65,13 @@ class EnterpriseBase(BaseModel):
     short_name: str | None = Field(default=None, max_length=60)
     credit_code: str | None = Field(default=None, max_length=18)
     founded_on: date | None = None
-    registered_capital: Decimal | None = Field(default=None, ge=0, max_digits=20, decimal_places=2)
+    registered_capital: Money = None
     cluster: str | None = None
     tags: list[str] = Field(default_factory=list, max_length=len(TAGS))
     address: str | None = Field(default=None, max_length=300)
     description: str | None = Field(default=None, max_length=5000)
     employees: int | None = Field(default=None, ge=0, le=1_000_000)
-    rd_spending: Decimal | None = Field(default=None, ge=0, max_digits=20, decimal_places=2)
+    rd_spending: Money = None
     revenue_band: str | None = None
     chain_links: list[str] = Field(default_factory=list, max_length=10)
 
@@ -82,7 +115,7 @@ class EnterpriseBase(BaseModel):
     @field_validator("founded_on")
     @classmethod
     def _founded(cls, v: date | None) -> date | None:
-        if v and v > date.today():
+        if v and v > today():
             raise ValueError("成立日期不能晚于今天")
         return v
 
@@ -118,7 +151,7 @@ class EnterpriseRead(BaseModel):
 
 
 def _not_future(v: date | None) -> date | None:
-    if v and v > date.today():
+    if v and v > today():
         raise ValueError("日期不能晚于今天")
     return v
 
@@ -227,3 +260,48 @@ class PlanRead(BaseModel):
 
 class CommissionerAssign(BaseModel):
     commissioner_id: int | None
+
+
+# What an enterprise user may propose for its own file; the rest stays with the park.
+PROPOSABLE = (
+    "short_name",
+    "address",
+    "description",
+    "employees",
+    "registered_capital",
+    "rd_spending",
+    "revenue_band",
+)
+
+
+class ProposalCreate(BaseModel):
+    short_name: str | None = Field(default=None, max_length=60)
+    address: str | None = Field(default=None, max_length=300)
+    description: str | None = Field(default=None, max_length=5000)
+    employees: int | None = Field(default=None, ge=0, le=1_000_000)
+    registered_capital: Money = None
+    rd_spending: Money = None
+    revenue_band: str | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("revenue_band")
+    @classmethod
+    def _band(cls, v: str | None) -> str | None:
+        if v and v not in REVENUE_BANDS:
+            raise ValueError(f"营收区间须为：{'、'.join(REVENUE_BANDS)}")
+        return v or None
+
+
+class ProposalReview(BaseModel):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class ProposalRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    enterprise_id: int
+    changes: dict[str, Any]
+    note: str | None
+    status: str
+    review_note: str | None

@@ -5,19 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse
 
 from biopark.accounts.deps import CurrentUser, SessionDep, require_roles
 from biopark.accounts.models import Role, User
 from biopark.audit.schemas import AuditRead
+from biopark.config import Settings
 from biopark.kit.pagination import Page
-from biopark.services import service, sla, stats
-from biopark.services.models import RequestStatus, ServiceRequest
+from biopark.services import dispatching, service, sla, stats, thread
+from biopark.services.models import RequestMessage, RequestStatus, ServiceRequest
 from biopark.services.schemas import (
     CloseBody,
     DispatchBody,
+    MessageBody,
+    MessageRead,
     PlanBody,
     RateBody,
+    RecordReplyBody,
     ReplyBody,
     RequestCreate,
     RequestRead,
@@ -25,6 +30,8 @@ from biopark.services.schemas import (
     SlaRead,
     SlaUpdate,
     StatRowRead,
+    WithdrawBody,
+    WithdrawDispatchBody,
 )
 
 router = APIRouter(prefix="/api/requests", tags=["requests"])
@@ -36,6 +43,7 @@ Overseer = Annotated[User, Depends(require_roles(Role.admin, Role.leader, Role.c
 def list_requests(
     user: CurrentUser,
     session: SessionDep,
+    scope: service.Scope = "mine",
     status: RequestStatus | None = None,
     category: str | None = Query(default=None, max_length=20),
     escalated: bool | None = None,
@@ -43,10 +51,11 @@ def list_requests(
     page: int = Query(default=1, ge=1),
     size: int = Query(default=50, ge=1, le=200),
 ) -> Page[Any]:
-    """Requests the user may see."""
+    """Requests the user may see; commissioners: their enterprises', or scope=park for all."""
     return service.list_requests(
         session,
         user=user,
+        scope=scope,
         status=status,
         category=category,
         escalated=escalated,
@@ -143,8 +152,24 @@ def plan(request_id: int, body: PlanBody, user: CurrentUser, session: SessionDep
 def dispatch(
     request_id: int, body: DispatchBody, user: CurrentUser, session: SessionDep
 ) -> ServiceRequest:
-    """Dispatch to one or more departments."""
-    return service.dispatch(session, user=user, request_id=request_id, data=body)
+    """Dispatch or re-dispatch to a lead and cooperating departments."""
+    return dispatching.dispatch(session, user=user, request_id=request_id, data=body)
+
+
+@router.post("/{request_id}/withdraw-dispatch", response_model=RequestRead)
+def withdraw_dispatch(
+    request_id: int, body: WithdrawDispatchBody, user: CurrentUser, session: SessionDep
+) -> ServiceRequest:
+    """Take the request back from a department that has not replied."""
+    return dispatching.withdraw_dispatch(session, user=user, request_id=request_id, data=body)
+
+
+@router.post("/{request_id}/record-reply", response_model=RequestRead)
+def record_reply(
+    request_id: int, body: RecordReplyBody, user: CurrentUser, session: SessionDep
+) -> ServiceRequest:
+    """Record a department's offline reply on its behalf (commissioners and admins)."""
+    return dispatching.record_reply(session, user=user, request_id=request_id, data=body)
 
 
 @router.post("/{request_id}/reply", response_model=RequestRead)
@@ -152,18 +177,78 @@ def reply(
     request_id: int, body: ReplyBody, user: CurrentUser, session: SessionDep
 ) -> ServiceRequest:
     """The signed-in department's reply."""
-    return service.reply(session, user=user, request_id=request_id, data=body)
+    return dispatching.reply(session, user=user, request_id=request_id, data=body)
 
 
 @router.post("/{request_id}/close", response_model=RequestRead)
 def close(
     request_id: int, body: CloseBody, user: CurrentUser, session: SessionDep
 ) -> ServiceRequest:
-    """Close with a resolution."""
+    """Close with a resolution (and a reason when no department has replied)."""
     return service.close(session, user=user, request_id=request_id, data=body)
+
+
+@router.post("/{request_id}/withdraw", response_model=RequestRead)
+def withdraw(
+    request_id: int, body: WithdrawBody, user: CurrentUser, session: SessionDep
+) -> ServiceRequest:
+    """The enterprise withdraws its own open request."""
+    return service.withdraw(session, user=user, request_id=request_id, data=body)
 
 
 @router.post("/{request_id}/rate", response_model=RequestRead)
 def rate(request_id: int, body: RateBody, user: CurrentUser, session: SessionDep) -> ServiceRequest:
     """The enterprise's rating; 1 or 2 reopens the request."""
     return service.rate(session, user=user, request_id=request_id, data=body)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@router.get("/{request_id}/messages", response_model=list[MessageRead])
+def list_messages(request_id: int, user: CurrentUser, session: SessionDep) -> list[Any]:
+    """The reply thread, oldest first."""
+    return list(service.get_request(session, user=user, request_id=request_id).messages)
+
+
+@router.post("/{request_id}/messages", response_model=MessageRead, status_code=201)
+async def post_message(
+    request_id: int,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    body: Annotated[str, Form(max_length=5000)],
+    files: Annotated[list[UploadFile] | None, Form()] = None,
+) -> RequestMessage:
+    """Add a message to the thread; files go as multipart `files` (size cap, type by content)."""
+    settings = _settings(request)
+    max_bytes = settings.attachment_max_mb * 1024 * 1024
+    uploads = [
+        thread.Upload(f.filename or "", await f.read(max_bytes + 1)) for f in files or [] if f
+    ]
+    return thread.post_message(
+        session,
+        user=user,
+        request_id=request_id,
+        data=MessageBody(body=body),
+        uploads=uploads,
+        var_dir=settings.var_dir,
+        max_bytes=max_bytes,
+    )
+
+
+@router.get("/{request_id}/attachments/{attachment_id}")
+def download(
+    request_id: int, attachment_id: int, request: Request, user: CurrentUser, session: SessionDep
+) -> FileResponse:
+    """An attachment, for those who can read the request."""
+    att, path = thread.get_attachment(
+        session,
+        user=user,
+        request_id=request_id,
+        attachment_id=attachment_id,
+        var_dir=_settings(request).var_dir,
+    )
+    return FileResponse(path, media_type=att.content_type, filename=att.filename)

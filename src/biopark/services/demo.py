@@ -14,7 +14,7 @@ from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
 from biopark.kit.workcal import add_working_hours, working_hours_between
 from biopark.parks.models import Department, Park
-from biopark.services import service
+from biopark.services import dispatching, service
 from biopark.services.models import ServiceRequest
 from biopark.services.schemas import (
     CloseBody,
@@ -24,6 +24,7 @@ from biopark.services.schemas import (
     ReplyBody,
     RequestCreate,
     RespondBody,
+    WithdrawBody,
 )
 from biopark.services.sla import escalate_overdue
 
@@ -190,6 +191,14 @@ REQUESTS: list[tuple[str, str, str, str, float, list[tuple[str, float, Any]]]] =
             ("reply", 70, ("市科技局", "已推荐2家临床评价机构。")),
         ],
     ),
+    (
+        "宸安生物",
+        "用地",
+        "冷链仓库临时用地申请",
+        "新增冷链仓库需临时用地约5亩，咨询审批流程。",
+        30,
+        [("respond", 0.5, "已受理。"), ("withdraw", 6, "已在园区标准厂房内解决")],
+    ),
 ]
 
 
@@ -328,7 +337,7 @@ def _step(
     elif action == "dispatch":
         names, note = arg
         ids = [depts[n].id for n in names]
-        service.dispatch(
+        dispatching.dispatch(
             session,
             user=commissioner,
             request_id=request_id,
@@ -339,7 +348,7 @@ def _step(
         name, text = arg
         if name not in staff:
             staff[name] = _liaison(session, park, depts[name])
-        service.reply(
+        dispatching.reply(
             session, user=staff[name], request_id=request_id, data=ReplyBody(reply=text), now=at
         )
     elif action == "close":
@@ -348,6 +357,17 @@ def _step(
             user=commissioner,
             request_id=request_id,
             data=CloseBody(resolution=arg),
+            now=at,
+        )
+    elif action == "withdraw":
+        owner = session.scalar(
+            select(User).where(User.role == Role.enterprise, User.enterprise_id == ent.id)
+        )
+        service.withdraw(
+            session,
+            user=owner or _enterprise_user(session, park, ent),
+            request_id=request_id,
+            data=WithdrawBody(reason=arg),
             now=at,
         )
     elif action == "rate":

@@ -22,6 +22,7 @@ class RequestStatus(enum.StrEnum):
     closed = "closed"
     rated = "rated"
     reopened = "reopened"
+    withdrawn = "withdrawn"
 
 
 STATUS_LABELS = {
@@ -33,6 +34,7 @@ STATUS_LABELS = {
     RequestStatus.closed: "已办结",
     RequestStatus.rated: "已评价",
     RequestStatus.reopened: "已重新打开",
+    RequestStatus.withdrawn: "企业已撤回",
 }
 
 # Clock name -> (due column, done column, escalated column).
@@ -65,6 +67,11 @@ class ServiceRequest(IdMixin, TimestampMixin, ParkMixin, Base):
     response: Mapped[str | None] = mapped_column(Text)
     plan: Mapped[str | None] = mapped_column(Text)
     resolution: Mapped[str | None] = mapped_column(Text)
+    # Why it was closed although not every dispatched department replied.
+    close_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdraw_reason: Mapped[str | None] = mapped_column(Text)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     respond_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     respond_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -84,6 +91,19 @@ class ServiceRequest(IdMixin, TimestampMixin, ParkMixin, Base):
     dispatches: Mapped[list[RequestDispatch]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestDispatch.id"
     )
+    messages: Mapped[list[RequestMessage]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RequestMessage.id"
+    )
+
+    @property
+    def active_dispatches(self) -> list[RequestDispatch]:
+        """Dispatches that were not withdrawn."""
+        return [d for d in self.dispatches if d.withdrawn_at is None]
+
+    @property
+    def lead_department_id(self) -> int | None:
+        """The department leading the request (主办), if dispatched."""
+        return next((d.department_id for d in self.active_dispatches if d.is_lead), None)
 
 
 class RequestDispatch(IdMixin, TimestampMixin, Base):
@@ -107,8 +127,54 @@ class RequestDispatch(IdMixin, TimestampMixin, Base):
         ForeignKey("app_user.id", ondelete="SET NULL")
     )
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 主办 (lead) or 协办 (cooperating); exactly one active dispatch leads.
+    is_lead: Mapped[bool] = mapped_column(default=False)
+    # A reply a commissioner or admin typed in for a department (phone, letter, meeting).
+    offline: Mapped[bool] = mapped_column(default=False)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     request: Mapped[ServiceRequest] = relationship(back_populates="dispatches")
+
+
+class RequestMessage(IdMixin, TimestampMixin, Base):
+    """One message of a request's reply thread, from any party that can read the request."""
+
+    __tablename__ = "request_message"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(100))
+    # enterprise, commissioner (any handler) or department.
+    side: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="messages")
+    attachments: Mapped[list[RequestAttachment]] = relationship(
+        cascade="all, delete-orphan", order_by="RequestAttachment.id"
+    )
+
+
+class RequestAttachment(IdMixin, TimestampMixin, Base):
+    """A file attached to a message, stored under <var_dir>/attachments with a generated name."""
+
+    __tablename__ = "request_attachment"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("request_message.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("service_request.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(200), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
 
 
 class SlaSetting(IdMixin, TimestampMixin, ParkMixin, Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biopark.kit.pagination import Page
 from biopark.services.models import CATEGORIES, RequestStatus
@@ -36,16 +36,54 @@ class PlanBody(BaseModel):
 
 
 class DispatchBody(BaseModel):
-    department_ids: list[int] = Field(min_length=1, max_length=21)
+    """Lead (主办) and cooperating (协办) departments.
+
+    Without a lead, the request keeps its current lead, or the first department leads.
+    `replace` withdraws every unanswered dispatch that is not named again (re-dispatch).
+    """
+
+    lead_department_id: int | None = None
+    department_ids: list[int] = Field(default_factory=list, max_length=21)
     note: str | None = Field(default=None, max_length=2000)
+    replace: bool = False
+
+    @model_validator(mode="after")
+    def _departments(self) -> DispatchBody:
+        if self.lead_department_id is None and not self.department_ids:
+            raise ValueError("请选择派发部门")
+        if self.lead_department_id is not None and self.lead_department_id in self.department_ids:
+            raise ValueError("主办部门不能同时是协办部门")
+        return self
+
+
+class WithdrawDispatchBody(BaseModel):
+    department_id: int
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 class ReplyBody(BaseModel):
     reply: str = Field(min_length=1, max_length=5000)
 
 
+class RecordReplyBody(BaseModel):
+    """A department's reply received offline (phone, letter, meeting), typed in by a handler."""
+
+    department_id: int
+    reply: str = Field(min_length=1, max_length=5000)
+
+
 class CloseBody(BaseModel):
     resolution: str = Field(min_length=1, max_length=5000)
+    # Required when no department reply has come in since the request was (re)opened.
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class WithdrawBody(BaseModel):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class MessageBody(BaseModel):
+    body: str = Field(min_length=1, max_length=5000)
 
 
 class RateBody(BaseModel):
@@ -77,6 +115,30 @@ class DispatchRead(BaseModel):
     replied_at: datetime | None
     reply: str | None
     escalated_at: datetime | None
+    is_lead: bool
+    offline: bool
+    withdrawn_at: datetime | None
+
+
+class AttachmentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class MessageRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    author_name: str
+    side: str
+    department_id: int | None
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentRead]
 
 
 class RequestRead(BaseModel):
@@ -94,6 +156,11 @@ class RequestRead(BaseModel):
     response: str | None
     plan: str | None
     resolution: str | None
+    close_reason: str | None
+    withdrawn_at: datetime | None
+    withdraw_reason: str | None
+    reopened_at: datetime | None
+    lead_department_id: int | None
     respond_due_at: datetime | None
     responded_at: datetime | None
     plan_due_at: datetime | None
@@ -105,6 +172,7 @@ class RequestRead(BaseModel):
     rating_comment: str | None
     reopen_count: int
     dispatches: list[DispatchRead]
+    messages: list[MessageRead]
 
 
 RequestPage = Page[RequestRead]

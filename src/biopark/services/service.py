@@ -1,16 +1,23 @@
-"""Enterprise requests (诉求): submission, response, plan, dispatch, reply, close, rating.
+"""Enterprise requests (诉求): submission, response, plan, close, rating, withdrawal.
 
 SLA clocks, all in working time (biopark.kit.workcal):
 respond and close start at submission, plan starts at the response, and a
 department's reply clock starts when the request is dispatched to it. Each due
 instant is stored on the record when its clock starts. A rating of 1 or 2 reopens
-the request and restarts the respond and close clocks.
+the request and restarts the respond and close clocks from the reopening.
+
+Which role may take which step from which status is the table in workflow.py;
+dispatching and department replies live in dispatching.py, the reply thread in thread.py.
+
+Commissioners list the requests of their own enterprises by default and the whole
+park with scope="park"; they read any request of the park but act only on those of
+their own enterprises or of enterprises that have no commissioner yet.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -24,36 +31,41 @@ from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_days, add_working_hours, add_working_minutes
 from biopark.parks.models import Department
+from biopark.services import workflow
 from biopark.services.models import RequestDispatch, RequestStatus, ServiceRequest
 from biopark.services.schemas import (
     CloseBody,
-    DispatchBody,
     PlanBody,
     RateBody,
-    ReplyBody,
     RequestCreate,
     RespondBody,
+    WithdrawBody,
 )
 from biopark.services.sla import sla_for
 
 ENTITY = "service_request"
 HANDLERS = {Role.admin, Role.leader, Role.commissioner}
-PARK_READERS = HANDLERS
-OPEN = {
-    RequestStatus.new,
-    RequestStatus.responded,
-    RequestStatus.planned,
-    RequestStatus.dispatched,
-    RequestStatus.replied,
-    RequestStatus.reopened,
-}
+PARK_READERS = {Role.admin, Role.leader}
+OPEN = set(workflow.OPEN)
 REOPEN_AT_OR_BELOW = 2
+Scope = Literal["mine", "park"]
 
 
-def visible(user: User) -> Select[Any]:
-    """The requests the user may read: own enterprise's, own department's, or the park's."""
+def _own_enterprises(user: User) -> Any:
+    return select(Enterprise.id).where(Enterprise.commissioner_id == user.id)
+
+
+def visible(user: User, scope: Scope = "park") -> Select[Any]:
+    """The requests the user may read: own enterprise's, own department's, or the park's.
+
+    A commissioner's scope "mine" narrows to the enterprises it serves.
+    """
     stmt = select(ServiceRequest).where(ServiceRequest.park_id == user.park_id)
     if user.role in PARK_READERS:
+        return stmt
+    if user.role == Role.commissioner:
+        if scope == "mine":
+            return stmt.where(ServiceRequest.enterprise_id.in_(_own_enterprises(user)))
         return stmt
     if user.role == Role.enterprise:
         return stmt.where(ServiceRequest.enterprise_id == (user.enterprise_id or -1))
@@ -61,15 +73,38 @@ def visible(user: User) -> Select[Any]:
         dispatched = exists().where(
             RequestDispatch.request_id == ServiceRequest.id,
             RequestDispatch.department_id == (user.department_id or -1),
+            RequestDispatch.withdrawn_at.is_(None),
         )
         return stmt.where(dispatched)
     raise Forbidden()
+
+
+def may_handle(session: Session, *, user: User, req: ServiceRequest) -> bool:
+    """Whether a handler may act on the request (commissioners: their enterprises, or unassigned)."""
+    if user.role in PARK_READERS:
+        return True
+    if user.role != Role.commissioner:
+        return False
+    owner = session.scalar(
+        select(Enterprise.commissioner_id).where(Enterprise.id == req.enterprise_id)
+    )
+    return owner in (None, user.id)
+
+
+def require_step(session: Session, *, user: User, req: ServiceRequest, step: str) -> None:
+    """Refuse the step if the role, the status or (for commissioners) the enterprise forbids it."""
+    workflow.check(step, user.role, req.status)
+    if user.role == Role.commissioner and not may_handle(session, user=user, req=req):
+        raise Forbidden(
+            "该企业由其他服务专员负责", en="Another commissioner serves this enterprise"
+        )
 
 
 def list_requests(
     session: Session,
     *,
     user: User,
+    scope: Scope = "mine",
     status: str | None = None,
     category: str | None = None,
     escalated: bool | None = None,
@@ -79,7 +114,7 @@ def list_requests(
     size: int = 50,
 ) -> Page[Any]:
     """A page of visible requests, newest first, with optional filters."""
-    stmt = visible(user).options(selectinload(ServiceRequest.dispatches))
+    stmt = visible(user, scope).options(selectinload(ServiceRequest.dispatches))
     if status:
         stmt = stmt.where(ServiceRequest.status == status)
     if category:
@@ -126,16 +161,6 @@ def _log(
         park_id=req.park_id,
         changes=changes,
     )
-
-
-def _require(user: User, roles: set[Role]) -> None:
-    if user.role not in roles:
-        raise Forbidden()
-
-
-def _require_status(req: ServiceRequest, allowed: set[RequestStatus], action_zh: str) -> None:
-    if req.status not in allowed:
-        raise Conflict(f"当前状态不能{action_zh}", en=f"Not possible in status {req.status.value}")
 
 
 def submit_request(
@@ -208,10 +233,9 @@ def respond(
     now: datetime | None = None,
 ) -> ServiceRequest:
     """First response to the enterprise; stops the respond clock, starts the plan clock."""
-    _require(user, HANDLERS)
     now = now or utcnow()
     req = get_request(session, user=user, request_id=request_id)
-    _require_status(req, {RequestStatus.new, RequestStatus.reopened}, "响应")
+    require_step(session, user=user, req=req, step="respond")
     if req.responded_at is not None:
         raise Conflict("已响应", en="Already responded")
     req.response = data.note.strip()
@@ -227,10 +251,9 @@ def make_plan(
     session: Session, *, user: User, request_id: int, data: PlanBody, now: datetime | None = None
 ) -> ServiceRequest:
     """Record the handling plan; stops the plan clock."""
-    _require(user, HANDLERS)
     now = now or utcnow()
     req = get_request(session, user=user, request_id=request_id)
-    _require_status(req, {RequestStatus.responded}, "制定方案")
+    require_step(session, user=user, req=req, step="plan")
     req.plan = data.plan.strip()
     req.planned_at = now
     req.status = RequestStatus.planned
@@ -238,119 +261,51 @@ def make_plan(
     return req
 
 
-def dispatch(
-    session: Session,
-    *,
-    user: User,
-    request_id: int,
-    data: DispatchBody,
-    now: datetime | None = None,
-) -> ServiceRequest:
-    """Dispatch the request to departments; dispatching also counts as response and plan."""
-    _require(user, HANDLERS)
-    now = now or utcnow()
-    req = get_request(session, user=user, request_id=request_id)
-    _require_status(
-        req,
-        {
-            RequestStatus.new,
-            RequestStatus.responded,
-            RequestStatus.planned,
-            RequestStatus.dispatched,
-            RequestStatus.replied,
-            RequestStatus.reopened,
-        },
-        "派发",
-    )
-    ids = sorted(set(data.department_ids))
-    depts = list(
-        session.scalars(
-            select(Department).where(Department.id.in_(ids), Department.park_id == req.park_id)
-        )
-    )
-    if len(depts) != len(ids):
-        raise NotFound("部门不存在", en="Department not found")
-    sla = sla_for(session, park_id=req.park_id, category=req.category)
-    note = (data.note or "").strip() or None
-    if req.responded_at is None:
-        req.response = req.response or note or "已受理，转相关部门办理"
-        _start_plan_clock(session, req, now)
-    if req.planned_at is None:
-        req.plan = req.plan or note or "派发至" + "、".join(d.short_name or d.name for d in depts)
-        req.planned_at = now
-    existing = {d.department_id: d for d in req.dispatches}
-    names = []
-    for dept in depts:
-        current = existing.get(dept.id)
-        if current is not None and current.replied_at is None:
-            raise Conflict(
-                f"已派发至{dept.short_name or dept.name}，尚未答复",
-                en=f"Already dispatched to {dept.name}",
-            )
-        due = add_working_days(now, sla.reply_days)
-        if current is None:
-            req.dispatches.append(
-                RequestDispatch(
-                    department_id=dept.id, note=note, dispatched_at=now, reply_due_at=due
-                )
-            )
-        else:
-            # A department that answered before gets the request again, with a new clock.
-            current.note, current.dispatched_at, current.reply_due_at = note, now, due
-            current.replied_at = current.reply = current.replied_by_id = None
-            current.escalated_at = None
-        names.append(dept.short_name or dept.name)
-    req.status = RequestStatus.dispatched
-    session.flush()
-    _log(session, req, user, "dispatch", departments=names, note=note)
-    return req
-
-
-def reply(
-    session: Session, *, user: User, request_id: int, data: ReplyBody, now: datetime | None = None
-) -> ServiceRequest:
-    """A department's answer to the request dispatched to it."""
-    _require(user, {Role.department})
-    now = now or utcnow()
-    req = get_request(session, user=user, request_id=request_id)
-    target = next((d for d in req.dispatches if d.department_id == user.department_id), None)
-    if target is None:
-        raise NotFound("诉求不存在", en="Request not found")
-    if target.replied_at is not None:
-        raise Conflict("本部门已答复", en="Your department has already replied")
-    target.reply = data.reply.strip()
-    target.replied_at = now
-    target.replied_by_id = user.id
-    if all(d.replied_at is not None for d in req.dispatches):
-        req.status = RequestStatus.replied
-    dept = session.get(Department, target.department_id)
-    _log(
-        session,
-        req,
-        user,
-        "reply",
-        department=dept.short_name or dept.name if dept else None,
-        reply=target.reply,
-        on_time=now <= target.reply_due_at,
-    )
-    return req
+def needs_close_reason(req: ServiceRequest) -> bool:
+    """Closing needs a stated reason while a dispatched department owes a reply, or after a reopening."""
+    if req.status == RequestStatus.reopened:
+        return True
+    return req.status == RequestStatus.dispatched
 
 
 def close(
     session: Session, *, user: User, request_id: int, data: CloseBody, now: datetime | None = None
 ) -> ServiceRequest:
-    """Close the request with its resolution; stops the close clock."""
-    _require(user, HANDLERS)
+    """Close the request with its resolution; without a fresh department reply, a reason too."""
     now = now or utcnow()
     req = get_request(session, user=user, request_id=request_id)
-    _require_status(
-        req, {RequestStatus.responded, RequestStatus.planned, RequestStatus.replied}, "办结"
-    )
+    require_step(session, user=user, req=req, step="close")
+    reason = (data.reason or "").strip() or None
+    if needs_close_reason(req) and reason is None:
+        raise ValidationFailed(
+            "部门尚未答复（或诉求被重新打开后尚无新答复），办结须说明理由",
+            en="A department has not replied (or none since the reopening): state a reason to close",
+        )
     req.resolution = data.resolution.strip()
+    req.close_reason = reason
     req.closed_at = now
     req.status = RequestStatus.closed
     on_time = req.close_due_at is None or now <= req.close_due_at
-    _log(session, req, user, "close", resolution=req.resolution, on_time=on_time)
+    _log(session, req, user, "close", resolution=req.resolution, reason=reason, on_time=on_time)
+    return req
+
+
+def withdraw(
+    session: Session,
+    *,
+    user: User,
+    request_id: int,
+    data: WithdrawBody,
+    now: datetime | None = None,
+) -> ServiceRequest:
+    """The enterprise withdraws its own open request; its clocks stop."""
+    now = now or utcnow()
+    req = get_request(session, user=user, request_id=request_id)
+    require_step(session, user=user, req=req, step="withdraw")
+    req.status = RequestStatus.withdrawn
+    req.withdrawn_at = now
+    req.withdraw_reason = (data.reason or "").strip() or None
+    _log(session, req, user, "withdraw", reason=req.withdraw_reason)
     return req
 
 
@@ -358,10 +313,9 @@ def rate(
     session: Session, *, user: User, request_id: int, data: RateBody, now: datetime | None = None
 ) -> ServiceRequest:
     """The enterprise rates a closed request; a low score reopens it."""
-    _require(user, {Role.enterprise})
     now = now or utcnow()
     req = get_request(session, user=user, request_id=request_id)
-    _require_status(req, {RequestStatus.closed}, "评价")
+    require_step(session, user=user, req=req, step="rate")
     req.satisfaction = data.satisfaction
     req.rating_comment = (data.comment or "").strip() or None
     req.rated_at = now
@@ -371,6 +325,7 @@ def rate(
         return req
     sla = sla_for(session, park_id=req.park_id, category=req.category)
     req.status = RequestStatus.reopened
+    req.reopened_at = now
     req.reopen_count += 1
     req.respond_due_at = add_working_minutes(now, sla.respond_minutes)
     req.close_due_at = add_working_days(now, sla.close_days)
@@ -417,3 +372,35 @@ def enterprise_names(session: Session, *, ids: set[int]) -> dict[int, str]:
         select(Enterprise.id, Enterprise.short_name, Enterprise.name).where(Enterprise.id.in_(ids))
     )
     return {i: short or name for i, short, name in rows}
+
+
+def enterprise_url(session: Session, *, user: User, req: ServiceRequest) -> str | None:
+    """Link to the request's enterprise file, only for users allowed to read that file."""
+    from biopark.enterprises import service as enterprises
+
+    try:
+        stmt = enterprises.visible(user).where(Enterprise.id == req.enterprise_id)
+    except Forbidden:
+        return None
+    return f"/enterprises/{req.enterprise_id}" if session.scalar(stmt) is not None else None
+
+
+def departments_with_accounts(session: Session, *, park_id: int) -> set[int]:
+    """Departments that have at least one active user, who can reply themselves."""
+    rows = session.scalars(
+        select(User.department_id).where(
+            User.park_id == park_id,
+            User.role == Role.department,
+            User.active.is_(True),
+            User.department_id.is_not(None),
+        )
+    )
+    return {i for i in rows if i is not None}
+
+
+def user_names(session: Session, *, ids: set[int]) -> dict[int, str]:
+    """Display names of users by id."""
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {uid: name for uid, name in rows}

@@ -140,7 +140,12 @@ def escalate_overdue(
             setattr(req, esc_col, now)
             overdue.append(Escalation(req.id, req.park_id, clock, due))
         for d in req.dispatches:
-            if d.replied_at is None and d.escalated_at is None and d.reply_due_at < now:
+            if (
+                d.replied_at is None
+                and d.withdrawn_at is None
+                and d.escalated_at is None
+                and d.reply_due_at < now
+            ):
                 d.escalated_at = now
                 if d.department_id not in dept_names:
                     dept = session.get(Department, d.department_id)

@@ -123,3 +123,5 @@ class ProgressReport(IdMixin, Base):
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     progress: Mapped[int] = mapped_column(Integer)
     content: Mapped[str] = mapped_column(Text)
+    # Required when the figure drops sharply below the department's previous one.
+    drop_reason: Mapped[str | None] = mapped_column(Text)

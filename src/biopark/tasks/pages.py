@@ -18,6 +18,7 @@ from biopark.registry import NavItem
 from biopark.tasks import service
 from biopark.tasks.models import STATUS_LABELS, TASK_CATEGORIES, CoordTask, today_local
 from biopark.tasks.schemas import MilestoneCreate, ProgressCreate, TaskCreate, TaskUpdate
+from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
@@ -46,6 +47,7 @@ LABELS = {
     "progress": "进度",
     "content": "推进情况",
     "due_on": "计划日期",
+    "drop_reason": "进度回退原因",
 }
 
 register(
@@ -78,6 +80,16 @@ register(
         "全部单位": "All departments",
         "任务": "Task",
         "变更记录": "Change history",
+        "以牵头单位报送为准": "the lead department's latest figure",
+        "各单位进度": "Progress by department",
+        "牵头": "lead",
+        "进度回退原因": "Reason for the drop",
+        "比本单位上次报送低 20 个百分点以上时必填": "Required when 20+ points below your department's previous figure",
+        "任务已创建": "Task created",
+        "任务已保存": "Task saved",
+        "进度已报送": "Progress reported",
+        "节点已添加": "Milestone added",
+        "节点已完成": "Milestone done",
     }
 )
 
@@ -182,6 +194,7 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
         return _form(request, session, user, None, values, errors, 422)
     except (Conflict, ValidationFailed) as exc:
         return _form(request, session, user, None, values, [exc.text(lang_of(request))], 422)
+    flash(request, "任务已创建")
     return RedirectResponse(f"/tasks/{task.id}", status_code=303)
 
 
@@ -209,6 +222,7 @@ async def update(
         return _form(request, session, user, task, values, errors, 422)
     except (Conflict, ValidationFailed) as exc:
         return _form(request, session, user, task, values, [exc.text(lang_of(request))], 422)
+    flash(request, "任务已保存")
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)
 
 
@@ -230,6 +244,7 @@ def _detail(
         "status_labels": STATUS_LABELS,
         "names": _names(session, task.park_id),
         "history": service.history(session, task=task),
+        "figures": service.department_figures(task),
         "can_steer": steer,
         "can_report": task.status.value != "done",
         "can_manage": user.role in service.MANAGERS,
@@ -248,7 +263,7 @@ async def progress(
     request: Request, task_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
     form = await request.form()
-    values = {"progress": form.get("progress"), "content": form.get("content")}
+    values = {k: form.get(k) for k in ("progress", "content", "drop_reason")}
     try:
         data = parse_form(ProgressCreate, values)
         with session.begin_nested():
@@ -256,8 +271,9 @@ async def progress(
     except ValidationError as exc:
         errors = error_messages(exc, LABELS, lang_of(request))
         return _detail(request, session, user, task_id, errors, 422)
-    except Conflict as exc:
-        return _detail(request, session, user, task_id, [exc.text(lang_of(request))], 409)
+    except (Conflict, ValidationFailed) as exc:
+        return _detail(request, session, user, task_id, [exc.text(lang_of(request))], exc.status)
+    flash(request, "进度已报送")
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)
 
 
@@ -273,6 +289,7 @@ async def milestone(
     except ValidationError as exc:
         errors = error_messages(exc, LABELS, lang_of(request))
         return _detail(request, session, user, task_id, errors, 422)
+    flash(request, "节点已添加")
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)
 
 
@@ -287,4 +304,5 @@ def milestone_done(
             )
     except Conflict as exc:
         return _detail(request, session, user, task_id, [exc.text(lang_of(request))], 409)
+    flash(request, "节点已完成")
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)

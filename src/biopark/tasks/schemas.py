@@ -30,6 +30,8 @@ class TaskBase(BaseModel):
     def _dates(self) -> TaskBase:
         if self.start_on and self.start_on > self.deadline:
             raise ValueError("开始日期不能晚于完成时限")
+        if self.lead_department_id in self.partner_ids:
+            raise ValueError("牵头单位不能同时是配合单位")
         return self
 
 
@@ -49,6 +51,7 @@ class MilestoneCreate(BaseModel):
 class ProgressCreate(BaseModel):
     progress: int = Field(ge=0, le=100)
     content: str = Field(min_length=2, max_length=5000)
+    drop_reason: str | None = Field(default=None, max_length=2000)
 
 
 class MilestoneRead(BaseModel):
@@ -69,6 +72,7 @@ class ReportRead(BaseModel):
     reported_at: datetime
     progress: int
     content: str
+    drop_reason: str | None
 
 
 class TaskRead(BaseModel):

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
-from biopark.errors import Conflict, Forbidden, NotFound
+from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from biopark.kit import dates
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
@@ -30,6 +31,8 @@ from biopark.tasks.schemas import MilestoneCreate, ProgressCreate, TaskCreate, T
 
 ENTITY = "coord_task"
 MANAGERS = {Role.admin, Role.leader}
+# A report this many points below the department's previous figure must say why.
+DROP_NEEDS_REASON = 20
 
 
 def loaded(stmt: Select[Any]) -> Select[Any]:
@@ -138,13 +141,34 @@ def _check_title(session: Session, park_id: int, title: str, own: int | None) ->
         raise Conflict(f"任务已存在：{title}", en=f"Task exists: {title}")
 
 
+def _check_lead_not_partner(data: TaskCreate | TaskUpdate) -> None:
+    if data.lead_department_id in data.partner_ids:
+        raise ValidationFailed(
+            "牵头单位不能同时是配合单位",
+            en="The lead department cannot also be a cooperating department",
+        )
+
+
 def create_task(
-    session: Session, *, user: User | None, park_id: int, data: TaskCreate, is_demo: bool = False
+    session: Session,
+    *,
+    user: User | None,
+    park_id: int,
+    data: TaskCreate,
+    is_demo: bool = False,
+    today: date | None = None,
 ) -> CoordTask:
-    """Add a key task (leaders and admins; None is the CLI or the demo loader)."""
+    """Add a key task (leaders and admins; None is the demo loader, which records past tasks)."""
     if user is not None and (user.role not in MANAGERS or user.park_id != park_id):
         raise Forbidden()
-    partners = [i for i in dict.fromkeys(data.partner_ids) if i != data.lead_department_id]
+    _check_lead_not_partner(data)
+    today = today or dates.today()
+    if user is not None and data.deadline < today:
+        raise ValidationFailed(
+            f"完成时限不能早于今天（{today.isoformat()}）",
+            en=f"The deadline cannot be before today ({today.isoformat()})",
+        )
+    partners = list(dict.fromkeys(data.partner_ids))
     _departments(session, park_id, [data.lead_department_id, *partners])
     title = data.title.strip()
     _check_title(session, park_id, title, None)
@@ -172,7 +196,8 @@ def update_task(session: Session, *, user: User, task_id: int, data: TaskUpdate)
     if user.role not in MANAGERS:
         raise Forbidden()
     task = get_task(session, user=user, task_id=task_id)
-    partners = [i for i in dict.fromkeys(data.partner_ids) if i != data.lead_department_id]
+    _check_lead_not_partner(data)
+    partners = list(dict.fromkeys(data.partner_ids))
     _departments(session, task.park_id, [data.lead_department_id, *partners])
     title = data.title.strip()
     _check_title(session, task.park_id, title, task.id)
@@ -181,7 +206,11 @@ def update_task(session: Session, *, user: User, task_id: int, data: TaskUpdate)
     changed = audit.apply_changes(task, values)
     if sorted(partners) != sorted(task.partner_ids):
         changed["partner_ids"] = [task.partner_ids, partners]
-        task.partners = [TaskPartner(department_id=i) for i in partners]
+        # Keep the rows that stay: replacing the whole list would insert a kept department
+        # again before its old row is deleted and break the unique constraint.
+        task.partners = [p for p in task.partners if p.department_id in partners]
+        kept = {p.department_id for p in task.partners}
+        task.partners.extend(TaskPartner(department_id=i) for i in partners if i not in kept)
     if changed:
         session.flush()
         _log(session, task, user, "update", **changed)
@@ -226,6 +255,15 @@ def complete_milestone(
     return ms
 
 
+def department_figures(task: CoordTask) -> dict[int, ProgressReport]:
+    """Each department's latest report on the task."""
+    latest: dict[int, ProgressReport] = {}
+    for r in task.reports:  # newest first
+        if r.department_id is not None and r.department_id not in latest:
+            latest[r.department_id] = r
+    return latest
+
+
 def report_progress(
     session: Session,
     *,
@@ -234,32 +272,54 @@ def report_progress(
     data: ProgressCreate,
     now: datetime | None = None,
 ) -> ProgressReport:
-    """A progress report by the lead or a cooperating department (or a leader)."""
+    """A department reports its own progress; the task's figure is the lead department's.
+
+    Leaders and admins report on the lead department's behalf. A drop of more than
+    DROP_NEEDS_REASON points below the department's previous figure needs a reason.
+    """
     now = now or utcnow()
     task = get_task(session, user=user, task_id=task_id)
-    if user.role not in MANAGERS and user.role != Role.department:
+    if user.role in MANAGERS:
+        department_id = task.lead_department_id
+    elif user.role == Role.department and user.department_id is not None:
+        department_id = user.department_id
+    else:
         raise Forbidden()
     if task.status == TaskStatus.done:
         raise Conflict("任务已完成", en="Task is already done")
+    previous = department_figures(task).get(department_id)
+    reason = (data.drop_reason or "").strip() or None
+    if (
+        previous is not None
+        and previous.progress - data.progress > DROP_NEEDS_REASON
+        and not reason
+    ):
+        raise ValidationFailed(
+            f"进度从 {previous.progress}% 降到 {data.progress}%，请说明原因",
+            en=f"Progress drops from {previous.progress}% to {data.progress}%: give a reason",
+        )
     report = ProgressReport(
         task_id=task.id,
-        department_id=user.department_id if user.role == Role.department else None,
+        department_id=department_id,
         author_id=user.id,
         author_name=user.display_name,
         reported_at=now,
         progress=data.progress,
         content=data.content.strip(),
+        drop_reason=reason,
     )
     session.add(report)
     old = (task.status.value, task.progress)
-    # Only the lead department and leaders move the task's overall progress.
-    if _may_steer(user, task):
+    # Only the lead department's figure is the task's; a cooperating one never overwrites it.
+    if department_id == task.lead_department_id:
         task.progress = data.progress
         if data.progress >= 100:
             task.status = TaskStatus.done
             task.completed_on = now.astimezone(SHANGHAI).date()
         elif data.progress > 0 or task.status == TaskStatus.not_started:
             task.status = TaskStatus.in_progress
+    elif task.status == TaskStatus.not_started:
+        task.status = TaskStatus.in_progress
     session.flush()
     session.refresh(task, ["reports"])
     _log(
@@ -269,6 +329,7 @@ def report_progress(
         "progress",
         progress=data.progress,
         content=report.content,
+        drop_reason=reason,
         status=[old[0], task.status.value] if old[0] != task.status.value else None,
     )
     return report
