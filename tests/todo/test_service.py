@@ -16,6 +16,7 @@ from biopark.kit.dates import now_utc, today
 from biopark.pipeline import proposals
 from biopark.pipeline.schemas import ProposalCreate, ProposalDecision
 from biopark.policies import service as policies
+from biopark.services import dispatching
 from biopark.services import service as requests
 from biopark.services.schemas import (
     CloseBody,
@@ -145,14 +146,14 @@ def test_commissioner_sees_only_own_enterprises_requests_with_next_step(session:
 def test_replied_request_waits_for_the_commissioner_to_close(session: Session) -> None:
     office = make_office(session)
     req = make_request(session, office.commissioner, enterprise_id=office.ent.id)
-    requests.dispatch(
+    dispatching.dispatch(
         session,
         user=office.commissioner,
         request_id=req.id,
         data=DispatchBody(department_ids=[office.dept.id]),
     )
     assert service.request_items(session, user=office.commissioner) == []
-    requests.reply(
+    dispatching.reply(
         session, user=office.department, request_id=req.id, data=ReplyBody(reply="已办理")
     )
     [item] = service.request_items(session, user=office.commissioner)
@@ -165,14 +166,14 @@ def test_department_sees_only_its_unanswered_dispatches(session: Session) -> Non
     other_user = make_user(session, office.park, Role.department, department_id=other_dept.id)
     mine = make_request(session, office.commissioner, enterprise_id=office.ent.id, now=LONG_AGO)
     theirs = make_request(session, office.commissioner, enterprise_id=office.ent.id, title="他部门")
-    requests.dispatch(
+    dispatching.dispatch(
         session,
         user=office.commissioner,
         request_id=mine.id,
         data=DispatchBody(department_ids=[office.dept.id]),
         now=LONG_AGO,
     )
-    requests.dispatch(
+    dispatching.dispatch(
         session,
         user=office.commissioner,
         request_id=theirs.id,
@@ -183,7 +184,9 @@ def test_department_sees_only_its_unanswered_dispatches(session: Session) -> Non
     assert [i.url for i in service.request_items(session, user=other_user)] == [
         f"/requests/{theirs.id}"
     ]
-    requests.reply(session, user=office.department, request_id=mine.id, data=ReplyBody(reply="好"))
+    dispatching.reply(
+        session, user=office.department, request_id=mine.id, data=ReplyBody(reply="好")
+    )
     assert service.request_items(session, user=office.department) == []
 
 
@@ -418,7 +421,7 @@ def test_query_count_does_not_grow_with_the_number_of_items(session: Session) ->
             req = make_request(
                 session, office.commissioner, enterprise_id=office.ent.id, title=f"诉求{k}"
             )
-            requests.dispatch(
+            dispatching.dispatch(
                 session,
                 user=office.commissioner,
                 request_id=req.id,

@@ -27,6 +27,7 @@ from biopark.pipeline import proposals
 from biopark.pipeline.models import Drug
 from biopark.pipeline.schemas import ProposalCreate
 from biopark.pipeline.stages import Stage as DrugStage
+from biopark.services import dispatching
 from biopark.services import service as requests
 from biopark.services.schemas import (
     CloseBody,
@@ -210,14 +211,14 @@ def _requests(
         at,
     )
     if rid is not None:
-        requests.dispatch(
+        dispatching.dispatch(
             session,
             user=commissioner,
             request_id=rid,
             data=DispatchBody(department_ids=[dept.id], note="请协助对接挂网流程"),
             now=add_working_hours(at, 1),
         )
-        requests.reply(
+        dispatching.reply(
             session,
             user=liaison,
             request_id=rid,
@@ -234,7 +235,7 @@ def _requests(
         at,
     )
     if rid is not None:
-        requests.dispatch(
+        dispatching.dispatch(
             session,
             user=commissioner,
             request_id=rid,
