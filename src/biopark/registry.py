@@ -25,6 +25,9 @@ DOMAINS = [
     "services",
     "tasks",
     "dashboard",
+    "notify",
+    "feeds",
+    "jobs",
     "demo",
 ]
 
