@@ -161,7 +161,7 @@ async def save_settings(request: Request, user: CurrentUser, session: SessionDep
     for key, value in form.multi_items():
         if not key.startswith("mode:") or not isinstance(value, str):
             continue
-        _, kind, channel = (key.split(":", 2) + ["", ""])[:3]
+        _, kind, channel = [*key.split(":", 2), "", ""][:3]
         if value == "" and kind != "*":
             continue
         modes[(kind, channel)] = value

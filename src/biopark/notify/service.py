@@ -225,9 +225,9 @@ def set_preferences(
             select(NotifyPreference).where(NotifyPreference.user_id == user.id)
         )
     }
-    for key, row in current.items():
+    for key, old in current.items():
         if key not in modes:
-            session.delete(row)
+            session.delete(old)
     for (kind, channel), mode in modes.items():
         row = current.get((kind, channel))
         if row is None:
