@@ -23,6 +23,7 @@ from biopark.kit.dates import format_local
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_days, add_working_hours, add_working_minutes
+from biopark.notify import events
 from biopark.parks.models import Department
 from biopark.services.models import RequestDispatch, RequestStatus, ServiceRequest
 from biopark.services.schemas import (
@@ -303,6 +304,7 @@ def dispatch(
     req.status = RequestStatus.dispatched
     session.flush()
     _log(session, req, user, "dispatch", departments=names, note=note)
+    events.request_dispatched(session, req, ids)
     return req
 
 

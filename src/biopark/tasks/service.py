@@ -16,6 +16,7 @@ from biopark.errors import Conflict, Forbidden, NotFound
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
+from biopark.notify import events
 from biopark.parks.models import Department
 from biopark.tasks.models import (
     STATUS_LABELS,
@@ -164,6 +165,7 @@ def create_task(
     session.add(task)
     session.flush()
     _log(session, task, user, "create", **data.model_dump(exclude_none=True))
+    events.task_assigned(session, task)
     return task
 
 
