@@ -44,12 +44,12 @@ def _reachable() -> str | None:
         import redis
 
         redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"Redis not reachable at {REDIS}: {exc}"
     try:
         with create_engine(PG, connect_args={"connect_timeout": 3}).connect():
             pass
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return f"PostgreSQL not reachable at {PG}: {type(exc).__name__}"
     return None
 

@@ -25,7 +25,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[dict[str, Any]] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(
             {
                 "from": envelope.mail_from,
@@ -54,7 +54,7 @@ def robot_server(answer: dict[str, Any], status: int = 200) -> Iterator[tuple[st
     received: list[dict[str, Any]] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             received.append({"path": self.path, "body": json.loads(self.rfile.read(length))})
             data = json.dumps(answer).encode()
