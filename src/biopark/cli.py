@@ -79,11 +79,12 @@ def serve(
 def worker(
     workers: int = typer.Option(2, "--workers", min=1, max=64, help="Worker threads."),
     periodic: bool = typer.Option(True, help="Also enqueue the periodic jobs (the scheduler)."),
+    exit_with_parent: bool = typer.Option(False, hidden=True, help="Stop when the parent dies."),
 ) -> None:
     """Consume the job queue (embedded SQLite queue, or Redis via BIOPARK_QUEUE_URL)."""
     from biopark.jobs.cli import worker_command
 
-    worker_command(workers, periodic)
+    worker_command(workers, periodic, exit_with_parent)
 
 
 def _add_domain_apps() -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -87,13 +90,28 @@ def enqueue_job(
     typer.echo(f"已加入队列 / enqueued: {name}")
 
 
-def worker_command(workers: int, periodic: bool) -> None:
+def _exit_with_parent() -> None:
+    # uvicorn re-raises SIGTERM after its shutdown, so `serve` may die without stopping its
+    # child: the embedded worker watches its parent and stops itself, gracefully.
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def worker_command(workers: int, periodic: bool, with_parent: bool = False) -> None:
     """Consume the queue until stopped (SIGINT/SIGTERM)."""
     import logging
 
     from biopark.jobs import queue
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if with_parent:
+        _exit_with_parent()
     queue.consumer(workers=workers, periodic=periodic).run()
 
 
@@ -107,7 +125,9 @@ def embedded_worker(enabled: bool) -> Iterator[None]:
     if not enabled:
         yield
         return
-    child = subprocess.Popen([sys.executable, "-m", "biopark", "worker", "--workers", "2"])
+    child = subprocess.Popen(
+        [sys.executable, "-m", "biopark", "worker", "--workers", "2", "--exit-with-parent"]
+    )
     try:
         yield
     finally:
