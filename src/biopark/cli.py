@@ -58,19 +58,33 @@ def serve(
     host: str | None = typer.Option(None, help="Address to bind (default from settings)."),
     port: int | None = typer.Option(None, help="Port (default 8000)."),
 ) -> None:
-    """Serve the web app."""
+    """Serve the web app, with an embedded job worker unless BIOPARK_EMBEDDED_WORKER=false."""
     import uvicorn
 
     from biopark.config import get_settings
+    from biopark.jobs.cli import embedded_worker
 
     settings = get_settings()
-    uvicorn.run(
-        "biopark.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        proxy_headers=False,
-    )
+    with embedded_worker(settings.embedded_worker):
+        uvicorn.run(
+            "biopark.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            proxy_headers=False,
+        )
+
+
+@app.command("worker")
+def worker(
+    workers: int = typer.Option(2, "--workers", min=1, max=64, help="Worker threads."),
+    periodic: bool = typer.Option(True, help="Also enqueue the periodic jobs (the scheduler)."),
+    exit_with_parent: bool = typer.Option(False, hidden=True, help="Stop when the parent dies."),
+) -> None:
+    """Consume the job queue (embedded SQLite queue, or Redis via BIOPARK_QUEUE_URL)."""
+    from biopark.jobs.cli import worker_command
+
+    worker_command(workers, periodic, exit_with_parent)
 
 
 def _add_domain_apps() -> None:

@@ -30,6 +30,24 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     # Largest file accepted as an attachment of a request message.
     attachment_max_mb: int = 10
+    # Links in e-mails and robot messages point here.
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "biopark@localhost"
+    smtp_tls: bool = False
+    # Empty: an embedded SQLite queue at var_dir/jobs.db; redis://host:port/db across machines.
+    queue_url: str = ""
+    queue_name: str = "biopark"
+    embedded_worker: bool = True
+    # A job run whose worker has not beaten its heartbeat for this long is taken over.
+    job_lease_seconds: int = 300
+    # Test hook: seconds a job sleeps between its effects (the kill -9 test needs a slow job).
+    job_slow_seconds: float = 0.0
+    # Feeds on the local network are refused unless an operator allows them.
+    feeds_allow_private: bool = False
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an embedded SQLite database under var_dir."""

@@ -26,6 +26,9 @@ DOMAINS = [
     "tasks",
     "dashboard",
     "todo",
+    "notify",
+    "feeds",
+    "jobs",
     "demo",
 ]
 

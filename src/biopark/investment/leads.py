@@ -40,6 +40,7 @@ from biopark.investment.schemas import (
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_hours, working_hours_between
+from biopark.notify import events
 from biopark.parks.models import Park
 
 
@@ -124,6 +125,7 @@ def create_consultation(
         park_id=park.id,
         changes={"company": lead.company, "source": "qr", "owner_id": lead.owner_id},
     )
+    events.lead_created(session, lead)
     return lead
 
 

@@ -16,6 +16,7 @@ from biopark.accounts.models import User
 from biopark.errors import Conflict, NotFound
 from biopark.kit.models import utcnow
 from biopark.kit.workcal import add_working_days
+from biopark.notify import events
 from biopark.parks.models import Department
 from biopark.services.models import RequestDispatch, RequestStatus, ServiceRequest
 from biopark.services.schemas import (
@@ -144,6 +145,7 @@ def dispatch(
         withdrawn=withdrawn or None,
         note=note,
     )
+    events.request_dispatched(session, req, named)
     return req
 
 

@@ -17,6 +17,7 @@ from biopark.kit import dates
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
+from biopark.notify import events
 from biopark.parks.models import Department
 from biopark.tasks.models import (
     STATUS_LABELS,
@@ -188,6 +189,7 @@ def create_task(
     session.add(task)
     session.flush()
     _log(session, task, user, "create", **data.model_dump(exclude_none=True))
+    events.task_assigned(session, task)
     return task
 
 
