@@ -13,13 +13,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-from biopark.investment import leads, service
+from biopark.investment import consult, service
 from biopark.investment.config import InvestmentSettings
 from biopark.investment.models import Lead, Project
 from tests.builders import make_park, make_user, token_headers
 from tests.investment.builders import make_project, make_registered
 
-FORM = {"company": "苏州某医疗科技有限公司", "contact_name": "周女士", "phone": "139 0013 9002"}
+FORM = {
+    "company": "苏州某医疗科技有限公司",
+    "contact_name": "周女士",
+    "phone": "139 0013 9002",
+    "consent": True,
+}
 
 
 def test_public_consultation_needs_no_login(client: TestClient, session: Session) -> None:
@@ -58,7 +63,7 @@ def test_public_consultation_is_rate_limited(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        leads, "get_investment_settings", lambda: InvestmentSettings(consult_limit=3)
+        consult, "get_investment_settings", lambda: InvestmentSettings(consult_phone_limit=3)
     )
     park = make_park(session)
     codes = [
@@ -111,10 +116,10 @@ def test_project_lifecycle_over_api(client: TestClient, session: Session) -> Non
     assert project.status_code == 201, project.text
     pid = project.json()["id"]
     assert project.json()["agreed_investment"] == "1200000000.00"
-    resp = client.post(
-        f"/api/investment/projects/{pid}/stage", json={"stage": "入库"}, headers=headers
-    )
-    assert resp.status_code == 200 and resp.json()["registered_on"] == str(service.today_local())
+    today = str(service.today_local())
+    move = {"stage": "入库", "signed_on": today, "registered_on": today, "reason": "同日签约入库"}
+    resp = client.post(f"/api/investment/projects/{pid}/stage", json=move, headers=headers)
+    assert resp.status_code == 200 and resp.json()["registered_on"] == today
     back = client.post(
         f"/api/investment/projects/{pid}/stage", json={"stage": "洽谈"}, headers=headers
     )
