@@ -78,7 +78,11 @@ def test_honeypot_and_rate_limit_on_the_page(
             == 200
         )
     limited = client.post(f"/consult/{park.code}", data={**FORM, "csrf_token": token})
-    assert limited.status_code == 429 and "该手机号今天已提交" in limited.text and FORM["company"] in limited.text
+    assert (
+        limited.status_code == 429
+        and "该手机号今天已提交" in limited.text
+        and FORM["company"] in limited.text
+    )
     assert _leads(session, park.id) == 2
 
 
@@ -129,8 +133,13 @@ def test_officer_works_a_lead_and_a_project(client: TestClient, session: Session
     assert back.status_code == 422 and "须填写原因" in back.text
     ok = client.post(
         f"/investment/projects/{pid}/stage",
-        data={"stage": "签约", "signed_on": str(service.today_local()),
-              "agreed_investment": "3亿元", "reason": "跳过洽谈", "csrf_token": token},  # fmt: skip
+        data={
+            "stage": "签约",
+            "signed_on": str(service.today_local()),
+            "agreed_investment": "3亿元",
+            "reason": "跳过洽谈",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     assert ok.status_code == 303

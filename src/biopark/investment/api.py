@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from biopark.accounts.deps import CurrentUser, SessionDep, client_address
 from biopark.audit import service as audit
 from biopark.audit.schemas import AuditRead
-from biopark.investment import excel, service, stages
+from biopark.investment import excel, excel_export, service, stages
 from biopark.investment.models import (
     FundsEntry,
     Lead,
@@ -244,7 +244,7 @@ def export_projects(
 ) -> Response:
     """The filtered project list as a printable Excel ledger."""
     flt = _filter(q, stage, owner_id, team, chain, year, overdue, demo)
-    content = excel.export_ledger(session, user=user, flt=flt)
+    content = excel_export.export_ledger(session, user=user, flt=flt)
     name = quote(f"招商项目台账-{today().isoformat()}.xlsx")
     return Response(
         content,
@@ -259,15 +259,36 @@ def export_projects(
 async def import_projects(
     user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
 ) -> Any:
-    """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row."""
+    """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row.
+
+    Rows with a 项目编号 update that project; rows without one create projects.
+    """
     content = await file.read(sheets.MAX_BYTES + 1)
     try:
-        n = excel.import_ledger(session, user=user, content=content)
+        result = excel.import_ledger(session, user=user, content=content)
     except excel.ImportRejected as exc:
         return JSONResponse(
             ImportReport(imported=0, errors=exc.errors).model_dump(), status_code=422
         )
-    return ImportReport(imported=n, errors=[])
+    return ImportReport(
+        imported=result.total, created=result.created, updated=result.updated, errors=[]
+    )
+
+
+@router.get(
+    "/projects/import-template.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def import_template(user: CurrentUser) -> Response:
+    """The ledger import template: header row, one example row and a notes sheet."""
+    service.check_access(user)
+    name = quote("招商项目台账-导入模板.xlsx")
+    return Response(
+        excel_export.import_template(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
 
 
 @router.post("/projects", response_model=ProjectRead, status_code=201)

@@ -219,9 +219,11 @@ async def import_page(request: Request, user: CurrentUser, session: SessionDep) 
         errors = ["请选择 Excel 文件（.xlsx）"]
     else:
         try:
-            imported = excel.import_ledger(
+            result = excel.import_ledger(
                 session, user=user, content=await upload.read(sheets.MAX_BYTES + 1)
             )
+            imported = result.total
+            flash(request, "台账已导入")
         except excel.ImportRejected as exc:
             errors = exc.errors
         except BioparkError as exc:

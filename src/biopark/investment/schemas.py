@@ -457,6 +457,8 @@ class OverdueItem(BaseModel):
 
 class ImportReport(BaseModel):
     imported: int
+    created: int = 0
+    updated: int = 0
     errors: list[str]
 
 

@@ -126,6 +126,11 @@ def _check_dates(merged: dict[str, Any], given: dict[str, Any], today: date) -> 
         previous = (name, value)
 
 
+def check_dates(dates: dict[str, Any], *, today: date) -> None:
+    """Milestone dates in order (签约 ≤ 入库 ≤ 开工 ≤ 投产) and none in the future."""
+    _check_dates(dates, dates, today)
+
+
 def plan(
     current: Stage,
     target: Stage,
