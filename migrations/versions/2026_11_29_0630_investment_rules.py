@@ -121,7 +121,11 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
-    """Existing projects get their ledger code; existing leads their duplicate key."""
+    """Existing projects get their ledger code; existing leads their duplicate key.
+
+    The two helpers are the models' own, imported so that the keys match exactly what the
+    application computes for new rows.
+    """
     from biopark.investment.models import normalise_company, project_code
 
     conn = op.get_bind()

@@ -102,3 +102,8 @@ def test_export_then_reimport_updates_by_code(run: Run, tmp_path: Path) -> None:
     again = run("investment", "import", str(path), "--user", "demo-investment", check=False)
     assert again.returncode == 0, again.stdout
     assert "更新" in again.stdout and "新建 0" in again.stdout
+
+
+def test_purge_leads_reports_what_it_anonymised(run: Run) -> None:
+    out = run("investment", "purge-leads", "--days", "36500")
+    assert "已匿名化 0 条线索" in out.stdout
