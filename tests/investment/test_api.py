@@ -13,13 +13,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-from biopark.investment import leads, service
+from biopark.investment import consult, service
 from biopark.investment.config import InvestmentSettings
 from biopark.investment.models import Lead, Project
 from tests.builders import make_park, make_user, token_headers
 from tests.investment.builders import make_project, make_registered
 
-FORM = {"company": "苏州某医疗科技有限公司", "contact_name": "周女士", "phone": "139 0013 9002"}
+FORM = {
+    "company": "苏州某医疗科技有限公司",
+    "contact_name": "周女士",
+    "phone": "139 0013 9002",
+    "consent": True,
+}
 
 
 def test_public_consultation_needs_no_login(client: TestClient, session: Session) -> None:
@@ -58,7 +63,7 @@ def test_public_consultation_is_rate_limited(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        leads, "get_investment_settings", lambda: InvestmentSettings(consult_limit=3)
+        consult, "get_investment_settings", lambda: InvestmentSettings(consult_phone_limit=3)
     )
     park = make_park(session)
     codes = [
@@ -111,10 +116,10 @@ def test_project_lifecycle_over_api(client: TestClient, session: Session) -> Non
     assert project.status_code == 201, project.text
     pid = project.json()["id"]
     assert project.json()["agreed_investment"] == "1200000000.00"
-    resp = client.post(
-        f"/api/investment/projects/{pid}/stage", json={"stage": "入库"}, headers=headers
-    )
-    assert resp.status_code == 200 and resp.json()["registered_on"] == str(service.today_local())
+    today = str(service.today_local())
+    move = {"stage": "入库", "signed_on": today, "registered_on": today, "reason": "同日签约入库"}
+    resp = client.post(f"/api/investment/projects/{pid}/stage", json=move, headers=headers)
+    assert resp.status_code == 200 and resp.json()["registered_on"] == today
     back = client.post(
         f"/api/investment/projects/{pid}/stage", json={"stage": "洽谈"}, headers=headers
     )
@@ -175,24 +180,22 @@ def test_export_and_import_over_api(client: TestClient, session: Session) -> Non
     park, other = make_park(session), make_park(session)
     headers = token_headers(client, make_user(session, park, Role.investment_officer))
     owner = make_user(session, park, Role.investment_officer, display_name="张三")
-    make_user(session, other, Role.investment_officer, display_name="张三")
-    make_registered(session, owner, service.today_local(), Decimal("1e8"))
+    project = make_registered(session, owner, service.today_local(), Decimal("1e8"))
     resp = client.get("/api/investment/projects/export.xlsx?stage=入库", headers=headers)
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(resp.content)).active
-    assert ws is not None and ws["B3"].value
-    other_headers = token_headers(client, make_user(session, other, Role.leader))
+    assert ws is not None and ws["C3"].value == project.name and ws["B3"].value == project.code
     files = {"file": ("ledger.xlsx", resp.content, "application/octet-stream")}
-    ok = client.post("/api/investment/projects/import", files=files, headers=other_headers)
-    assert ok.status_code == 200, ok.text
-    assert ok.json()["imported"] == 1
-    again = client.post("/api/investment/projects/import", files=files, headers=other_headers)
-    assert again.status_code == 422 and "项目已存在" in again.json()["errors"][0]
-    assert (
-        session.scalar(select(func.count()).select_from(Project).where(Project.park_id == other.id))
-        == 1
-    )
+    again = client.post("/api/investment/projects/import", files=files, headers=headers)
+    assert again.status_code == 200, again.text
+    assert again.json() == {"imported": 1, "created": 0, "updated": 1, "errors": []}
+    other_headers = token_headers(client, make_user(session, other, Role.leader))
+    refused = client.post("/api/investment/projects/import", files=files, headers=other_headers)
+    assert refused.status_code == 422 and "项目编号不存在" in refused.json()["errors"][0]
+    count = select(func.count()).select_from(Project)
+    assert session.scalar(count.where(Project.park_id == park.id)) == 1
+    assert session.scalar(count.where(Project.park_id == other.id)) == 0
 
 
 def test_openapi_documents_the_investment_api(client: TestClient) -> None:

@@ -95,10 +95,15 @@ def test_digest_lists_each_owners_items(run: Run) -> None:
     assert "李招商" in out and "逾期" in out and "西永放射性药物项目" in out
 
 
-def test_export_then_reimport_is_rejected_as_duplicates(run: Run, tmp_path: Path) -> None:
+def test_export_then_reimport_updates_by_code(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "ledger.xlsx"
     run("investment", "export", str(path), "--user", "demo-investment", "--year", "2025")
     assert path.stat().st_size > 0
     again = run("investment", "import", str(path), "--user", "demo-investment", check=False)
-    assert again.returncode == 1
-    assert "项目已存在" in again.stdout and "未导入任何数据" in again.stdout
+    assert again.returncode == 0, again.stdout
+    assert "更新" in again.stdout and "新建 0" in again.stdout
+
+
+def test_purge_leads_reports_what_it_anonymised(run: Run) -> None:
+    out = run("investment", "purge-leads", "--days", "36500")
+    assert "已匿名化 0 条线索" in out.stdout

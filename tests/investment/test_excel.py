@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
 from biopark.errors import ValidationFailed
-from biopark.investment import excel, service
+from biopark.investment import excel, excel_export, service
 from biopark.investment.excel import COLUMNS, ImportRejected
 from biopark.investment.models import FundsEntry, Project, Stage
 from tests.builders import make_park, make_user
@@ -52,13 +52,13 @@ def test_round_trip_keeps_every_field(session: Session) -> None:
     make_user(session, other, Role.investment_officer, display_name="李招商")
     dst = make_user(session, other, Role.leader)
     p = make_registered(
-        session, src, date(2025, 3, 1), Decimal("1234567.89"), land_mu=Decimal("300"),
+        session, src, date(2025, 3, 1), Decimal("2234567.89"), land_mu=Decimal("300"),
         team="化学药链长团队", chain="化学药", chain_link="原料药", site="生物城B区", notes="备注\n两行",
     )  # fmt: skip
     add_funds(session, p, date(2025, 4, 1), Decimal("1000000.01"))
     add_funds(session, p, date(2025, 6, 1), Decimal("500000"))
     make_project(session, src, stage=Stage.terminated, terminated_reason="企业放弃", due_on=None)
-    content = excel.export_ledger(session, user=src, flt=service.ProjectFilter())
+    content = excel_export.export_ledger(session, user=src, flt=service.ProjectFilter())
     ws = load_workbook(io.BytesIO(content)).active
     assert ws is not None
     assert "甲园区招商项目台账" in str(ws["A1"].value)
@@ -66,7 +66,19 @@ def test_round_trip_keeps_every_field(session: Session) -> None:
     assert ws.print_title_rows == "$2:$2" and ws.page_setup.orientation == "landscape"
     assert any(row[0].value == "合计" for row in ws.iter_rows())
 
-    assert excel.import_ledger(session, user=dst, content=content) == 2
+    # Codes belong to the park that made them: another park refuses them, then takes the rows
+    # as new projects once the code column is blank.
+    with pytest.raises(ImportRejected, match="项目编号不存在"):
+        excel.import_ledger(session, user=dst, content=content)
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.active
+    assert sheet is not None and sheet["B2"].value == "项目编号" and sheet["B3"].value == p.code
+    for row in sheet.iter_rows(min_row=3, min_col=2, max_col=2):
+        if row[0].value:
+            row[0].value = None
+    buf = io.BytesIO()
+    book.save(buf)
+    assert excel.import_ledger(session, user=dst, content=buf.getvalue()).created == 2
     copied = session.scalar(
         select(Project).where(Project.park_id == other.id, Project.name == p.name)
     )
@@ -123,11 +135,12 @@ def test_good_file_imports_money_as_written(session: Session) -> None:
             _row(项目名称="甲项目", **{"协议投资额（万元）": 3000}),
             _row(项目名称="乙项目", **{"协议投资额（万元）": "1.5亿"}),
             _row(项目名称="丙项目", 阶段="投产", 签约日期="2024/01/02", 入库日期="2024-01-03",
+                 **{"协议投资额（万元）": 1000},
                  开工日期="2024-02-01", 投产日期="2024-12-01", 下一步工作=None, 截止日期=None,
                  **{"到位资金（万元）": 500, "最近到位日期": "2024-06-01"}),
         ]
     )  # fmt: skip
-    assert excel.import_ledger(session, user=user, content=content) == 3
+    assert excel.import_ledger(session, user=user, content=content).created == 3
     by_name = {
         p.name: p for p in session.scalars(select(Project).where(Project.park_id == park.id))
     }

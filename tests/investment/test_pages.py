@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-from biopark.investment import leads, service
+from biopark.investment import consult, service
 from biopark.investment.config import InvestmentSettings
 from biopark.investment.models import Lead, LeadStatus, Stage
 from tests.builders import csrf_of, make_park, make_user, page_login
 from tests.investment.builders import make_project
 
 FORM = {"company": "成都某生物技术有限公司", "contact_name": "刘先生", "phone": "13800138001",
-        "intended_investment": "2亿元", "message": "想了解中试平台"}  # fmt: skip
+        "intended_investment": "2亿元", "message": "想了解中试平台", "consent": "on"}  # fmt: skip
 
 
 def _leads(session: Session, park_id: int) -> int:
@@ -64,7 +64,7 @@ def test_honeypot_and_rate_limit_on_the_page(
     client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        leads, "get_investment_settings", lambda: InvestmentSettings(consult_limit=2)
+        consult, "get_investment_settings", lambda: InvestmentSettings(consult_phone_limit=2)
     )
     park = make_park(session)
     token = csrf_of(client.get(f"/consult/{park.code}").text)
@@ -78,7 +78,11 @@ def test_honeypot_and_rate_limit_on_the_page(
             == 200
         )
     limited = client.post(f"/consult/{park.code}", data={**FORM, "csrf_token": token})
-    assert limited.status_code == 429 and "频繁" in limited.text and FORM["company"] in limited.text
+    assert (
+        limited.status_code == 429
+        and "该手机号今天已提交" in limited.text
+        and FORM["company"] in limited.text
+    )
     assert _leads(session, park.id) == 2
 
 
@@ -129,12 +133,18 @@ def test_officer_works_a_lead_and_a_project(client: TestClient, session: Session
     assert back.status_code == 422 and "须填写原因" in back.text
     ok = client.post(
         f"/investment/projects/{pid}/stage",
-        data={"stage": "签约", "effective_on": str(service.today_local()), "csrf_token": token},
+        data={
+            "stage": "签约",
+            "signed_on": str(service.today_local()),
+            "agreed_investment": "3亿元",
+            "reason": "跳过洽谈",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     assert ok.status_code == 303
     detail = client.get(f"/investment/projects/{pid}")
-    assert "签约" in detail.text and "阶段：线索 → 签约" in detail.text
+    assert "签约" in detail.text and "阶段：洽谈 → 签约" in detail.text
     for path in ("/investment", "/investment/projects", "/investment/loop", "/investment/targets",
                  "/investment/projects/new", f"/investment/projects/{pid}/edit"):  # fmt: skip
         assert client.get(path).status_code == 200, path

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
 from biopark.audit.models import AuditEntry
-from biopark.errors import Forbidden, NotFound, RateLimited, ValidationFailed
-from biopark.investment import leads, service
+from biopark.errors import Forbidden, NotFound, ValidationFailed
+from biopark.investment import consult, service
 from biopark.investment.config import InvestmentSettings
-from biopark.investment.models import ConsultAttempt, Lead, LeadStatus, Stage
+from biopark.investment.models import Lead, LeadStatus, Stage
 from biopark.investment.schemas import (
     ConsultationCreate,
     FundsCreate,
@@ -59,30 +59,13 @@ def test_consultation_gets_owner_and_first_contact_deadline(session: Session) ->
 
 def test_first_contact_hours_are_configurable(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(
-        leads, "get_investment_settings", lambda: InvestmentSettings(first_contact_hours=9)
+        consult, "get_investment_settings", lambda: InvestmentSettings(first_contact_hours=9)
     )
     park = make_park(session)
     now = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
     lead = service.create_consultation(session, park=park, data=_consult(), now=now)
     assert lead.first_contact_due_at is not None
     assert working_hours_between(now, lead.first_contact_due_at) == pytest.approx(9)
-
-
-def test_rate_limit_per_address(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(
-        leads, "get_investment_settings", lambda: InvestmentSettings(consult_limit=2)
-    )
-    now = datetime(2025, 3, 3, 2, 0, tzinfo=UTC)
-    service.check_consult_rate(session, address="10.0.0.1", now=now)
-    service.check_consult_rate(session, address="10.0.0.1", now=now)
-    with pytest.raises(RateLimited):
-        service.check_consult_rate(session, address="10.0.0.1", now=now)
-    service.check_consult_rate(session, address="10.0.0.2", now=now)
-    later = now + timedelta(minutes=61)
-    service.check_consult_rate(session, address="10.0.0.1", now=later)
-    service.check_consult_rate(session, address="10.0.0.3", now=now + timedelta(days=2))
-    kept = session.scalars(select(ConsultAttempt.at)).all()
-    assert len(kept) == 1, "attempts older than a day are purged"
 
 
 def test_sla_clock_and_contact(session: Session) -> None:
@@ -172,7 +155,13 @@ def test_stage_changes_are_recorded_with_who_when_and_why(session: Session) -> N
         session,
         user=officer,
         project_id=project.id,
-        data=StageChangeCreate(stage=Stage.registered, effective_on=on),
+        data=StageChangeCreate(
+            stage=Stage.registered,
+            reason="签约当天入库",
+            agreed_investment="2亿元",
+            signed_on=on,
+            registered_on=on,
+        ),
     )
     assert project.signed_on == on and project.registered_on == on
     with pytest.raises(ValidationFailed, match="原因"):
@@ -198,11 +187,12 @@ def test_stage_changes_are_recorded_with_who_when_and_why(session: Session) -> N
     )
     trail = service.stage_history(session, user=officer, project_id=project.id)
     assert [(c.from_stage, c.to_stage) for c in trail] == [
-        (Stage.negotiating, Stage.registered),
+        (Stage.negotiating, Stage.signed),
+        (Stage.signed, Stage.registered),
         (Stage.registered, Stage.signed),
         (Stage.signed, Stage.terminated),
     ]
-    assert trail[1].reason == "入库材料退回补正" and trail[1].actor_name == officer.username
+    assert trail[2].reason == "入库材料退回补正" and trail[1].actor_name == officer.username
     with pytest.raises(ValidationFailed, match="晚于今天"):
         service.change_stage(
             session,
@@ -242,7 +232,9 @@ def test_visit_sets_next_action_and_appears_in_timeline(session: Session) -> Non
 def test_funds_entries_are_cumulative(session: Session) -> None:
     park = make_park(session)
     officer = make_user(session, park, Role.investment_officer)
-    project = make_project(session, officer, stage=Stage.registered)
+    project = make_project(
+        session, officer, stage=Stage.registered, agreed_investment=Decimal("2e8")
+    )
     for on, amount in [
         (service.today_local() - timedelta(days=30), "1.5亿"),
         (service.today_local(), "3,000万元"),
@@ -313,11 +305,18 @@ def test_registered_project_links_to_the_settled_enterprise(session: Session) ->
     officer = make_user(session, park, Role.investment_officer)
     ent = make_enterprise(session, park, name="重庆皓元测试有限公司")
     project = make_project(session, officer, company="重庆皓元测试有限公司")
+    today = service.today_local()
     service.change_stage(
-        session, user=officer, project_id=project.id, data=StageChangeCreate(stage=Stage.signed)
+        session,
+        user=officer,
+        project_id=project.id,
+        data=StageChangeCreate(stage=Stage.signed, agreed_investment="1亿元", signed_on=today),
     )
     assert project.enterprise_id is None
     service.change_stage(
-        session, user=officer, project_id=project.id, data=StageChangeCreate(stage=Stage.registered)
+        session,
+        user=officer,
+        project_id=project.id,
+        data=StageChangeCreate(stage=Stage.registered, registered_on=today),
     )
     assert project.enterprise_id == ent.id

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role
 from biopark.enterprises import records
 from biopark.enterprises.schemas import FollowUpCreate
-from biopark.investment import leads
+from biopark.investment import consult, leads
 from biopark.investment.models import Stage
 from biopark.investment.schemas import ConsultationCreate, LeadClose
 from biopark.kit.dates import now_utc, today
@@ -45,7 +45,7 @@ ALL_SOURCES = service.SOURCES
 
 
 def _consult(session: Session, office, company: str, at):  # type: ignore[no-untyped-def]
-    lead = leads.create_consultation(
+    lead = consult.create_consultation(
         session,
         park=office.park,
         data=ConsultationCreate(company=company, contact_name="张经理", phone="13800000001"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role, User
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Forbidden, ValidationFailed
+from biopark.kit import dates
 from biopark.kit.dates import SHANGHAI
-from biopark.kit.models import utcnow
 
 ACCESS = frozenset({Role.admin, Role.leader, Role.investment_officer})
 TARGET_EDITORS = frozenset({Role.admin, Role.leader})
@@ -27,7 +27,16 @@ def check_access(user: User) -> None:
 
 def today_local() -> date:
     """Today in Asia/Shanghai."""
-    return utcnow().astimezone(SHANGHAI).date()
+    return dates.today()
+
+
+def check_due(value: date | datetime | None) -> None:
+    """A due date is refused when it is set in the past (Beijing's today is still fine)."""
+    if value is None:
+        return
+    day = value.astimezone(SHANGHAI).date() if isinstance(value, datetime) else value
+    if day < dates.today():
+        raise ValidationFailed("截止日期不能早于今天", en="The due date cannot be in the past")
 
 
 def check_owner(session: Session, *, park_id: int, owner_id: int | None) -> User | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -12,8 +11,17 @@ from fastapi.responses import JSONResponse, Response
 from biopark.accounts.deps import CurrentUser, SessionDep, client_address
 from biopark.audit import service as audit
 from biopark.audit.schemas import AuditRead
-from biopark.investment import excel, service
-from biopark.investment.models import FundsEntry, Lead, LeadStatus, Project, Stage, Target, Visit
+from biopark.investment import excel, excel_export, service, stages
+from biopark.investment.models import (
+    FundsEntry,
+    Lead,
+    LeadStatus,
+    LeadVisit,
+    Project,
+    Stage,
+    Target,
+    Visit,
+)
 from biopark.investment.schemas import (
     ConsultationCreate,
     ConsultationPost,
@@ -24,9 +32,12 @@ from biopark.investment.schemas import (
     LeadClose,
     LeadContact,
     LeadCreate,
+    LeadMerge,
     LeadQualify,
     LeadRead,
     LeadUpdate,
+    LeadVisitCreate,
+    LeadVisitRead,
     OverdueItem,
     ProjectCreate,
     ProjectRead,
@@ -41,6 +52,7 @@ from biopark.investment.schemas import (
     YearStats,
 )
 from biopark.kit import sheets
+from biopark.kit.dates import today
 from biopark.kit.pagination import Page
 from biopark.parks import service as parks
 
@@ -53,17 +65,22 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def consult(
     park_code: str, body: ConsultationPost, request: Request, session: SessionDep
 ) -> ConsultationReceipt:
-    """Public consultation (no sign-in): creates a lead with source `qr`; rate-limited per address."""
+    """Public consultation (no sign-in): needs `consent`; limited per phone and per address.
+
+    Over the per-phone limit: 429. Over the per-address ceiling: kept and flagged (`flagged`).
+    """
     park = parks.get_park_by_code(session, code=park_code)
     if body.website:
         return ConsultationReceipt(lead_id=None, message="已收到", first_contact_due_at=None)
-    service.check_consult_rate(session, address=client_address(request))
-    data = ConsultationCreate.model_validate(body.model_dump(exclude={"website"}))
-    lead = service.create_consultation(session, park=park, data=data)
+    data = ConsultationCreate.model_validate(body.model_dump(exclude={"website", "consent"}))
+    lead = service.submit_consultation(
+        session, park=park, data=data, address=client_address(request), consent=body.consent
+    )
     return ConsultationReceipt(
         lead_id=lead.id,
         message="已收到，招商专员将在规定工作时间内与您联系",
         first_contact_due_at=lead.first_contact_due_at,
+        flagged=lead.flag is not None,
     )
 
 
@@ -132,6 +149,26 @@ def qualify_lead(
 ) -> Project:
     """Turn a lead into a project at stage 线索."""
     return service.qualify_lead(session, user=user, lead_id=lead_id, data=body)
+
+
+@router.get("/leads/{lead_id}/visits", response_model=list[LeadVisitRead])
+def list_lead_visits(lead_id: int, user: CurrentUser, session: SessionDep) -> list[Any]:
+    """The lead's visits, newest first."""
+    return service.list_lead_visits(session, user=user, lead_id=lead_id)
+
+
+@router.post("/leads/{lead_id}/visits", response_model=LeadVisitRead, status_code=201)
+def add_lead_visit(
+    lead_id: int, body: LeadVisitCreate, user: CurrentUser, session: SessionDep
+) -> LeadVisit:
+    """Log a visit or call on an open lead."""
+    return service.add_lead_visit(session, user=user, lead_id=lead_id, data=body)
+
+
+@router.post("/leads/{lead_id}/merge", response_model=LeadRead)
+def merge_lead(lead_id: int, body: LeadMerge, user: CurrentUser, session: SessionDep) -> Lead:
+    """Merge a duplicate lead (same company or phone) into this one."""
+    return service.merge_leads(session, user=user, keep_id=lead_id, duplicate_id=body.duplicate_id)
 
 
 @router.get("/leads/{lead_id}/history", response_model=list[AuditRead])
@@ -207,8 +244,8 @@ def export_projects(
 ) -> Response:
     """The filtered project list as a printable Excel ledger."""
     flt = _filter(q, stage, owner_id, team, chain, year, overdue, demo)
-    content = excel.export_ledger(session, user=user, flt=flt)
-    name = quote(f"招商项目台账-{date.today().isoformat()}.xlsx")
+    content = excel_export.export_ledger(session, user=user, flt=flt)
+    name = quote(f"招商项目台账-{today().isoformat()}.xlsx")
     return Response(
         content,
         media_type=XLSX,
@@ -222,15 +259,36 @@ def export_projects(
 async def import_projects(
     user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
 ) -> Any:
-    """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row."""
+    """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row.
+
+    Rows with a 项目编号 update that project; rows without one create projects.
+    """
     content = await file.read(sheets.MAX_BYTES + 1)
     try:
-        n = excel.import_ledger(session, user=user, content=content)
+        result = excel.import_ledger(session, user=user, content=content)
     except excel.ImportRejected as exc:
         return JSONResponse(
             ImportReport(imported=0, errors=exc.errors).model_dump(), status_code=422
         )
-    return ImportReport(imported=n, errors=[])
+    return ImportReport(
+        imported=result.total, created=result.created, updated=result.updated, errors=[]
+    )
+
+
+@router.get(
+    "/projects/import-template.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def import_template(user: CurrentUser) -> Response:
+    """The ledger import template: header row, one example row and a notes sheet."""
+    service.check_access(user)
+    name = quote("招商项目台账-导入模板.xlsx")
+    return Response(
+        excel_export.import_template(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
 
 
 @router.post("/projects", response_model=ProjectRead, status_code=201)
@@ -257,10 +315,21 @@ def update_project(
 def change_stage(
     project_id: int, body: StageChangeCreate, user: CurrentUser, session: SessionDep
 ) -> Project:
-    """Move a project to another stage (backwards, 终止 and reopening need a reason)."""
+    """Move a project to another stage under the stage rules (see GET /api/investment/stages).
+
+    Entering a stage needs its facts (签约: agreed_investment and signed_on; 入库: registered_on;
+    开工: started_on; 投产: produced_on), and a jump needs those of every stage jumped over and
+    a reason. Moving back, terminating and reopening need a reason. 422 lists what is missing.
+    """
     project = service.change_stage(session, user=user, project_id=project_id, data=body)
     service.decorate_projects(session, [project])
     return project
+
+
+@router.get("/stages")
+def stage_rules() -> list[dict[str, Any]]:
+    """The stage table: each stage and the facts it needs before it is entered."""
+    return stages.requirements()
 
 
 @router.get("/projects/{project_id}/stages", response_model=list[StageChangeRead])
@@ -291,7 +360,7 @@ def list_funds(project_id: int, user: CurrentUser, session: SessionDep) -> list[
 def add_funds(
     project_id: int, body: FundsCreate, user: CurrentUser, session: SessionDep
 ) -> FundsEntry:
-    """Record funds that arrived on a date."""
+    """Record funds that arrived on a date; above the agreed investment needs confirm_over_agreed."""
     return service.add_funds(session, user=user, project_id=project_id, data=body)
 
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from biopark.accounts.models import User
 from biopark.db import session_scope
 from biopark.errors import BioparkError
-from biopark.investment import excel, qr, service
+from biopark.investment import excel, excel_export, qr, service
 from biopark.investment.config import get_investment_settings
-from biopark.kit.dates import format_local
+from biopark.kit.dates import format_local, now_utc
 from biopark.parks import service as parks
 
 app = typer.Typer(help="Investment pipeline (招商一码通).", no_args_is_help=True)
@@ -159,7 +159,9 @@ def import_command(
     """Import a project ledger: every row or none."""
     try:
         with session_scope() as session:
-            n = excel.import_ledger(session, user=_user(session, user), content=path.read_bytes())
+            result = excel.import_ledger(
+                session, user=_user(session, user), content=path.read_bytes()
+            )
     except excel.ImportRejected as exc:
         console.print(f"[red]导入被拒绝，未导入任何数据（{len(exc.errors)} 处错误）：[/red]")
         for line in exc.errors:
@@ -167,7 +169,9 @@ def import_command(
         raise typer.Exit(1) from None
     except BioparkError as exc:
         raise _fail(exc.message) from None
-    console.print(f"已导入 {n} 个项目")
+    console.print(
+        f"已导入 {result.total} 个项目（新建 {result.created}，按编号更新 {result.updated}）"
+    )
 
 
 @app.command("export")
@@ -182,8 +186,20 @@ def export_command(
     flt = service.ProjectFilter(year=year or None, team=team or None, chain=chain or None)
     try:
         with session_scope() as session:
-            content = excel.export_ledger(session, user=_user(session, user), flt=flt)
+            content = excel_export.export_ledger(session, user=_user(session, user), flt=flt)
     except BioparkError as exc:
         raise _fail(exc.message) from None
     out.write_bytes(content)
     console.print(f"已写入 {out}")
+
+
+@app.command("purge-leads")
+def purge_leads(
+    days: int = typer.Option(
+        0, help="Retention in days (default: BIOPARK_INVESTMENT_LEAD_RETENTION_DAYS, 365)."
+    ),
+) -> None:
+    """Anonymise leads never converted to a project after the retention period (PIPL)."""
+    with session_scope() as session:
+        n = service.purge_stale_leads(session, now=now_utc(), days=days or None)
+    console.print(f"已匿名化 {n} 条线索 / anonymised {n} leads")

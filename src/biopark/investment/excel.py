@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
 from biopark.audit import service as audit
 from biopark.errors import ValidationFailed
-from biopark.investment import service
+from biopark.investment import service, stages
 from biopark.investment.models import (
     OPEN_STAGES,
     STAGE_DATE_FIELD,
@@ -29,10 +25,7 @@ from biopark.investment.models import (
 )
 from biopark.investment.schemas import ProjectCreate, to_money
 from biopark.investment.stages import rank
-from biopark.kit.dates import format_local
-from biopark.kit.models import utcnow
 from biopark.kit.sheets import SheetError, read_rows
-from biopark.parks.models import Park
 from biopark.web.forms import error_messages
 
 _WAN = Decimal(10000)
@@ -42,12 +35,13 @@ _WAN = Decimal(10000)
 class Column:
     header: str
     field: str
-    kind: str  # text, money, mu, date, stage, owner, seq
+    kind: str  # text, money, mu, date, stage, owner, seq, code
     width: int = 12
 
 
 COLUMNS = (
     Column("序号", "seq", "seq", 6),
+    Column("项目编号", "code", "code", 13),
     Column("项目名称", "name", "text", 28),
     Column("企业名称", "company", "text", 26),
     Column("阶段", "stage", "stage", 8),
@@ -119,9 +113,22 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+@dataclass(frozen=True)
+class ImportResult:
+    """How many ledger rows created projects and how many updated existing ones (by code)."""
+
+    created: int
+    updated: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
 @dataclass
 class _Row:
     line: int
+    project: Project | None
     data: ProjectCreate
     stage: Stage
     dates: dict[str, date | None]
@@ -152,59 +159,44 @@ def _read_rows(content: bytes) -> tuple[list[str], list[tuple[int, tuple[Any, ..
     return header, rows
 
 
-def import_ledger(session: Session, *, user: User, content: bytes) -> int:
-    """Check the whole ledger, then import every row or none (ImportRejected lists the errors)."""
+def import_ledger(session: Session, *, user: User, content: bytes) -> ImportResult:
+    """Check the whole ledger, then import every row or none (ImportRejected lists the errors).
+
+    A row with a 项目编号 updates that project; a row without one creates a project.
+    """
     service.check_access(user)
     header, raw_rows = _read_rows(content)
     unknown = [h for h in header if h and h not in HEADERS]
     errors: list[str] = [f"未知列：{h}" for h in unknown]
     owners = service.officers(session, park_id=user.park_id)
     by_name = {u.username: u for u in owners} | {u.display_name: u for u in owners}
-    existing = set(session.scalars(select(Project.name).where(Project.park_id == user.park_id)))
+    park_projects = list(session.scalars(select(Project).where(Project.park_id == user.park_id)))
+    by_code = {p.code: p for p in park_projects if p.code}
+    name_owner = {p.name: p.id for p in park_projects}
+    service.decorate_projects(session, park_projects)
     seen: set[str] = set()
-    today = service.today_local()
+    seen_codes: set[str] = set()
     parsed: list[_Row] = []
     for line, row in raw_rows:
         cells = {
             header[i]: row[i] for i in range(min(len(header), len(row))) if header[i] in HEADERS
         }
-        problems: list[str] = []
-        values: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        for h, value in cells.items():
-            col = HEADERS[h]
-            try:
-                if col.kind == "seq":
-                    continue
-                if col.kind == "money":
-                    target = extra if col.field == "funds_in_place" else values
-                    target[col.field] = _cell_money(value, h)
-                elif col.kind == "date":
-                    d = _cell_date(value)
-                    if d and d > today and col.field not in ("due_on",):
-                        raise ValueError(f"{h}不能晚于今天")
-                    (values if col.field == "due_on" else extra)[col.field] = d
-                elif col.kind == "stage":
-                    text = _text(value) or Stage.lead.value
-                    extra["stage"] = Stage(text)
-                elif col.kind == "owner":
-                    name = _text(value)
-                    if name:
-                        if name not in by_name:
-                            raise ValueError(f"负责人“{name}”不是本园区的招商人员")
-                        values["owner_id"] = by_name[name].id
-                elif col.field == "terminated_reason":
-                    extra[col.field] = _text(value)
-                else:
-                    values[col.field] = _text(value) if col.kind == "text" else value
-            except ValueError as exc:
-                msg = str(exc)
-                if "is not a valid Stage" in msg:
-                    msg = f"阶段须为：{'、'.join(s.value for s in Stage)}"
-                problems.append(f"{h}：{msg}")
+        values, extra, problems = _read_cells(cells, by_name)
+        code = extra.get("code")
+        project = by_code.get(code) if code else None
         name = _text(values.get("name"))
-        if name in existing:
-            problems.append(f"项目已存在：{name}")
+        if code and project is None:
+            problems.append(f"项目编号不存在：{code}（新项目请留空编号）")
+        elif code and code in seen_codes:
+            problems.append(f"项目编号在文件中重复：{code}")
+        if code:
+            seen_codes.add(code)
+        if name and name in name_owner and (project is None or name_owner[name] != project.id):
+            problems.append(
+                f"项目已存在：{name}（更新请填写项目编号）"
+                if not code
+                else f"项目名称已被其他项目使用：{name}"
+            )
         elif name in seen:
             problems.append(f"项目名称在文件中重复：{name}")
         if name:
@@ -215,25 +207,17 @@ def import_ledger(session: Session, *, user: User, content: bytes) -> int:
         except ValidationError as exc:
             problems.extend(error_messages(exc, _LABELS))
         stage = extra.get("stage", Stage.lead)
-        dates = {f: extra.get(f) for f in STAGE_DATE_FIELD.values()}
-        for st, field in STAGE_DATE_FIELD.items():
-            if stage != Stage.terminated and rank(stage) >= rank(st) and dates[field] is None:
-                problems.append(f"阶段为“{stage.value}”须填写{_header_of(field)}")
-        if stage == Stage.terminated and not extra.get("terminated_reason"):
-            problems.append("阶段为“终止”须填写终止原因")
-        if stage in OPEN_STAGES and (not values.get("next_action") or not values.get("due_on")):
-            problems.append("在推项目须填写下一步工作和截止日期")
-        if extra.get("funds_in_place") and not extra.get("funds_on"):
-            problems.append("有到位资金须填写最近到位日期")
+        problems.extend(_row_rules(values, extra, stage, project))
         if problems:
             errors.append(f"第 {line} 行：" + "；".join(problems))
         elif data is not None:
             parsed.append(
                 _Row(
                     line=line,
+                    project=project,
                     data=data,
                     stage=stage,
-                    dates=dates,
+                    dates={f: extra.get(f) for f in STAGE_DATE_FIELD.values()},
                     terminated_reason=extra.get("terminated_reason"),
                     funds=extra.get("funds_in_place"),
                     funds_on=extra.get("funds_on"),
@@ -244,8 +228,93 @@ def import_ledger(session: Session, *, user: User, content: bytes) -> int:
     if errors:
         raise ImportRejected(errors)
     for r in parsed:
-        _store(session, user=user, row=r)
-    return len(parsed)
+        if r.project is None:
+            _store(session, user=user, row=r)
+        else:
+            _update(session, user=user, row=r, project=r.project)
+    updated = sum(1 for r in parsed if r.project is not None)
+    return ImportResult(created=len(parsed) - updated, updated=updated)
+
+
+def _read_cells(
+    cells: dict[str, Any], by_name: dict[str, User]
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    today = service.today_local()
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for h, value in cells.items():
+        col = HEADERS[h]
+        try:
+            if col.kind == "seq":
+                continue
+            if col.kind == "code":
+                extra["code"] = _text(value)
+            elif col.kind == "money":
+                target = extra if col.field == "funds_in_place" else values
+                target[col.field] = _cell_money(value, h)
+            elif col.kind == "date":
+                d = _cell_date(value)
+                if d and d > today and col.field not in ("due_on",):
+                    raise ValueError(f"{h}不能晚于今天")
+                (values if col.field == "due_on" else extra)[col.field] = d
+            elif col.kind == "stage":
+                text = _text(value) or Stage.lead.value
+                extra["stage"] = Stage(text)
+            elif col.kind == "owner":
+                name = _text(value)
+                if name:
+                    if name not in by_name:
+                        raise ValueError(f"负责人“{name}”不是本园区的招商人员")
+                    values["owner_id"] = by_name[name].id
+            elif col.field == "terminated_reason":
+                extra[col.field] = _text(value)
+            else:
+                values[col.field] = _text(value) if col.kind == "text" else value
+        except ValueError as exc:
+            msg = str(exc)
+            if "is not a valid Stage" in msg:
+                msg = f"阶段须为：{'、'.join(s.value for s in Stage)}"
+            problems.append(f"{h}：{msg}")
+    return values, extra, problems
+
+
+def _row_rules(
+    values: dict[str, Any], extra: dict[str, Any], stage: Stage, project: Project | None
+) -> list[str]:
+    """The stage rules (stages.STAGE_FACTS) and the funds rule, applied to one ledger row."""
+    problems: list[str] = []
+    dates = {f: extra.get(f) for f in STAGE_DATE_FIELD.values()}
+    if stage != Stage.terminated:
+        for st, facts in stages.STAGE_FACTS.items():
+            missing = [
+                f.zh
+                for f in facts
+                if rank(stage) >= rank(st) and (extra.get(f.field) or values.get(f.field)) is None
+            ]
+            if missing:
+                problems.append(f"阶段为“{stage.value}”须填写{'、'.join(missing)}")
+        for st, field in STAGE_DATE_FIELD.items():
+            if rank(stage) < rank(st) and dates[field] is not None:
+                problems.append(f"阶段为“{stage.value}”不应填写{_header_of(field)}")
+    try:
+        stages.check_dates(dates, today=service.today_local())
+    except ValidationFailed as exc:
+        problems.append(exc.message)
+    if stage == Stage.terminated and not extra.get("terminated_reason"):
+        problems.append("阶段为“终止”须填写终止原因")
+    if stage in OPEN_STAGES and (not values.get("next_action") or not values.get("due_on")):
+        problems.append("在推项目须填写下一步工作和截止日期")
+    funds = extra.get("funds_in_place")
+    if funds and not extra.get("funds_on"):
+        problems.append("有到位资金须填写最近到位日期")
+    current = getattr(project, "funds_in_place", Decimal(0)) if project else Decimal(0)
+    if funds is not None and funds < current:
+        problems.append(f"到位资金不能少于已登记的 {current / _WAN:,.2f} 万元")
+    agreed = values.get("agreed_investment") or (project.agreed_investment if project else None)
+    if funds and funds > (agreed or 0) and funds > current:
+        problems.append("到位资金超过协议投资额，须在项目页确认后登记")
+    return problems
 
 
 def _header_of(field: str) -> str:
@@ -300,98 +369,49 @@ def _store(session: Session, *, user: User, row: _Row) -> Project:
     return project
 
 
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def export_ledger(
-    session: Session, *, user: User, flt: service.ProjectFilter, title_note: str = ""
-) -> bytes:
-    """The filtered projects as a printable ledger: title, header, rows, totals."""
-    stmt = service.project_query(user, flt).order_by(
-        Project.registered_on.is_(None), Project.registered_on, Project.id
-    )
-    projects = list(session.scalars(stmt))
-    service.decorate_projects(session, projects)
-    ids = [p.id for p in projects]
-    last_funds: dict[int, date] = {}
-    if ids:
-        last_funds = dict(
-            session.execute(
-                select(FundsEntry.project_id, func.max(FundsEntry.received_on))
-                .where(FundsEntry.project_id.in_(ids))
-                .group_by(FundsEntry.project_id)
-            ).all()
+def _update(session: Session, *, user: User, row: _Row, project: Project) -> Project:
+    values: dict[str, Any] = row.data.model_dump(exclude_unset=True)
+    values.update(row.dates)
+    if row.stage != project.stage:
+        values["stage"] = row.stage
+        values["terminated_reason"] = row.terminated_reason
+    from_stage = project.stage
+    changed = audit.apply_changes(project, values)
+    if "stage" in changed:
+        dated = [d for d in row.dates.values() if d] or [service.today_local()]
+        session.add(
+            StageChange(
+                park_id=project.park_id,
+                project_id=project.id,
+                from_stage=from_stage,
+                to_stage=row.stage,
+                effective_on=max(dated),
+                reason="Excel 台账导入（更新）",
+                actor_id=user.id,
+                actor_name=user.username,
+            )
         )
-    park = session.get(Park, user.park_id)
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "招商项目台账"
-    ncol = len(COLUMNS)
-    ws.cell(row=1, column=1, value=f"{park.name if park else ''}招商项目台账{title_note}")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    head_fill = PatternFill("solid", fgColor="DDEBEB")
-    for i, col in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=2, column=i, value=col.header)
-        cell.font = Font(bold=True)
-        cell.fill = head_fill
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-    totals = {"land_mu": Decimal(0), "agreed_investment": Decimal(0), "funds_in_place": Decimal(0)}
-    for n, p in enumerate(projects, start=1):
-        values: dict[str, Any] = {
-            "seq": n,
-            "stage": p.stage.value,
-            "owner": getattr(p, "owner_name", None),
-            "funds_on": last_funds.get(p.id),
-            "funds_in_place": getattr(p, "funds_in_place", None) or None,
-        }
-        for col in COLUMNS:
-            if col.field not in values:
-                values[col.field] = getattr(p, col.field, None)
-        for key in totals:
-            totals[key] += values[key] or 0
-        for i, col in enumerate(COLUMNS, start=1):
-            value = values[col.field]
-            if col.kind == "money" and value is not None:
-                value = value / _WAN
-            cell = ws.cell(row=n + 2, column=i, value=value)
-            cell.border = _BORDER
-            if col.kind == "money":
-                cell.number_format = "#,##0.00"
-            elif col.kind == "date":
-                cell.number_format = "yyyy-mm-dd"
-            elif col.kind == "text":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    total_row = len(projects) + 3
-    ws.cell(row=total_row, column=1, value="合计").font = Font(bold=True)
-    for i, col in enumerate(COLUMNS, start=1):
-        if col.field in totals:
-            value = totals[col.field] / (_WAN if col.kind == "money" else 1)
-            cell = ws.cell(row=total_row, column=i, value=value)
-            cell.font = Font(bold=True)
-            cell.number_format = "#,##0.00"
-    ws.cell(
-        row=total_row + 1,
-        column=1,
-        value=f"导出时间：{format_local(utcnow())}（共 {len(projects)} 个项目）",
+    current = getattr(project, "funds_in_place", Decimal(0))
+    if row.funds and row.funds > current and row.funds_on:
+        # The ledger holds the cumulative total; what is new is the difference.
+        session.add(
+            FundsEntry(
+                park_id=project.park_id,
+                project_id=project.id,
+                received_on=row.funds_on,
+                amount=row.funds - current,
+                note="Excel 台账导入（累计差额）",
+                recorded_by=user.id,
+            )
+        )
+        changed["funds_in_place"] = [str(current), str(row.funds)]
+    audit.record(
+        session,
+        actor=user,
+        action="import",
+        entity_type=service.ENTITY_PROJECT,
+        entity_id=project.id,
+        park_id=project.park_id,
+        changes={"line": row.line, "code": project.code, **changed},
     )
-    ws.freeze_panes = "C3"
-    ws.print_title_rows = "2:2"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is not None:
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    else:
-        from openpyxl.worksheet.properties import PageSetupProperties
-
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return project

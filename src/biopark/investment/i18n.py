@@ -144,7 +144,60 @@ EN = {
     "阶段分布": "Stages",
 }
 
+# The pages of issue 11: stage rules, kanban, leads work, consent, flashes.
+EN_RULES = {
+    "项目看板": "Project board",
+    "看板": "Board",
+    "列表": "List",
+    "拖动卡片到另一列即可变更阶段；进入新阶段需要的信息会在弹窗中询问。触屏可用卡片上的“移到…”。": "Drag a card to another column to change its stage; a dialog asks for what the new stage needs. On touch screens use “Move to…” on the card.",
+    "移到…": "Move to…",
+    "查看全部": "See all",
+    "取消": "Cancel",
+    "确定": "OK",
+    "洽谈": "Negotiation",
+    "签约": "Signed",
+    "入库": "Registered",
+    "开工": "Construction",
+    "投产": "In production",
+    "终止": "Terminated",
+    "到位资金超过协议投资额": "Funds in place exceed the agreed investment",
+    "确认超出协议投资额": "Confirm funds above the agreed investment",
+    "已确认超出": "Confirmed above agreed",
+    "项目编号": "Project code",
+    "联系电话": "Contact phone",
+    "进入签约需要协议投资额和签约日期；入库、开工、投产各需其日期。跳过阶段须填写原因和所跳过阶段的日期。": "Entering 签约 needs the agreed investment and the signing date; 入库, 开工 and 投产 each need their date. Skipping stages needs a reason and the date of each skipped stage.",
+    "如：3亿元": "e.g. 3亿元",
+    "跳过阶段、退回、终止或重启时必填": "Required to skip stages, move back, terminate or reopen",
+    "疑似重复线索": "Possible duplicate leads",
+    "疑似重复": "Possible duplicate",
+    "企业名称相同或手机号相同。合并后保留本线索，对方的拜访记录移到本线索，对方线索关闭。": "Same company or same phone. Merging keeps this lead, moves the other's visits here and closes the other lead.",
+    "合并到本线索": "Merge into this lead",
+    "待核实": "To check",
+    "同一网络提交量超过上限，请核实": "Over the per-network ceiling; please check",
+    "隐私同意": "Privacy consent",
+    "个人信息保护说明": "Privacy notice",
+    "您填写的企业名称、联系人、手机号码和投资意向，仅由园区招商部门用于联系您、安排洽谈和统计招商工作，不会提供给第三方。": "The company, contact, phone and plans you enter are used only by the park's investment team to contact you, arrange meetings and count its work; they are not given to third parties.",
+    "未转为投资项目的咨询，提交满": "Enquiries that do not become projects are anonymised after",
+    "天后匿名化处理：删除企业名称、联系人、手机号码和留言，只保留行业和意向金额用于统计。": "days: company, contact, phone and message are deleted; only industry and intended amounts are kept for statistics.",
+    "您可以随时致电园区招商部门查询、更正或要求删除您的信息。": "You may call the park's investment team at any time to see, correct or delete your data.",
+    "我已阅读并同意《个人信息保护说明》": "I have read and accept the privacy notice",
+    "当前网络提交量较大，您的咨询已保存，招商专员核实后会与您联系。": "Many enquiries come from your network right now; yours is saved and an officer will contact you after checking it.",
+    "下载导入模板": "Download import template",
+    "阶段已变更": "Stage changed",
+    "拜访已记录": "Visit logged",
+    "到位资金已记录": "Funds recorded",
+    "项目已创建": "Project created",
+    "已保存": "Saved",
+    "目标已保存": "Target saved",
+    "已标记为已联系": "Marked as contacted",
+    "线索已关闭": "Lead closed",
+    "重复线索已合并": "Duplicate lead merged",
+    "已转为项目": "Qualified as a project",
+    "台账已导入": "Ledger imported",
+}
+
 
 def register_all() -> None:
     """Register the English text of the investment pages."""
     i18n.register(EN)
+    i18n.register(EN_RULES)

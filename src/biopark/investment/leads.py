@@ -2,50 +2,48 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
-from biopark.config import get_settings
-from biopark.errors import NotFound, RateLimited, ValidationFailed
+from biopark.errors import NotFound, ValidationFailed
 from biopark.investment.access import (
     ENTITY_LEAD,
     check_access,
+    check_due,
     check_owner,
+    today_local,
 )
 from biopark.investment.config import get_investment_settings
 from biopark.investment.models import (
     OPEN_LEAD_STATUSES,
-    ConsultAttempt,
     Lead,
     LeadStatus,
+    LeadVisit,
     Project,
+    Visit,
 )
 from biopark.investment.projects import create_project
 from biopark.investment.schemas import (
-    ConsultationCreate,
     LeadClose,
     LeadCreate,
     LeadQualify,
     LeadUpdate,
+    LeadVisitCreate,
     ProjectCreate,
 )
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_hours, working_hours_between
-from biopark.notify import events
-from biopark.parks.models import Park
 
 
-def _pick_owner(session: Session, *, park_id: int) -> User | None:
-    # The officer with the fewest open leads takes the next consultation.
+def pick_owner(session: Session, *, park_id: int) -> User | None:
+    """The officer with the fewest open leads, who takes the next consultation."""
     open_leads = (
         select(Lead.owner_id, func.count().label("n"))
         .where(Lead.park_id == park_id, Lead.status.in_(list(OPEN_LEAD_STATUSES)))
@@ -64,69 +62,6 @@ def _pick_owner(session: Session, *, park_id: int) -> User | None:
         .limit(1)
     )
     return session.scalar(stmt)
-
-
-# --- public consultations -------------------------------------------------------------------
-
-
-def _address_hash(address: str) -> str:
-    key = get_settings().resolved_secret_key().encode()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-
-
-def check_consult_rate(session: Session, *, address: str, now: datetime | None = None) -> None:
-    """Count this post from the address; refuse it past the limit within the window."""
-    cfg = get_investment_settings()
-    now = now or utcnow()
-    digest = _address_hash(address)
-    since = now - timedelta(minutes=cfg.consult_window_minutes)
-    recent = session.scalar(
-        select(func.count())
-        .select_from(ConsultAttempt)
-        .where(ConsultAttempt.address_hash == digest, ConsultAttempt.at >= since)
-    )
-    if (recent or 0) >= cfg.consult_limit:
-        raise RateLimited(
-            f"提交过于频繁，请 {cfg.consult_window_minutes} 分钟后再试，或直接致电园区招商部门",
-            en=f"Too many submissions; retry in {cfg.consult_window_minutes} minutes",
-        )
-    # Attempts older than a day no longer matter to any window; keep the table small.
-    session.execute(delete(ConsultAttempt).where(ConsultAttempt.at < now - timedelta(days=1)))
-    session.add(ConsultAttempt(address_hash=digest, at=now))
-    session.flush()
-
-
-def create_consultation(
-    session: Session, *, park: Park, data: ConsultationCreate, now: datetime | None = None
-) -> Lead:
-    """Store a public QR consultation as a new lead with an owner and a first-contact deadline."""
-    now = now or utcnow()
-    deadline = add_working_hours(now, get_investment_settings().first_contact_hours)
-    owner = _pick_owner(session, park_id=park.id)
-    lead = Lead(
-        park_id=park.id,
-        source="qr",
-        status=LeadStatus.new,
-        owner_id=owner.id if owner else None,
-        next_action="首次联系咨询企业",
-        due_at=deadline,
-        first_contact_due_at=deadline,
-        created_at=now,
-        **data.model_dump(),
-    )
-    session.add(lead)
-    session.flush()
-    audit.record(
-        session,
-        actor=None,
-        action="consult",
-        entity_type=ENTITY_LEAD,
-        entity_id=lead.id,
-        park_id=park.id,
-        changes={"company": lead.company, "source": "qr", "owner_id": lead.owner_id},
-    )
-    events.lead_created(session, lead)
-    return lead
 
 
 # --- leads ----------------------------------------------------------------------------------
@@ -151,9 +86,39 @@ def _decorate_leads(session: Session, leads: Sequence[Lead]) -> None:
         if owner_ids
         else {}
     )
+    dups = duplicate_map(session, leads)
     for lead in leads:
         lead.sla_hours_left = sla_hours_left(lead, now=now)  # type: ignore[attr-defined]
         lead.owner_name = names.get(lead.owner_id or 0)  # type: ignore[attr-defined]
+        lead.duplicate_ids = dups.get(lead.id, [])  # type: ignore[attr-defined]
+
+
+def duplicate_map(session: Session, leads: Sequence[Lead]) -> dict[int, list[int]]:
+    """For each lead, the other live leads of its park with the same company key or phone."""
+    live = [x for x in leads if x.merged_into_id is None and x.anonymised_at is None]
+    keys = {x.company_key for x in live if x.company_key}
+    phones = {x.phone for x in live if x.phone}
+    if not live or not (keys or phones):
+        return {}
+    park_ids = {x.park_id for x in live}
+    rows = session.execute(
+        select(Lead.id, Lead.park_id, Lead.company_key, Lead.phone).where(
+            Lead.park_id.in_(park_ids),
+            Lead.merged_into_id.is_(None),
+            Lead.anonymised_at.is_(None),
+            or_(Lead.company_key.in_(keys), Lead.phone.in_(phones)),
+        )
+    ).all()
+    result: dict[int, list[int]] = {}
+    for lead in live:
+        result[lead.id] = sorted(
+            rid
+            for rid, park_id, key, phone in rows
+            if rid != lead.id
+            and park_id == lead.park_id
+            and ((key and key == lead.company_key) or (phone and phone == lead.phone))
+        )
+    return result
 
 
 def list_leads(
@@ -201,6 +166,7 @@ def create_lead(session: Session, *, user: User, data: LeadCreate) -> Lead:
     check_access(user)
     values = data.model_dump()
     owner = check_owner(session, park_id=user.park_id, owner_id=values.pop("owner_id")) or user
+    check_due(values["due_at"])
     now = utcnow()
     deadline = add_working_hours(now, get_investment_settings().first_contact_hours)
     lead = Lead(
@@ -237,6 +203,8 @@ def update_lead(session: Session, *, user: User, lead_id: int, data: LeadUpdate)
     for key in ("next_action", "due_at"):
         if key in values and values[key] is None and lead.status in OPEN_LEAD_STATUSES:
             raise ValidationFailed("未关闭的线索须有下一步和截止时间", en="Open leads need a plan")
+    if "due_at" in values and values["due_at"] != lead.due_at:
+        check_due(values["due_at"])
     changed = audit.apply_changes(lead, values)
     if changed:
         audit.record(
@@ -259,6 +227,7 @@ def mark_contacted(
     lead = get_lead(session, user=user, lead_id=lead_id)
     if lead.status not in OPEN_LEAD_STATUSES:
         raise ValidationFailed("线索已关闭或已转为项目", en="Lead is closed or qualified")
+    check_due(due_at)
     now = utcnow()
     changes: dict[str, Any] = {"status": [lead.status.value, LeadStatus.contacted.value]}
     if lead.first_contacted_at is None:
@@ -300,7 +269,7 @@ def close_lead(session: Session, *, user: User, lead_id: int, data: LeadClose) -
 
 
 def qualify_lead(session: Session, *, user: User, lead_id: int, data: LeadQualify) -> Project:
-    """Turn a lead into a project at stage 线索, keeping its company, chain and amounts."""
+    """Turn a lead into a project at stage 线索, carrying contact, phone, amounts, land, visits."""
     lead = get_lead(session, user=user, lead_id=lead_id)
     if lead.status not in OPEN_LEAD_STATUSES:
         raise ValidationFailed("线索已关闭或已转为项目", en="Lead is closed or qualified")
@@ -316,11 +285,26 @@ def qualify_lead(session: Session, *, user: User, lead_id: int, data: LeadQualif
             chain_link=lead.chain_link or lead.industry,
             land_mu=lead.intended_land_mu,
             agreed_investment=None,
+            intended_investment=lead.intended_investment,
+            contact_name=lead.contact_name,
+            contact_phone=lead.phone or None,
             next_action=data.next_action,
             due_on=data.due_on,
             notes=lead.message,
         ),
     )
+    for v in list_lead_visits(session, user=user, lead_id=lead.id):
+        session.add(
+            Visit(
+                park_id=project.park_id,
+                project_id=project.id,
+                visited_on=v.visited_on,
+                people=v.people,
+                place=v.place,
+                notes=v.notes,
+                recorded_by=v.recorded_by,
+            )
+        )
     if lead.first_contacted_at is None:
         lead.first_contacted_at = utcnow()
     changes = audit.apply_changes(lead, {"status": LeadStatus.qualified, "project_id": project.id})
@@ -334,3 +318,47 @@ def qualify_lead(session: Session, *, user: User, lead_id: int, data: LeadQualif
         changes=changes,
     )
     return project
+
+
+def add_lead_visit(
+    session: Session, *, user: User, lead_id: int, data: LeadVisitCreate
+) -> LeadVisit:
+    """Log a visit or call on an open lead; the first one also stops the first-contact clock."""
+    lead = get_lead(session, user=user, lead_id=lead_id)
+    if lead.status not in OPEN_LEAD_STATUSES:
+        raise ValidationFailed("线索已关闭或已转为项目", en="Lead is closed or qualified")
+    if data.visited_on > today_local():
+        raise ValidationFailed("拜访日期不能晚于今天", en="Visit date cannot be in the future")
+    visit = LeadVisit(
+        park_id=lead.park_id, lead_id=lead.id, recorded_by=user.id, **data.model_dump()
+    )
+    session.add(visit)
+    session.flush()
+    changes: dict[str, Any] = {"visit_id": visit.id, **data.model_dump(exclude_none=True)}
+    if lead.first_contacted_at is None:
+        changes.update(
+            audit.apply_changes(
+                lead, {"first_contacted_at": utcnow(), "status": LeadStatus.contacted}
+            )
+        )
+    audit.record(
+        session,
+        actor=user,
+        action="visit",
+        entity_type=ENTITY_LEAD,
+        entity_id=lead.id,
+        park_id=lead.park_id,
+        changes=changes,
+    )
+    return visit
+
+
+def list_lead_visits(session: Session, *, user: User, lead_id: int) -> list[LeadVisit]:
+    """The lead's visits, newest first."""
+    lead = get_lead(session, user=user, lead_id=lead_id)
+    stmt = (
+        select(LeadVisit)
+        .where(LeadVisit.lead_id == lead.id)
+        .order_by(LeadVisit.visited_on.desc(), LeadVisit.id.desc())
+    )
+    return list(session.scalars(stmt))

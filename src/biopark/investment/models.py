@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     Date,
     Enum,
     ForeignKey,
@@ -16,8 +18,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from biopark.kit.models import Base, IdMixin, ParkMixin, TimestampMixin, UTCDateTime, utcnow
 
@@ -101,6 +107,32 @@ class Lead(IdMixin, TimestampMixin, ParkMixin, Base):
         ForeignKey("investment_project.id", ondelete="SET NULL"), index=True
     )
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Duplicate detection compares this normalised company name (see normalise_company).
+    company_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("investment_lead.id", ondelete="SET NULL")
+    )
+    # PIPL: when the visitor agreed to the privacy notice, and which version they saw.
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consent_version: Mapped[str | None] = mapped_column(String(20))
+    # Set when a public submission was accepted over the per-address ceiling.
+    flag: Mapped[str | None] = mapped_column(String(100))
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LeadVisit(IdMixin, TimestampMixin, ParkMixin, Base):
+    """A visit or call logged on a lead before it becomes a project."""
+
+    __tablename__ = "investment_lead_visit"
+
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("investment_lead.id", ondelete="CASCADE"), index=True
+    )
+    visited_on: Mapped[date] = mapped_column(Date)
+    people: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
 
 
 class Project(IdMixin, TimestampMixin, ParkMixin, Base):
@@ -111,8 +143,11 @@ class Project(IdMixin, TimestampMixin, ParkMixin, Base):
         Index("ix_investment_project_park_registered", "park_id", "registered_on"),
         Index("ix_investment_project_park_stage", "park_id", "stage"),
         Index("ix_investment_project_park_due", "park_id", "due_on"),
+        UniqueConstraint("park_id", "code", name="uq_investment_project_park_code"),
     )
 
+    # The stable ledger code (P2026-00042); set right after the insert from the id.
+    code: Mapped[str | None] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     company: Mapped[str | None] = mapped_column(String(200))
     stage: Mapped[Stage] = mapped_column(_stage, default=Stage.lead)
@@ -129,6 +164,9 @@ class Project(IdMixin, TimestampMixin, ParkMixin, Base):
     site: Mapped[str | None] = mapped_column(String(200))
     land_mu: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     agreed_investment: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    intended_investment: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    contact_name: Mapped[str | None] = mapped_column(String(60))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
     next_action: Mapped[str | None] = mapped_column(String(300))
     due_on: Mapped[date | None] = mapped_column(Date)
     expected_sign_on: Mapped[date | None] = mapped_column(Date)
@@ -189,6 +227,8 @@ class FundsEntry(IdMixin, TimestampMixin, ParkMixin, Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(20, 2))
     note: Mapped[str | None] = mapped_column(String(300))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    # The officer confirmed that this entry takes funds in place above the agreed investment.
+    over_agreed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class TargetScope(enum.StrEnum):
@@ -213,10 +253,53 @@ class Target(IdMixin, TimestampMixin, ParkMixin, Base):
     funds_in_place: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
 
 
-class ConsultAttempt(IdMixin, Base):
-    """A public form post, kept to rate-limit by address (stored as a keyed hash)."""
+class ConsultCounter(IdMixin, Base):
+    """Public form posts counted per bucket (keyed hash of an address or phone) and window.
 
-    __tablename__ = "investment_consult_attempt"
+    One row per bucket and window, bumped with a conditional UPDATE, so that concurrent
+    posts can never push the count past the limit.
+    """
 
-    address_hash: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    __tablename__ = "investment_consult_counter"
+    __table_args__ = (
+        UniqueConstraint("bucket", "window_start", name="uq_investment_consult_counter"),
+    )
+
+    bucket: Mapped[str] = mapped_column(String(80))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def project_code(project_id: int, year: int) -> str:
+    """The ledger code of a project: P, the year it was created, and its id."""
+    return f"P{year}-{project_id:05d}"
+
+
+@event.listens_for(Project, "after_insert")
+def _assign_code(mapper: Mapper[Project], connection: Connection, target: Project) -> None:
+    # Derived from the id, the code is unique without a counter that concurrent inserts race on.
+    if target.code:
+        return
+    year = (target.created_at or utcnow()).year
+    code = project_code(target.id, year)
+    connection.execute(update(Project).where(Project.id == target.id).values(code=code))
+    set_committed_value(target, "code", code)
+
+
+def normalise_company(name: str | None) -> str | None:
+    """A company name reduced for duplicate detection: no spaces, brackets or legal suffix."""
+    if not name:
+        return None
+    text = unicodedata.normalize("NFKC", name).lower()
+    text = "".join(ch for ch in text if ch.isalnum())
+    for suffix in ("股份有限公司", "有限责任公司", "有限公司", "集团", "coltd", "ltd", "inc"):
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)]
+            break
+    return text or None
+
+
+@event.listens_for(Lead, "before_insert")
+@event.listens_for(Lead, "before_update")
+def _lead_key(mapper: Mapper[Lead], connection: Connection, target: Lead) -> None:
+    target.company_key = normalise_company(target.company)

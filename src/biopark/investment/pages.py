@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import User
 from biopark.audit import service as audit
 from biopark.errors import BioparkError
-from biopark.investment import excel, i18n, public, service
+from biopark.investment import excel, i18n, kanban, lead_pages, public, service, stages
 from biopark.investment.models import LeadStatus, Stage, TargetScope
+from biopark.investment.page_forms import parse as _parse
+from biopark.investment.page_forms import values as _values
 from biopark.investment.schemas import (
     FundsCreate,
-    LeadClose,
-    LeadContact,
-    LeadQualify,
-    LeadUpdate,
     ProjectCreate,
     ProjectUpdate,
     StageChangeCreate,
@@ -28,10 +24,9 @@ from biopark.investment.schemas import (
     VisitCreate,
 )
 from biopark.kit import sheets
-from biopark.kit.dates import SHANGHAI
 from biopark.parks.models import Park
 from biopark.registry import NavItem
-from biopark.web.forms import error_messages, parse_form
+from biopark.web.flash import flash
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
 
@@ -49,35 +44,16 @@ NAV = [
 ]
 register({"线索、项目推进与签约入库": "Leads, projects, signings and funds in place"})
 i18n.register_all()
+router.include_router(lead_pages.router)
+router.include_router(kanban.router)
 
+STAGE_FIELDS = ("stage", "effective_on", "reason", *stages.FACT_FIELDS)
 PROJECT_FIELDS = (
-    "name", "company", "owner_id", "team", "chain", "chain_link", "site", "land_mu",
+    "name", "company", "contact_name", "contact_phone", "intended_investment",
+    "owner_id", "team", "chain", "chain_link", "site", "land_mu",
     "agreed_investment", "next_action", "due_on", "expected_sign_on", "expected_start_on",
     "expected_production_on", "notes",
 )  # fmt: skip
-
-
-def _values(form: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {k: (v if isinstance(v := form.get(k), str) else None) for k in fields}
-
-
-def _parse(model: type[BaseModel], values: dict[str, Any], request: Request) -> Any:
-    try:
-        return parse_form(model, values), []
-    except ValidationError as exc:
-        return None, error_messages(exc, i18n.LABELS, lang_of(request))
-
-
-def _end_of_day(value: str | None) -> str | None:
-    # A date chosen on the page means the end of that working day in Shanghai.
-    if not value:
-        return value
-    try:
-        return datetime.combine(
-            datetime.fromisoformat(value).date(), time(18, 0), SHANGHAI
-        ).isoformat()
-    except ValueError:
-        return value
 
 
 # --- overview -------------------------------------------------------------------------------
@@ -139,95 +115,6 @@ def loop_page(
         "officers": service.officers(session, park_id=user.park_id),
     }
     return render(request, "investment/loop.html", ctx)
-
-
-# --- leads ----------------------------------------------------------------------------------
-
-
-@router.get("/investment/leads", response_class=HTMLResponse)
-def leads_page(
-    request: Request,
-    user: CurrentUser,
-    session: SessionDep,
-    status: LeadStatus | None = None,
-    q: str | None = Query(default=None, max_length=100),
-    page: int = Query(default=1, ge=1),
-) -> Response:
-    result = service.list_leads(session, user=user, status=status, q=q, page=page, size=30)
-    ctx = {
-        "page": result,
-        "status": status.value if status else "",
-        "q": q or "",
-        "statuses": list(LeadStatus),
-    }
-    return render(request, "investment/leads.html", ctx)
-
-
-def _lead_page(
-    request: Request, session: Any, user: User, lead_id: int, errors: list[str], status: int = 200
-) -> Response:
-    lead = service.get_lead(session, user=user, lead_id=lead_id)
-    ctx = {
-        "lead": lead,
-        "errors": errors,
-        "officers": service.officers(session, park_id=user.park_id),
-        "history": audit.history(
-            session, park_id=lead.park_id, entity_type=service.ENTITY_LEAD, entity_id=lead.id
-        ),
-        "today": service.today_local(),
-    }
-    return render(request, "investment/lead.html", ctx, status)
-
-
-@router.get("/investment/leads/{lead_id}", response_class=HTMLResponse)
-def lead_page(request: Request, lead_id: int, user: CurrentUser, session: SessionDep) -> Response:
-    return _lead_page(request, session, user, lead_id, [])
-
-
-@router.post("/investment/leads/{lead_id}/{action}", response_class=HTMLResponse)
-async def lead_action(
-    request: Request, lead_id: int, action: str, user: CurrentUser, session: SessionDep
-) -> Response:
-    service.get_lead(session, user=user, lead_id=lead_id)
-    form = await request.form()
-    try:
-        if action == "contact":
-            values = _values(form, ("next_action", "due_at"))
-            values["due_at"] = _end_of_day(values["due_at"])
-            data, errors = _parse(LeadContact, values, request)
-            if data:
-                service.mark_contacted(
-                    session,
-                    user=user,
-                    lead_id=lead_id,
-                    next_action=data.next_action,
-                    due_at=data.due_at,
-                )
-        elif action == "assign":
-            values = _values(form, ("owner_id", "next_action", "due_at"))
-            values["due_at"] = _end_of_day(values["due_at"])
-            data, errors = _parse(LeadUpdate, values, request)
-            if data:
-                service.update_lead(session, user=user, lead_id=lead_id, data=data)
-        elif action == "close":
-            data, errors = _parse(LeadClose, _values(form, ("reason",)), request)
-            if data:
-                service.close_lead(session, user=user, lead_id=lead_id, data=data)
-        elif action == "qualify":
-            data, errors = _parse(
-                LeadQualify, _values(form, ("name", "next_action", "due_on")), request
-            )
-            if data:
-                project = service.qualify_lead(session, user=user, lead_id=lead_id, data=data)
-                return RedirectResponse(f"/investment/projects/{project.id}", status_code=303)
-        else:
-            return Response(status_code=404)
-    except BioparkError as exc:
-        errors = [exc.text(lang_of(request))]
-    if errors:
-        session.rollback()
-        return _lead_page(request, session, user, lead_id, errors, 422)
-    return RedirectResponse(f"/investment/leads/{lead_id}", status_code=303)
 
 
 # --- projects -------------------------------------------------------------------------------
@@ -332,9 +219,11 @@ async def import_page(request: Request, user: CurrentUser, session: SessionDep) 
         errors = ["请选择 Excel 文件（.xlsx）"]
     else:
         try:
-            imported = excel.import_ledger(
+            result = excel.import_ledger(
                 session, user=user, content=await upload.read(sheets.MAX_BYTES + 1)
             )
+            imported = result.total
+            flash(request, "台账已导入")
         except excel.ImportRejected as exc:
             errors = exc.errors
         except BioparkError as exc:
@@ -379,6 +268,7 @@ async def create_project(request: Request, user: CurrentUser, session: SessionDe
     if data:
         try:
             project = service.create_project(session, user=user, data=data)
+            flash(request, "项目已创建")
             return RedirectResponse(f"/investment/projects/{project.id}", status_code=303)
         except BioparkError as exc:
             errors = [exc.text(lang_of(request))]
@@ -404,6 +294,7 @@ async def update_project(
     if data:
         try:
             service.update_project(session, user=user, project_id=project_id, data=data)
+            flash(request, "已保存")
             return RedirectResponse(f"/investment/projects/{project_id}", status_code=303)
         except BioparkError as exc:
             session.rollback()
@@ -455,22 +346,23 @@ async def project_action(
     errors: list[str] = []
     try:
         if action == "stage":
-            data, errors = _parse(
-                StageChangeCreate, _values(form, ("stage", "effective_on", "reason")), request
-            )
+            data, errors = _parse(StageChangeCreate, _values(form, STAGE_FIELDS), request)
             if data:
                 service.change_stage(session, user=user, project_id=project_id, data=data)
+                flash(request, "阶段已变更")
         elif action == "visit":
             fields = ("visited_on", "people", "place", "notes", "next_step", "next_due_on")
             data, errors = _parse(VisitCreate, _values(form, fields), request)
             if data:
                 service.add_visit(session, user=user, project_id=project_id, data=data)
+                flash(request, "拜访已记录")
         elif action == "funds":
-            data, errors = _parse(
-                FundsCreate, _values(form, ("received_on", "amount", "note")), request
-            )
+            values = _values(form, ("received_on", "amount", "note", "confirm_over_agreed"))
+            values["confirm_over_agreed"] = values["confirm_over_agreed"] in ("on", "true")
+            data, errors = _parse(FundsCreate, values, request)
             if data:
                 service.add_funds(session, user=user, project_id=project_id, data=data)
+                flash(request, "到位资金已记录")
         else:
             return Response(status_code=404)
     except BioparkError as exc:
@@ -506,6 +398,7 @@ async def set_target(request: Request, user: CurrentUser, session: SessionDep) -
     if data:
         try:
             service.set_target(session, user=user, data=data)
+            flash(request, "目标已保存")
             return RedirectResponse("/investment/targets", status_code=303)
         except BioparkError as exc:
             errors = [exc.text(lang_of(request))]

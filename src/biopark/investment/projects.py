@@ -20,6 +20,7 @@ from biopark.investment import stages
 from biopark.investment.access import (
     ENTITY_PROJECT,
     check_access,
+    check_due,
     check_enterprise,
     check_owner,
     today_local,
@@ -43,6 +44,7 @@ from biopark.investment.schemas import (
 )
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
+from biopark.kit.money import format_cny
 from biopark.kit.pagination import Page, paginate
 
 # --- projects -------------------------------------------------------------------------------
@@ -117,7 +119,9 @@ def decorate_projects(session: Session, projects: Sequence[Project]) -> None:
         else {}
     )
     for p in projects:
-        p.funds_in_place = Decimal(funds.get(p.id) or 0)  # type: ignore[attr-defined]
+        total = Decimal(funds.get(p.id) or 0)
+        p.funds_in_place = total  # type: ignore[attr-defined]
+        p.over_agreed = total > (p.agreed_investment or 0) and total > 0  # type: ignore[attr-defined]
         p.owner_name = names.get(p.owner_id or 0)  # type: ignore[attr-defined]
 
 
@@ -161,6 +165,7 @@ def create_project(
     values["owner_id"] = owner.id
     check_enterprise(session, park_id=user.park_id, enterprise_id=values["enterprise_id"])
     _check_loop(Stage.lead, owner.id, values["next_action"], values["due_on"])
+    check_due(values["due_on"])
     project = Project(park_id=user.park_id, stage=Stage.lead, is_demo=is_demo, **values)
     session.add(project)
     session.flush()
@@ -200,6 +205,16 @@ def update_project(
         check_owner(session, park_id=project.park_id, owner_id=values["owner_id"])
     if "enterprise_id" in values:
         check_enterprise(session, park_id=project.park_id, enterprise_id=values["enterprise_id"])
+    if "due_on" in values and values["due_on"] != project.due_on:
+        check_due(values["due_on"])
+    if (
+        "agreed_investment" in values
+        and values["agreed_investment"] is None
+        and stages.rank(project.stage) >= stages.rank(Stage.signed)
+    ):
+        raise ValidationFailed(
+            "已签约的项目须有协议投资额", en="A signed project needs its agreed investment"
+        )
     _check_loop(
         project.stage,
         values.get("owner_id", project.owner_id),
@@ -235,44 +250,45 @@ def _settled_enterprise(session: Session, *, project: Project) -> int | None:
 def change_stage(
     session: Session, *, user: User, project_id: int, data: StageChangeCreate
 ) -> Project:
-    """Move a project to another stage, recording who, when, the effective date and why."""
+    """Move a project to another stage once the stage rules hold; record every stage entered."""
     project = get_project(session, user=user, project_id=project_id)
-    on = data.effective_on or today_local()
-    if on > today_local():
-        raise ValidationFailed("生效日期不能晚于今天", en="Effective date cannot be in the future")
+    today = today_local()
     move = stages.plan(
         project.stage,
         data.stage,
-        on=on,
+        today=today,
         reason=data.reason,
-        dates={
-            f: getattr(project, f)
-            for f in ("signed_on", "registered_on", "started_on", "produced_on")
-        },
+        existing={f: getattr(project, f) for f in stages.FACT_FIELDS},
+        given=data.model_dump(include=set(stages.FACT_FIELDS)),
+        effective_on=data.effective_on,
     )
-    values: dict[str, Any] = {"stage": data.stage, **move.set_dates}
+    reason = (data.reason or "").strip() or None
+    values: dict[str, Any] = {"stage": data.stage, **move.values}
+    values.update(dict.fromkeys(move.clear))
     if data.stage in REGISTERED_OR_LATER and project.enterprise_id is None:
         values["enterprise_id"] = _settled_enterprise(session, project=project)
-    values.update({f: None for f in move.clear_dates})
     if data.stage == Stage.terminated:
-        values.update(terminated_on=on, terminated_reason=(data.reason or "").strip())
+        values.update(terminated_on=move.steps[-1][2], terminated_reason=reason)
     elif project.stage == Stage.terminated:
         values.update(terminated_on=None, terminated_reason=None)
     changed = audit.apply_changes(project, values)
-    session.add(
-        StageChange(
-            park_id=project.park_id,
-            project_id=project.id,
-            from_stage=Stage(changed["stage"][0]),
-            to_stage=data.stage,
-            effective_on=on,
-            reason=(data.reason or "").strip() or None,
-            actor_id=user.id,
-            actor_name=user.username,
+    for from_stage, to_stage, on in move.steps:
+        session.add(
+            StageChange(
+                park_id=project.park_id,
+                project_id=project.id,
+                from_stage=from_stage,
+                to_stage=to_stage,
+                effective_on=on,
+                reason=reason,
+                actor_id=user.id,
+                actor_name=user.username,
+            )
         )
-    )
-    if data.reason:
-        changed["reason"] = data.reason
+    if reason:
+        changed["reason"] = reason
+    if len(move.steps) > 1:
+        changed["skipped"] = [s[1].value for s in move.steps[:-1]]
     audit.record(
         session,
         actor=user,
@@ -282,6 +298,7 @@ def change_stage(
         park_id=project.park_id,
         changes=changed,
     )
+    session.flush()
     return project
 
 
@@ -301,6 +318,7 @@ def add_visit(session: Session, *, user: User, project_id: int, data: VisitCreat
     project = get_project(session, user=user, project_id=project_id)
     if data.visited_on > today_local():
         raise ValidationFailed("拜访日期不能晚于今天", en="Visit date cannot be in the future")
+    check_due(data.next_due_on)
     values = data.model_dump(exclude={"next_due_on"})
     visit = Visit(park_id=project.park_id, project_id=project.id, recorded_by=user.id, **values)
     session.add(visit)
@@ -340,8 +358,22 @@ def add_funds(session: Session, *, user: User, project_id: int, data: FundsCreat
     project = get_project(session, user=user, project_id=project_id)
     if data.received_on > today_local():
         raise ValidationFailed("到位日期不能晚于今天", en="Date cannot be in the future")
+    total = project.funds_in_place + data.amount  # type: ignore[attr-defined]
+    agreed = project.agreed_investment or Decimal(0)
+    over = total > agreed
+    if over and not data.confirm_over_agreed:
+        raise ValidationFailed(
+            f"到位资金累计将达 {format_cny(total)}，超过协议投资额 {format_cny(agreed)}；"
+            "核实无误后请勾选“确认超出协议投资额”再提交",
+            en=f"Funds in place would reach {total:,.2f} yuan, above the agreed investment "
+            f"of {agreed:,.2f}; confirm with confirm_over_agreed=true",
+        )
     entry = FundsEntry(
-        park_id=project.park_id, project_id=project.id, recorded_by=user.id, **data.model_dump()
+        park_id=project.park_id,
+        project_id=project.id,
+        recorded_by=user.id,
+        over_agreed=over,
+        **data.model_dump(exclude={"confirm_over_agreed"}),
     )
     session.add(entry)
     session.flush()
@@ -354,6 +386,7 @@ def add_funds(session: Session, *, user: User, project_id: int, data: FundsCreat
         park_id=project.park_id,
         changes={"funds_entry_id": entry.id, **data.model_dump(exclude_none=True)},
     )
+    decorate_projects(session, [project])
     return entry
 
 
@@ -383,8 +416,6 @@ _AUDIT_TITLES = {
 
 def timeline(session: Session, *, user: User, project_id: int) -> list[TimelineItem]:
     """The project's stage moves, visits, funds and field changes, newest first."""
-    from biopark.kit.money import format_cny
-
     project = get_project(session, user=user, project_id=project_id)
     items: list[TimelineItem] = []
     for c in stage_history(session, user=user, project_id=project_id):

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from biopark.accounts.deps import SessionDep, client_address
-from biopark.errors import RateLimited
+from biopark.errors import BioparkError
 from biopark.investment import qr, service
 from biopark.investment.config import get_investment_settings
 from biopark.investment.schemas import ConsultationCreate
@@ -67,6 +67,8 @@ def _page(request: Request, park: Any, values: dict[str, Any], **ctx: Any) -> Re
             "values": values,
             "chain_links": CHAIN_LINKS,
             "hours": get_investment_settings().first_contact_hours,
+            "retention_days": get_investment_settings().lead_retention_days,
+            "notice_version": service.PRIVACY_NOTICE_VERSION,
             **ctx,
         },
         status,
@@ -83,7 +85,7 @@ def consult_form(request: Request, park_code: str, session: SessionDep) -> Respo
 async def consult_submit(request: Request, park_code: str, session: SessionDep) -> Response:
     park = parks.get_park_by_code(session, code=park_code)
     form = await request.form()
-    values = {k: (v if isinstance(v := form.get(k), str) else None) for k in FIELDS}
+    values: dict[str, Any] = {k: (v if isinstance(v := form.get(k), str) else None) for k in FIELDS}
     en = lang_of(request) == "en"
     if form.get("website"):
         # A bot filled the hidden field: thank it and keep nothing.
@@ -94,16 +96,20 @@ async def consult_submit(request: Request, park_code: str, session: SessionDep) 
         # An expired page must not cost the visitor what they typed: show it again to resend.
         note = "Page expired; please submit again" if en else "页面已过期，请再次点击提交"
         return _page(request, park, values, errors=[note], status=400)
-    try:
-        service.check_consult_rate(session, address=client_address(request))
-    except RateLimited as exc:
-        return _page(request, park, values, errors=[exc.text(lang_of(request))], status=429)
+    consent = form.get("consent") in ("on", "true", "1")
+    values["consent"] = "on" if consent else None
     try:
         data = parse_form(ConsultationCreate, values)
     except ValidationError as exc:
         errors = error_messages(exc, LABELS, lang_of(request))
         return _page(request, park, values, errors=errors, status=422)
-    lead = service.create_consultation(session, park=park, data=data)
+    try:
+        lead = service.submit_consultation(
+            session, park=park, data=data, address=client_address(request), consent=consent
+        )
+    except BioparkError as exc:
+        # What the visitor typed stays on the page; nothing of it is lost.
+        return _page(request, park, values, errors=[exc.text(lang_of(request))], status=exc.status)
     return _page(request, park, {}, done=True, lead=lead)
 
 

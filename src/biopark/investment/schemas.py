@@ -140,6 +140,37 @@ class LeadUpdate(BaseModel):
     intended_land_mu: Mu = None
 
 
+class PublicConsultation(ConsultationCreate):
+    """The public form with the visitor's PIPL consent (checked by the service)."""
+
+    consent: bool = Field(
+        default=False, description="The visitor accepted the privacy notice (required)."
+    )
+
+
+class LeadVisitCreate(BaseModel):
+    visited_on: date
+    people: str = Field(min_length=1, max_length=300)
+    place: Annotated[str | None, Field(max_length=200)] = None
+    notes: Annotated[str | None, Field(max_length=5000)] = None
+
+
+class LeadVisitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    lead_id: int
+    visited_on: date
+    people: str
+    place: str | None
+    notes: str | None
+    created_at: datetime
+
+
+class LeadMerge(BaseModel):
+    duplicate_id: int = Field(description="The lead merged into this one (it is closed).")
+
+
 class LeadClose(BaseModel):
     reason: str = Field(min_length=2, max_length=300)
 
@@ -177,14 +208,32 @@ class LeadRead(BaseModel):
     project_id: int | None
     is_demo: bool
     created_at: datetime
+    merged_into_id: int | None = None
+    consent_at: datetime | None = None
+    consent_version: str | None = None
+    flag: str | None = None
+    anonymised_at: datetime | None = None
+    duplicate_ids: list[int] = Field(
+        default_factory=list, description="Leads with the same company or phone (merge them)."
+    )
     owner_name: str | None = None
     sla_hours_left: float | None = Field(
         default=None, description="Working hours left to the first contact (negative: overdue)."
     )
 
 
+def to_optional_phone(value: Any) -> str | None:
+    """An optional mobile number (blank means none)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return to_phone(value)
+
+
 class ProjectBase(BaseModel):
     company: Annotated[str | None, Field(max_length=200)] = None
+    contact_name: Annotated[str | None, Field(max_length=60)] = None
+    contact_phone: Annotated[str | None, BeforeValidator(to_optional_phone)] = None
+    intended_investment: Money = None
     owner_id: int | None = None
     team: Annotated[str | None, Field(max_length=100)] = None
     chain: Annotated[str | None, Field(max_length=100)] = None
@@ -214,6 +263,7 @@ class ProjectRead(BaseModel):
 
     id: int
     park_id: int
+    code: str | None
     name: str
     company: str | None
     stage: Stage
@@ -227,7 +277,13 @@ class ProjectRead(BaseModel):
     site: str | None
     land_mu: Decimal | None
     agreed_investment: Decimal | None
+    intended_investment: Decimal | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
     funds_in_place: Decimal = Decimal(0)
+    over_agreed: bool = Field(
+        default=False, description="Funds in place are above the agreed investment (warning)."
+    )
     next_action: str | None
     due_on: date | None
     expected_sign_on: date | None
@@ -244,9 +300,20 @@ class ProjectRead(BaseModel):
 
 
 class StageChangeCreate(BaseModel):
+    """A stage move with the facts the entered stages need (see stages.STAGE_FACTS)."""
+
     stage: Stage
-    effective_on: date | None = None
-    reason: Annotated[str | None, Field(max_length=300)] = None
+    effective_on: date | None = Field(
+        default=None, description="Date of a move to an undated stage (洽谈, 终止); default today."
+    )
+    reason: Annotated[str | None, Field(max_length=300)] = Field(
+        default=None, description="Needed to jump over stages, move back, terminate or reopen."
+    )
+    agreed_investment: Money = None
+    signed_on: date | None = None
+    registered_on: date | None = None
+    started_on: date | None = None
+    produced_on: date | None = None
 
 
 class StageChangeRead(BaseModel):
@@ -289,6 +356,10 @@ class FundsCreate(BaseModel):
     received_on: date
     amount: Annotated[Decimal, BeforeValidator(to_money)]
     note: Annotated[str | None, Field(max_length=300)] = None
+    confirm_over_agreed: bool = Field(
+        default=False,
+        description="Needed when this entry takes funds in place above the agreed investment.",
+    )
 
     @field_validator("amount")
     @classmethod
@@ -306,6 +377,7 @@ class FundsRead(BaseModel):
     received_on: date
     amount: Decimal
     note: str | None
+    over_agreed: bool = False
     cumulative: Decimal = Decimal(0)
 
 
@@ -385,6 +457,8 @@ class OverdueItem(BaseModel):
 
 class ImportReport(BaseModel):
     imported: int
+    created: int = 0
+    updated: int = 0
     errors: list[str]
 
 
@@ -393,7 +467,7 @@ class LeadContact(BaseModel):
     due_at: Annotated[datetime, AfterValidator(_aware)]
 
 
-class ConsultationPost(ConsultationCreate):
+class ConsultationPost(PublicConsultation):
     """The public form as JSON; `website` is a honeypot that people never fill."""
 
     website: str | None = Field(default=None, max_length=200)
@@ -403,6 +477,9 @@ class ConsultationReceipt(BaseModel):
     lead_id: int | None
     message: str
     first_contact_due_at: datetime | None
+    flagged: bool = Field(
+        default=False, description="Kept over the per-address ceiling, for an officer to check."
+    )
 
 
 class TimelineItem(BaseModel):

@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -74,3 +77,32 @@ def read_rows(
     if len(rows) > max_rows + 1:
         raise SheetError(f"行数超过 {max_rows}")
     return rows
+
+
+def template(
+    columns: Sequence[tuple[str, Any]],
+    *,
+    notes: Sequence[str],
+    sheet: str = "导入",
+    widths: Sequence[int] | None = None,
+) -> bytes:
+    """An import template: a header row and one example row, plus a 说明 sheet with the notes."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    bold = Font(bold=True)
+    for i, (header, example) in enumerate(columns, start=1):
+        ws.cell(row=1, column=i, value=header).font = bold
+        ws.cell(row=2, column=i, value=example)
+        width = widths[i - 1] if widths else max(10, len(header) * 2 + 2)
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    info = book.create_sheet("说明")
+    info.column_dimensions["A"].width = 100
+    for row, line in enumerate(notes, start=1):
+        info.cell(row=row, column=1, value=line)
+    info.cell(row=1, column=1).font = bold
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -17,7 +17,7 @@ from biopark.accounts.models import Role, User
 from biopark.enterprises import records
 from biopark.enterprises.models import Enterprise
 from biopark.enterprises.schemas import FollowUpCreate
-from biopark.investment import leads, projects
+from biopark.investment import consult, projects
 from biopark.investment.models import Lead
 from biopark.investment.schemas import ConsultationCreate, ProjectCreate
 from biopark.kit.dates import SHANGHAI, today
@@ -99,7 +99,7 @@ def load(session: Session, *, park: Park) -> None:
 
 def _investment(session: Session, park: Park, officer: User) -> None:
     # One consultation came in two working days ago and is past its first-contact SLA.
-    late = leads.create_consultation(
+    late = consult.create_consultation(
         session,
         park=park,
         data=ConsultationCreate(
@@ -112,7 +112,7 @@ def _investment(session: Session, park: Park, officer: User) -> None:
         now=_working_days_ago(2, time(10, 0)),
     )
     late.owner_id, late.is_demo = officer.id, True
-    fresh = leads.create_consultation(
+    fresh = consult.create_consultation(
         session,
         park=park,
         data=ConsultationCreate(
@@ -138,14 +138,16 @@ def _investment(session: Session, park: Park, officer: User) -> None:
             today() - timedelta(days=5),
         ),
     ):
-        projects.create_project(
+        project = projects.create_project(
             session,
             user=officer,
             data=ProjectCreate(
-                name=name, company=company, owner_id=officer.id, next_action=action, due_on=due
+                name=name, company=company, owner_id=officer.id, next_action=action, due_on=today()
             ),
             is_demo=True,
         )
+        # A past due date is refused when set; the demo ages the project as time would have.
+        project.due_on = due
 
 
 def _requests(
