@@ -196,3 +196,37 @@ def test_unknown_job_is_refused() -> None:
 
     with pytest.raises(NotFound):
         runs.get_job("rm_rf")
+
+
+def test_purge_leads_job_anonymises_stale_consultations_once(session: Session) -> None:
+    from biopark.investment.consult import ANONYMOUS
+    from biopark.investment.models import Lead, LeadStatus
+    from biopark.jobs.service import JOBS
+
+    park = make_park(session)
+    now = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+    stale = Lead(
+        park_id=park.id,
+        source="qr",
+        status=LeadStatus.new,
+        company="旧咨询企业",
+        contact_name="李先生",
+        phone="13900000001",
+        created_at=now - timedelta(days=400),
+    )
+    recent = Lead(
+        park_id=park.id,
+        source="qr",
+        status=LeadStatus.new,
+        company="新咨询企业",
+        contact_name="王女士",
+        phone="13900000002",
+        created_at=now - timedelta(days=30),
+    )
+    session.add_all([stale, recent])
+    session.flush()
+    job = JOBS["purge_leads"]
+    assert job.run(session, now=now) == {"anonymised": 1}
+    assert stale.company == ANONYMOUS and stale.phone == ""
+    assert recent.company == "新咨询企业"
+    assert job.run(session, now=now) == {"anonymised": 0}

@@ -205,6 +205,13 @@ def run_poll_sources(session: Session, *, now: datetime) -> dict[str, Any]:
     return poll_due(session, now=now)
 
 
+def run_purge_leads(session: Session, *, now: datetime) -> dict[str, Any]:
+    """Anonymise consultations never converted within the retention period (PIPL)."""
+    from biopark.investment.consult import purge_stale_leads
+
+    return {"anonymised": purge_stale_leads(session, now=now)}
+
+
 def minute_key(now: datetime) -> str:
     return now.strftime("%Y-%m-%dT%H:%M")
 
@@ -279,6 +286,14 @@ JOBS: dict[str, Job] = {
             day_key,
             run_monthly_report,
             "生成上月月报并通知领导",
+        ),
+        Job(
+            "purge_leads",
+            "每天 03:00（北京时间）",
+            {"minute": "0", "hour": "19"},
+            day_key,
+            run_purge_leads,
+            "超过保存期限未转化的线索匿名化",
         ),
     )
 }
