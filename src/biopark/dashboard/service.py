@@ -23,7 +23,7 @@ from biopark.errors import Forbidden, NotFound, ValidationFailed
 from biopark.investment import service as investment
 from biopark.investment.access import ACCESS as INVESTMENT_READERS
 from biopark.investment.schemas import YearStats
-from biopark.kit.dates import SHANGHAI
+from biopark.kit.dates import SHANGHAI, today
 from biopark.kit.models import utcnow
 from biopark.parks.models import Park
 from biopark.pipeline import service as pipeline
@@ -55,7 +55,7 @@ def check_reader(user: User) -> None:
 
 def today_local() -> date:
     """Today in Asia/Shanghai."""
-    return utcnow().astimezone(SHANGHAI).date()
+    return today()
 
 
 @dataclass(frozen=True)

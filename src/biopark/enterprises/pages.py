@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -26,6 +25,7 @@ from biopark.enterprises.schemas import (
 )
 from biopark.errors import BioparkError, Forbidden, ValidationFailed
 from biopark.kit import sheets
+from biopark.kit.dates import today
 from biopark.registry import NavItem
 from biopark.web import i18n
 from biopark.web.forms import error_messages, parse_form
@@ -296,13 +296,13 @@ def _detail(
         "plan": plan,
         "follow_ups": follow_ups,
         "matches": policies.match_enterprise(
-            session, user=user, enterprise_id=ent.id, as_of=date.today()
+            session, user=user, enterprise_id=ent.id, as_of=today()
         ),
         "commissioners": commissioners,
         "commissioner": next((c for c in commissioners if c.id == ent.commissioner_id), None),
         "pool_names": POOLS,
         "product_kinds": PRODUCT_KINDS,
-        "today": date.today().isoformat(),
+        "today": today().isoformat(),
         "errors": errors or [],
         "labels": {k.value: v for k, v in rules.VERDICT_LABELS.items()},
         "benefits": BENEFITS,

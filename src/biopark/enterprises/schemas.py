@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from stdnum.cn import uscc
 
 from biopark.enterprises.models import CLUSTERS, POOLS, PRODUCT_KINDS, REVENUE_BANDS, TAGS
+from biopark.kit.dates import today
 
 
 def check_credit_code(value: str | None) -> str | None:
@@ -82,7 +83,7 @@ class EnterpriseBase(BaseModel):
     @field_validator("founded_on")
     @classmethod
     def _founded(cls, v: date | None) -> date | None:
-        if v and v > date.today():
+        if v and v > today():
             raise ValueError("成立日期不能晚于今天")
         return v
 
@@ -118,7 +119,7 @@ class EnterpriseRead(BaseModel):
 
 
 def _not_future(v: date | None) -> date | None:
-    if v and v > date.today():
+    if v and v > today():
         raise ValueError("日期不能晚于今天")
     return v
 

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role, User
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Forbidden, ValidationFailed
-from biopark.kit.dates import SHANGHAI
-from biopark.kit.models import utcnow
+from biopark.kit.dates import today
 
 ACCESS = frozenset({Role.admin, Role.leader, Role.investment_officer})
 TARGET_EDITORS = frozenset({Role.admin, Role.leader})
@@ -27,7 +26,7 @@ def check_access(user: User) -> None:
 
 def today_local() -> date:
     """Today in Asia/Shanghai."""
-    return utcnow().astimezone(SHANGHAI).date()
+    return today()
 
 
 def check_owner(session: Session, *, park_id: int, owner_id: int | None) -> User | None:

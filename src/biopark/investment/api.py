@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -41,6 +40,7 @@ from biopark.investment.schemas import (
     YearStats,
 )
 from biopark.kit import sheets
+from biopark.kit.dates import today
 from biopark.kit.pagination import Page
 from biopark.parks import service as parks
 
@@ -208,7 +208,7 @@ def export_projects(
     """The filtered project list as a printable Excel ledger."""
     flt = _filter(q, stage, owner_id, team, chain, year, overdue, demo)
     content = excel.export_ledger(session, user=user, flt=flt)
-    name = quote(f"招商项目台账-{date.today().isoformat()}.xlsx")
+    name = quote(f"招商项目台账-{today().isoformat()}.xlsx")
     return Response(
         content,
         media_type=XLSX,

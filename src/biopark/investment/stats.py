@@ -19,7 +19,7 @@ Definitions (the ones the park's public reports use):
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -154,7 +154,7 @@ def year_stats(
         lead_stmt = select(func.count(Lead.id)).where(
             Lead.park_id == park_id,
             Lead.status.in_(list(OPEN_LEAD_STATUSES)),
-            Lead.due_at < datetime.now(SHANGHAI),
+            Lead.due_at < utcnow(),
         )
         if team:
             lead_stmt = lead_stmt.where(Lead.team == team)

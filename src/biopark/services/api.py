@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from biopark.accounts.deps import CurrentUser, SessionDep, require_roles
 from biopark.accounts.models import Role, User
 from biopark.audit.schemas import AuditRead
+from biopark.kit.dates import now_utc
 from biopark.kit.pagination import Page
 from biopark.services import service, sla, stats
 from biopark.services.models import RequestStatus, ServiceRequest
@@ -81,7 +82,7 @@ def request_stats(
     days: int = Query(default=90, ge=1, le=3660),
 ) -> dict[str, Any]:
     """On-time rate and satisfaction per category and department over the last `days` days."""
-    until = datetime.now(UTC)
+    until = now_utc()
     result = stats.sla_stats(
         session, park_id=user.park_id, since=until - timedelta(days=days), until=until
     )
