@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import User
 from biopark.audit import service as audit
+from biopark.chain import service as chain_links
 from biopark.errors import BioparkError
 from biopark.investment import excel, i18n, public, service
 from biopark.investment.models import LeadStatus, Stage, TargetScope
@@ -51,7 +52,7 @@ register({"线索、项目推进与签约入库": "Leads, projects, signings and
 i18n.register_all()
 
 PROJECT_FIELDS = (
-    "name", "company", "owner_id", "team", "chain", "chain_link", "site", "land_mu",
+    "name", "company", "owner_id", "team", "chain", "chain_link_id", "site", "land_mu",
     "agreed_investment", "next_action", "due_on", "expected_sign_on", "expected_start_on",
     "expected_production_on", "notes",
 )  # fmt: skip
@@ -361,6 +362,7 @@ def _project_form(
         "values": values,
         "errors": errors,
         "officers": service.officers(session, park_id=user.park_id),
+        "chain_links": chain_links.link_choices(session, park_id=user.park_id),
     }
     return render(request, "investment/project_form.html", ctx, status)
 

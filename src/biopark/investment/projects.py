@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
 from biopark.audit import service as audit
+from biopark.chain import service as chain_links
 from biopark.enterprises.models import Enterprise
 from biopark.errors import NotFound, ValidationFailed
 from biopark.investment import stages
@@ -160,6 +161,7 @@ def create_project(
     owner = check_owner(session, park_id=user.park_id, owner_id=values["owner_id"]) or user
     values["owner_id"] = owner.id
     check_enterprise(session, park_id=user.park_id, enterprise_id=values["enterprise_id"])
+    values = chain_links.project_link_values(session, park_id=user.park_id, values=values)
     _check_loop(Stage.lead, owner.id, values["next_action"], values["due_on"])
     project = Project(park_id=user.park_id, stage=Stage.lead, is_demo=is_demo, **values)
     session.add(project)
@@ -200,6 +202,9 @@ def update_project(
         check_owner(session, park_id=project.park_id, owner_id=values["owner_id"])
     if "enterprise_id" in values:
         check_enterprise(session, park_id=project.park_id, enterprise_id=values["enterprise_id"])
+    values = chain_links.project_link_values(
+        session, park_id=project.park_id, values=values, current=project
+    )
     _check_loop(
         project.stage,
         values.get("owner_id", project.owner_id),
