@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from biopark.accounts.deps import CurrentUser, SessionDep
+from biopark.audit import service as audit
 from biopark.chain import gaps, graph, service, taxonomy
 from biopark.chain.imports import TEMPLATE_HEADER
 from biopark.chain.schemas import LinkCreate, LinkUpdate
@@ -164,7 +165,9 @@ def _link_page(request, user, session, detail, errors, status):  # type: ignore[
             )
         )
     ov_links = {row["code"]: row["name"] for row in service.map_data(session, user=user)["links"]}
-    versions = taxonomy.versions(session, user=user)[:10] if service.can_edit(user) else []
+    history = audit.history(
+        session, park_id=user.park_id, entity_type="chain_link", entity_id=detail["link"]["id"]
+    )
     ctx = {
         **detail,
         "levels": LEVELS,
@@ -172,7 +175,7 @@ def _link_page(request, user, session, detail, errors, status):  # type: ignore[
         "all_enterprises": enterprises,
         "errors": errors,
         "link_names": ov_links,
-        "versions": versions,
+        "history": history,
         "modalities": MODALITIES,
         "stage_labels": {k.value: v for k, v in STAGE_LABELS.items()},
         "en": lang_of(request) == "en",

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from biopark.audit.describe import BOOL, DATETIME, HIDDEN, MONEY, Choice, Ref, register, register_en
+from biopark.audit.describe import (
+    BOOL,
+    DATETIME,
+    HIDDEN,
+    MONEY,
+    Choice,
+    Ref,
+    register,
+    register_en,
+)
 from biopark.chain.models import ChainLink
 from biopark.investment.access import ENTITY_LEAD, ENTITY_PROJECT
 from biopark.investment.i18n import LABELS
@@ -16,7 +25,8 @@ SOURCES = {
     "event": ("活动招商", "event"),
     "referral": ("推荐", "referral"),
 }
-STAGES = Choice(
+# Stages are stored as their Chinese words; the timeline and the history share these.
+STAGE_WORDS = Choice(
     {
         Stage.lead.value: ("线索", "lead"),
         Stage.negotiating.value: ("洽谈", "negotiating"),
@@ -38,7 +48,7 @@ register(
         "agreed_investment": MONEY,
         "amount": MONEY,
         "funds_in_place": MONEY,
-        "stage": STAGES,
+        "stage": STAGE_WORDS,
         "chain_link_id": Ref(ChainLink),
         "funds_entry_id": HIDDEN,
         "line": HIDDEN,

@@ -426,16 +426,11 @@ def _project_page(
         "project": project,
         "errors": errors,
         "stages": list(Stage),
-        "changes": service.stage_history(session, user=user, project_id=project_id),
         "visits": service.list_visits(session, user=user, project_id=project_id),
         "funds": service.list_funds(session, user=user, project_id=project_id),
-        "history": audit.history(
-            session,
-            park_id=project.park_id,
-            entity_type=service.ENTITY_PROJECT,
-            entity_id=project.id,
+        "timeline": service.timeline(
+            session, user=user, project_id=project_id, lang=lang_of(request)
         ),
-        "timeline": service.timeline(session, user=user, project_id=project_id),
         "today": service.today_local(),
     }
     return render(request, "investment/project.html", ctx, status)
