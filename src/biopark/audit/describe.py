@@ -269,9 +269,11 @@ def _phrases(
     en = lang == "en"
     moves: list[str] = []
     facts: list[str] = []
-    for key, value in (entry.changes or {}).items():
+    changes = entry.changes or {}
+    for key, value in changes.items():
         kind = _kind(ent, key)
-        if kind == HIDDEN:
+        # A text kept beside its record's id (chain_link / chain_link_id) would say it twice.
+        if kind == HIDDEN or f"{key}_id" in changes:
             continue
         label = _label(ent, key, lang)
         if entry.action != "create" and _is_pair(value, kind):

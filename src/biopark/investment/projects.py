@@ -378,6 +378,12 @@ def list_funds(session: Session, *, user: User, project_id: int) -> list[FundsEn
     return entries
 
 
+def _actor(username: str, en: bool) -> str:
+    if username == "system":
+        return "System" if en else "系统"
+    return username
+
+
 # Stage moves, visits and funds have their own rows; their audit entries would repeat them.
 _OWN_ROWS = {"stage", "visit", "funds"}
 
@@ -407,7 +413,7 @@ def timeline(
         items.append(
             TimelineItem(on=c.effective_on, at=c.at, kind="stage",
                          title=f"Stage: {move}" if en else f"阶段：{move}",
-                         detail=c.reason, actor=names.get(c.actor_id or 0, c.actor_name))
+                         detail=c.reason, actor=names.get(c.actor_id or 0) or _actor(c.actor_name, en))
         )  # fmt: skip
     for v in list_visits(session, user=user, project_id=project_id):
         step = v.next_step and (f"next: {v.next_step}" if en else f"下一步：{v.next_step}")
