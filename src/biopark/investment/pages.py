@@ -93,7 +93,7 @@ def overview(
     team: str | None = Query(default=None, max_length=100),
 ) -> Response:
     service.check_access(user)
-    year = year or service.today_local().year
+    year = year or service.default_year(session, park_id=user.park_id, today=service.today_local())
     stats = service.year_stats(session, park_id=user.park_id, year=year, team=team or None)
     items = service.loop_items(session, park_id=user.park_id)
     leads = service.list_leads(session, user=user, status=LeadStatus.new, size=10)
@@ -315,6 +315,9 @@ def projects_page(
         "chain": chain or "",
         "year": year or "",
         "overdue": overdue,
+        "month_from": month_from if year else None,
+        "month_to": month_to if year else None,
+        "signed": signed,
         "stages": list(Stage),
         "officers": service.officers(session, park_id=user.park_id),
         "query": query,

@@ -59,6 +59,28 @@ def _default_month_to(year: int, today: date) -> int:
     return 12
 
 
+def latest_data_month(session: Session, *, park_id: int, today: date) -> date | None:
+    """The first day of the latest month (up to today) with a registered project or funds."""
+    registered = session.scalar(
+        select(func.max(Project.registered_on)).where(
+            Project.park_id == park_id, Project.registered_on <= today
+        )
+    )
+    funds = session.scalar(
+        select(func.max(FundsEntry.received_on))
+        .join(Project, Project.id == FundsEntry.project_id)
+        .where(Project.park_id == park_id, FundsEntry.received_on <= today)
+    )
+    found = [d for d in (registered, funds) if d is not None]
+    return max(found).replace(day=1) if found else None
+
+
+def default_year(session: Session, *, park_id: int, today: date) -> int:
+    """This year, or the latest earlier year with data when this year has none yet."""
+    latest = latest_data_month(session, park_id=park_id, today=today)
+    return latest.year if latest is not None else today.year
+
+
 def _scope(team: str | None, chain: str | None) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if team:
