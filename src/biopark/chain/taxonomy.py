@@ -146,7 +146,7 @@ def update_link(session: Session, *, user: User, link_id: int, data: LinkUpdate)
         entity_type="chain_link",
         entity_id=link.id,
         park_id=link.park_id,
-        changes=changed,
+        changes={**changed, "note": data.note} if data.note else changed,
     )
     return link
 
