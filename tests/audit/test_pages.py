@@ -63,7 +63,9 @@ def _change_one_of_each(session: Session, client: TestClient, park, admin, heade
         assert resp.status_code < 300, resp.text
         return resp.json() if resp.content else None
 
-    ent = session.scalars(select(Enterprise).where(Enterprise.park_id == park.id)).first()
+    ent = session.scalars(
+        select(Enterprise).where(Enterprise.park_id == park.id).order_by(Enterprise.id)
+    ).first()
     assert ent is not None
     ok(
         client.patch(
@@ -72,7 +74,9 @@ def _change_one_of_each(session: Session, client: TestClient, park, admin, heade
             headers=headers,
         )
     )
-    project = session.scalars(select(Project).where(Project.park_id == park.id)).first()
+    project = session.scalars(
+        select(Project).where(Project.park_id == park.id).order_by(Project.id)
+    ).first()
     assert project is not None
     link = session.scalars(
         select(ChainLink).where(ChainLink.park_id == park.id, ChainLink.code == "cdmo")
@@ -96,7 +100,7 @@ def _change_one_of_each(session: Session, client: TestClient, park, admin, heade
             headers=headers,
         )
     )
-    drug = session.scalars(select(Drug).where(Drug.park_id == park.id)).first()
+    drug = session.scalars(select(Drug).where(Drug.park_id == park.id).order_by(Drug.id)).first()
     assert drug is not None
     ok(
         client.patch(
@@ -105,7 +109,9 @@ def _change_one_of_each(session: Session, client: TestClient, park, admin, heade
             headers=headers,
         )
     )
-    policy = session.scalars(select(Policy).where(Policy.park_id == park.id)).first()
+    policy = session.scalars(
+        select(Policy).where(Policy.park_id == park.id).order_by(Policy.id)
+    ).first()
     assert policy is not None
     ok(
         client.patch(
@@ -114,7 +120,9 @@ def _change_one_of_each(session: Session, client: TestClient, park, admin, heade
             headers=headers,
         )
     )
-    task = session.scalars(select(CoordTask).where(CoordTask.park_id == park.id)).first()
+    task = session.scalars(
+        select(CoordTask).where(CoordTask.park_id == park.id).order_by(CoordTask.id)
+    ).first()
     assert task is not None
     body = {
         "category": task.category,
@@ -173,7 +181,9 @@ def test_every_history_page_reads_as_sentences(
 def test_project_page_has_one_timeline(session: Session, client: TestClient, demo) -> None:  # type: ignore[no-untyped-def]
     park, admin, headers = demo
     _change_one_of_each(session, client, park, admin, headers)
-    project = session.scalars(select(Project).where(Project.park_id == park.id)).first()
+    project = session.scalars(
+        select(Project).where(Project.park_id == park.id).order_by(Project.id)
+    ).first()
     assert project is not None
     client.post(
         f"/api/investment/projects/{project.id}/visits",
