@@ -224,6 +224,9 @@ def test_cluster_view(session: Session) -> None:
     park = make_park(session)
     user = make_member(session, park, Role.commissioner)
     ent = make_enterprise(session, park, cluster="现代中药", tags=["龙头企业"])
+    place(session, park, "tcm", ent, leader=True)
+    # Only placements count, as in the map's table: a registry tag alone places nobody.
+    make_enterprise(session, park, cluster="现代中药", tags=["龙头企业"])
     make_drug(session, park, modality="tcm", enterprise_id=ent.id, stage=Stage.phase2)
     make_drug(session, park, modality="tcm", enterprise_id=ent.id, stage=Stage.marketed)
     view = {c["cluster"]: c for c in gaps.cluster_view(session, user=user)}

@@ -44,7 +44,7 @@ def test_stage_form_shows_the_state_machine_error(client: TestClient, session: S
     )
     assert resp.status_code == 303
     history = client.get(f"/pipeline/drugs/{drug.id}").text.split('id="history"')[1]
-    assert "stage" in history and "phase3" in history
+    assert "阶段" in history and "III期临床" in history and "phase3" not in history
     resp = client.post(
         f"/pipeline/drugs/{drug.id}/milestones",
         data={"occurred_on": "2025-01-03", "title": "无来源", "csrf_token": token},

@@ -113,9 +113,9 @@ def test_stage_change_records_a_milestone_and_audit(session: Session) -> None:
     assert back.reason == "补充剂量爬坡" and back.source_person == officer.display_name
     assert [x.stage for x in service.milestones(session, drug=drug)] == [Stage.phase1, Stage.phase2]
     changes = session.scalars(
-        select(AuditEntry.changes).where(
-            AuditEntry.entity_type == "drug", AuditEntry.action == "stage"
-        )
+        select(AuditEntry.changes)
+        .where(AuditEntry.entity_type == "drug", AuditEntry.action == "stage")
+        .order_by(AuditEntry.id)
     ).all()
     assert changes[0]["stage"] == ["phase1", "phase2"]
 

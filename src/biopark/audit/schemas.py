@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditRead(BaseModel):
@@ -18,3 +18,7 @@ class AuditRead(BaseModel):
     entity_id: int | None
     changes: dict[str, Any]
     at: datetime
+    text: str | None = Field(
+        default=None, description="The change as a sentence in the reader's language."
+    )
+    record: str | None = Field(default=None, description="The record changed, by name.")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from biopark.audit.models import AuditEntry
+from biopark.audit.schemas import AuditRead
 
 if TYPE_CHECKING:
     from biopark.accounts.models import User
@@ -85,3 +86,15 @@ def recent(session: Session, *, park_id: int, limit: int = 200) -> list[AuditEnt
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def readable(session: Session, *, entries: list[AuditEntry], lang: str) -> list[AuditRead]:
+    """The entries for the API, each with its sentence and the record's name."""
+    from biopark.audit.describe import describe
+
+    return [
+        AuditRead.model_validate(entry).model_copy(
+            update={"text": line.text, "record": line.record}
+        )
+        for entry, line in zip(entries, describe(entries, lang, session), strict=True)
+    ]

@@ -26,11 +26,10 @@ from biopark.chain.service import (
     overview_for,
     sees_news,
 )
-from biopark.enterprises.models import CLUSTERS, Enterprise
+from biopark.enterprises.models import CLUSTERS
 from biopark.errors import ValidationFailed
 from biopark.kit.models import utcnow
 from biopark.pipeline import stages
-from biopark.pipeline.models import Drug
 
 
 class ImportRejected(ValidationFailed):
@@ -148,43 +147,37 @@ def import_candidates(
 
 
 def cluster_view(session: Session, *, user: User) -> list[dict[str, Any]]:
-    """Per cluster (生物药, 化学药, 现代中药, 医疗器械): enterprises, leaders, links and drugs."""
+    """Per cluster (生物药, 化学药, 现代中药, 医疗器械): enterprises, leaders, links and drugs.
+
+    Counted from the same overview as the map's table: enterprises placed on the
+    cluster's links (each once), leaders by their placement, drugs by the links'
+    modalities. So a cluster card equals its heading row in the table.
+    """
     ov = overview_for(session, user=user)
-    ents = list(session.scalars(select(Enterprise).where(Enterprise.park_id == user.park_id)))
-    drug_rows = session.execute(
-        select(Drug.modality, Drug.stage).where(Drug.park_id == user.park_id, Drug.scope == "park")
-    ).all()
-    modality_cluster: dict[str, str] = {}
-    for code in ov.tree.leaves():
-        spec = ov.tree.links[code]
-        cluster = spec.cluster or graph.cluster_of(ov.tree, code)
-        for m in spec.modalities:
-            if cluster:
-                modality_cluster.setdefault(m, cluster)
-    out = []
-    for cluster in CLUSTERS[:4]:
-        members = [e for e in ents if e.cluster == cluster]
-        out.append(
-            {
-                "cluster": cluster,
-                "enterprises": len(members),
-                "leaders": sum(1 for e in members if "龙头企业" in (e.tags or [])),
-                "links": [
-                    ov.links[c].name
-                    for c in ov.tree.walk()
-                    if graph.cluster_of(ov.tree, c) == cluster
-                ],
-                "drugs_in_research": sum(
-                    1
-                    for m, s in drug_rows
-                    if modality_cluster.get(m) == cluster and s in stages.IN_RESEARCH
-                ),
-                "drugs_on_market": sum(
-                    1
-                    for m, s in drug_rows
-                    if modality_cluster.get(m) == cluster and s in stages.ON_MARKET
-                ),
-                "names": [e.short_name or e.name for e in members],
-            }
+    return [cluster_figures(ov, cluster) for cluster in CLUSTERS[:4]]
+
+
+def cluster_figures(ov: Overview, cluster: str) -> dict[str, Any]:
+    """One cluster's figures from the overview."""
+    codes = [c for c in ov.tree.walk() if graph.cluster_of(ov.tree, c) == cluster]
+    placed = {p.enterprise_id: p for c in codes for p in ov.placements.get(c, [])}
+    leaders = {p.enterprise_id for c in codes for p in ov.placements.get(c, []) if p.is_leader}
+    leaves = [c for c in codes if not ov.tree.children.get(c)]
+
+    def drugs(wanted: frozenset[stages.Stage]) -> int:
+        return sum(
+            n
+            for c in leaves
+            for (m, st), n in ov.drug_stages.items()
+            if m in ov.tree.links[c].modalities and st in wanted
         )
-    return out
+
+    return {
+        "cluster": cluster,
+        "enterprises": len(placed),
+        "leaders": len(leaders),
+        "links": [ov.links[c].name for c in codes],
+        "drugs_in_research": drugs(stages.IN_RESEARCH),
+        "drugs_on_market": drugs(stages.ON_MARKET),
+        "names": sorted(p.name for p in placed.values()),
+    }

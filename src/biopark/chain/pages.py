@@ -10,15 +10,17 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from biopark.accounts.deps import CurrentUser, SessionDep
+from biopark.audit import service as audit
 from biopark.chain import gaps, graph, service, taxonomy
 from biopark.chain.imports import TEMPLATE_HEADER
-from biopark.chain.schemas import LinkUpdate
+from biopark.chain.schemas import LinkCreate, LinkUpdate
 from biopark.enterprises.models import CLUSTERS, Enterprise
 from biopark.errors import BioparkError
 from biopark.kit.sheets import MAX_BYTES
 from biopark.pipeline.models import MODALITIES
 from biopark.pipeline.stages import LABELS as STAGE_LABELS
 from biopark.registry import NavItem
+from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
 from biopark.web.templating import lang_of, render
@@ -96,10 +98,22 @@ register(
         "新增": "new",
         "更新": "updated",
         "导入未执行，请修正后重新上传": "Nothing was imported; fix these rows and upload again",
+        "新增下级环节": "Add a sub-link",
+        "英文名称": "English name",
+        "已新增环节": "Link added",
+        "环节已保存": "Link saved",
+        "企业已放置到环节": "Enterprise placed on the link",
+        "企业已移出环节": "Enterprise removed from the link",
     }
 )
 
-LINK_LABELS = {"name": "名称", "min_enterprises": "目标企业数", "needs": "所需配套", "note": "备注"}
+LINK_LABELS = {
+    "name": "名称",
+    "name_en": "英文名称",
+    "min_enterprises": "目标企业数",
+    "needs": "所需配套",
+    "note": "备注",
+}
 
 LEVELS = {"gap": "短板", "weak": "弱项", "covered": "已覆盖", "heading": "—"}
 
@@ -151,7 +165,9 @@ def _link_page(request, user, session, detail, errors, status):  # type: ignore[
             )
         )
     ov_links = {row["code"]: row["name"] for row in service.map_data(session, user=user)["links"]}
-    versions = taxonomy.versions(session, user=user)[:10] if service.can_edit(user) else []
+    history = audit.history(
+        session, park_id=user.park_id, entity_type="chain_link", entity_id=detail["link"]["id"]
+    )
     ctx = {
         **detail,
         "levels": LEVELS,
@@ -159,7 +175,7 @@ def _link_page(request, user, session, detail, errors, status):  # type: ignore[
         "all_enterprises": enterprises,
         "errors": errors,
         "link_names": ov_links,
-        "versions": versions,
+        "history": history,
         "modalities": MODALITIES,
         "stage_labels": {k.value: v for k, v in STAGE_LABELS.items()},
         "en": lang_of(request) == "en",
@@ -181,6 +197,7 @@ async def place(request: Request, link_id: int, user: CurrentUser, session: Sess
         enterprise_id=int(raw),
         is_leader=form.get("is_leader") == "on",
     )
+    flash(request, "企业已放置到环节")
     return RedirectResponse(f"/chain/links/{link_id}", status_code=303)
 
 
@@ -206,14 +223,46 @@ async def edit_link(
             raise
         errors = [exc.text(lang_of(request))]
     else:
+        flash(request, "环节已保存")
         return RedirectResponse(f"/chain/links/{link_id}", status_code=303)
     detail = service.link_detail(session, user=user, link_id=link_id)
     return _link_page(request, user, session, detail, errors, 422)
 
 
+@router.post("/chain/links/{link_id}/children", response_class=HTMLResponse)
+async def add_child(
+    request: Request, link_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    form = await request.form()
+    values: dict[str, Any] = {
+        "name": form.get("name"),
+        "name_en": form.get("name_en"),
+        "min_enterprises": form.get("min_enterprises") or 1,
+        "parent_id": link_id,
+    }
+    try:
+        data = parse_form(LinkCreate, values)
+        child = taxonomy.create_link(session, user=user, data=data)
+    except ValidationError as exc:
+        errors = error_messages(exc, LINK_LABELS, lang_of(request))
+        status = 422
+    except BioparkError as exc:
+        if exc.status not in (409, 422):
+            raise
+        errors, status = [exc.text(lang_of(request))], exc.status
+    else:
+        flash(request, "已新增环节")
+        return RedirectResponse(f"/chain/links/{child.id}", status_code=303)
+    detail = service.link_detail(session, user=user, link_id=link_id)
+    return _link_page(request, user, session, detail, errors, status)
+
+
 @router.post("/chain/links/{link_id}/unplace/{enterprise_id}")
-def unplace(link_id: int, enterprise_id: int, user: CurrentUser, session: SessionDep) -> Response:
+def unplace(
+    request: Request, link_id: int, enterprise_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
     service.remove_placement(session, user=user, link_id=link_id, enterprise_id=enterprise_id)
+    flash(request, "企业已移出环节")
     return RedirectResponse(f"/chain/links/{link_id}", status_code=303)
 
 

@@ -36,14 +36,25 @@ class LinkBase(BaseModel):
 
 
 class LinkCreate(LinkBase):
-    code: str = Field(pattern=CODE_PATTERN)
+    """A new link; under a parent (by id or code) the code and stream may be left out."""
+
+    code: str | None = Field(default=None, pattern=CODE_PATTERN)
     name: str = Field(min_length=2, max_length=60)
-    stream: str
+    stream: str | None = None
+    parent_id: int | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = v.strip()
+        if len(v) < 2:
+            raise ValueError("名称至少 2 个字")
+        return v
 
     @field_validator("stream")
     @classmethod
-    def _stream(cls, v: str) -> str:
-        if v not in STREAMS:
+    def _stream(cls, v: str | None) -> str | None:
+        if v is not None and v not in STREAMS:
             raise ValueError("环节须属上游(up)、中游(mid)或下游(down)")
         return v
 

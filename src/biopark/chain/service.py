@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
@@ -16,7 +16,7 @@ from biopark.audit import service as audit
 from biopark.chain import graph, news
 from biopark.chain.models import ChainCandidate, ChainLink, ChainMap, ChainMapVersion, LinkPlacement
 from biopark.enterprises.models import Enterprise
-from biopark.errors import Forbidden, NotFound
+from biopark.errors import Forbidden, NotFound, ValidationFailed
 from biopark.intel.service import access as intel_access
 from biopark.investment.models import OPEN_STAGES, Project
 from biopark.pipeline import service as pipeline
@@ -201,26 +201,77 @@ def link_for_text(links: list[ChainLink], text: str | None) -> ChainLink | None:
     return best[2] if best else None
 
 
+def leaves_first(links: list[ChainLink]) -> list[ChainLink]:
+    """Links with leaves first, so that equally good text matches go to the more specific one."""
+    parents = {link.parent_code for link in links}
+    return sorted(links, key=lambda link: (link.code not in parents, link.position))
+
+
+def link_choices(session: Session, *, park_id: int) -> list[ChainLink]:
+    """The park's links in display order, for a form's select."""
+    return _links(session, ensure_map(session, park_id=park_id))
+
+
 def project_counts(session: Session, *, park_id: int) -> dict[str, int]:
     """Open investment projects (线索 to 开工) per link code, each project on one link.
 
-    A project's `chain_link` text is matched by `link_for_text`; when it is empty or
-    names no link, its `chain` text (e.g. "生物药") is tried the same way.
+    Projects count on their `chain_link_id`, grouped in SQL. Legacy rows without one
+    fall back to their `chain_link` text matched by `link_for_text`, then their
+    `chain` text (e.g. "生物药").
     """
     chain = ensure_map(session, park_id=park_id)
     links = _links(session, chain)
-    # Leaves first, so that equally good matches go to the more specific link.
-    parents = {link.parent_code for link in links}
-    ordered = sorted(links, key=lambda link: (link.code not in parents, link.position))
-    stmt = select(Project.chain_link, Project.chain).where(
-        Project.park_id == park_id, Project.stage.in_(OPEN_STAGES)
-    )
+    code_of = {link.id: link.code for link in links}
+    open_here = (Project.park_id == park_id, Project.stage.in_(OPEN_STAGES))
     counts: dict[str, int] = {}
-    for chain_link, chain_name in session.execute(stmt):
+    keyed = (
+        select(Project.chain_link_id, func.count())
+        .where(*open_here, Project.chain_link_id.is_not(None))
+        .group_by(Project.chain_link_id)
+    )
+    for link_id, n in session.execute(keyed):
+        if link_id in code_of:
+            counts[code_of[link_id]] = counts.get(code_of[link_id], 0) + n
+    legacy = select(Project.chain_link, Project.chain).where(
+        *open_here, Project.chain_link_id.is_(None)
+    )
+    ordered = leaves_first(links)
+    for chain_link, chain_name in session.execute(legacy):
         link = link_for_text(ordered, chain_link) or link_for_text(ordered, chain_name)
         if link is not None:
             counts[link.code] = counts.get(link.code, 0) + 1
     return counts
+
+
+def project_link_values(
+    session: Session, *, park_id: int, values: dict[str, Any], current: Project | None = None
+) -> dict[str, Any]:
+    """Project field values with `chain_link_id` checked, or found from the chain texts.
+
+    A chosen id must be a link of the park's chain (its name then becomes the text);
+    otherwise, when the texts change, the link they name (if any) is kept by id so
+    that renaming the link later does not lose the project.
+    """
+    out = dict(values)
+    if out.get("chain_link_id") is not None:
+        link = session.get(ChainLink, out["chain_link_id"])
+        if link is None or link.park_id != park_id:
+            raise ValidationFailed("产业链环节不存在", en="No such chain link")
+        out["chain_link"] = link.name
+        return out
+    cleared = "chain_link_id" in out
+    if cleared and "chain_link" not in out and current is not None and current.chain_link_id:
+        # The form's select was emptied on purpose: the project leaves its link.
+        out["chain_link"] = None
+        return out
+    if not cleared and not ({"chain_link", "chain"} & out.keys()):
+        return out
+    text = out.get("chain_link", current.chain_link if current else None)
+    chain_text = out.get("chain", current.chain if current else None)
+    ordered = leaves_first(_links(session, ensure_map(session, park_id=park_id)))
+    found = link_for_text(ordered, text) or link_for_text(ordered, chain_text)
+    out["chain_link_id"] = found.id if found else None
+    return out
 
 
 @dataclass
@@ -232,6 +283,8 @@ class Overview:
     links: dict[str, ChainLink]
     scores: dict[str, graph.LinkScore]
     placements: dict[str, list[graph.Placed]]
+    # Active park drugs per (modality, stage): the table's and the cluster cards' one source.
+    drug_stages: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def overview(session: Session, *, park_id: int) -> Overview:
@@ -253,9 +306,9 @@ def overview(session: Session, *, park_id: int) -> Overview:
             placements.setdefault(code, []).append(
                 graph.Placed(ent.id, ent.short_name or ent.name, placement.is_leader)
             )
-    per_modality = pipeline.modality_counts(session, park_id=park_id)
+    drug_stages = pipeline.modality_stage_counts(session, park_id=park_id)
     drugs = {
-        code: sum(per_modality.get(m, 0) for m in tree.links[code].modalities)
+        code: sum(n for (m, _), n in drug_stages.items() if m in tree.links[code].modalities)
         for code in tree.leaves()
     }
     scores = graph.score_tree(
@@ -267,6 +320,7 @@ def overview(session: Session, *, park_id: int) -> Overview:
         links={link.code: link for link in links},
         scores=scores,
         placements=placements,
+        drug_stages=drug_stages,
     )
 
 

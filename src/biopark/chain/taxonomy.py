@@ -34,19 +34,80 @@ def _bump(session: Session, *, chain: ChainMap, user: User, note: str) -> None:
     _snapshot(session, chain=chain, actor=user, note=note)
 
 
+def _parent(session: Session, *, chain: ChainMap, data: LinkCreate) -> ChainLink | None:
+    if data.parent_id is not None:
+        parent = session.get(ChainLink, data.parent_id)
+        if parent is None or parent.map_id != chain.id:
+            raise ValidationFailed("上级环节不存在", en="No such parent link")
+        if data.parent_code is not None and data.parent_code != parent.code:
+            raise ValidationFailed("上级环节不一致", en="parent_id and parent_code disagree")
+        return parent
+    if data.parent_code is None:
+        return None
+    parent = session.scalar(
+        select(ChainLink).where(ChainLink.map_id == chain.id, ChainLink.code == data.parent_code)
+    )
+    if parent is None:
+        raise ValidationFailed("上级环节不存在", en="No such parent link")
+    return parent
+
+
+def _check_sibling_name(
+    session: Session, *, chain: ChainMap, parent_code: str | None, name: str
+) -> None:
+    same_parent = (
+        ChainLink.parent_code.is_(None)
+        if parent_code is None
+        else ChainLink.parent_code == parent_code
+    )
+    stmt = select(ChainLink.id).where(
+        ChainLink.map_id == chain.id, ChainLink.name == name, same_parent
+    )
+    if session.scalar(stmt):
+        raise Conflict(f"同一上级下已有环节“{name}”", en=f"A link named {name} exists there")
+
+
+def _free_code(session: Session, *, chain: ChainMap) -> str:
+    used = set(session.scalars(select(ChainLink.code).where(ChainLink.map_id == chain.id)))
+    n = len(used) + 1
+    while f"link_{n}" in used:
+        n += 1
+    return f"link_{n}"
+
+
 def create_link(session: Session, *, user: User, data: LinkCreate) -> ChainLink:
-    """Add a link to the park's chain; the taxonomy gets a new version."""
+    """Add a link to the park's chain (under a parent of the same chain); new version."""
     _need(user, EDITORS)
     chain = ensure_map(session, park_id=user.park_id, actor=user)
+    parent = _parent(session, chain=chain, data=data)
+    parent_code = parent.code if parent else None
+    _check_sibling_name(session, chain=chain, parent_code=parent_code, name=data.name)
+    stream = data.stream or (parent.stream if parent else None)
+    if stream is None:
+        raise ValidationFailed("请指定上中下游", en="Choose up-, mid- or downstream")
+    if parent is not None and stream != parent.stream:
+        raise ValidationFailed(
+            "下级环节须与上级同属一段", en="A sub-link keeps its parent's stream"
+        )
+    code = data.code or _free_code(session, chain=chain)
     if session.scalar(
-        select(ChainLink.id).where(ChainLink.map_id == chain.id, ChainLink.code == data.code)
+        select(ChainLink.id).where(ChainLink.map_id == chain.id, ChainLink.code == code)
     ):
-        raise Conflict(f"环节代码已存在：{data.code}", en=f"Link code exists: {data.code}")
+        raise Conflict(f"环节代码已存在：{code}", en=f"Link code exists: {code}")
     position = (
         session.scalar(select(func.max(ChainLink.position)).where(ChainLink.map_id == chain.id))
         or 0
     ) + 1
-    link = ChainLink(park_id=user.park_id, map_id=chain.id, position=position, **data.model_dump())
+    values = data.model_dump(exclude={"parent_id", "code", "stream", "parent_code"})
+    link = ChainLink(
+        park_id=user.park_id,
+        map_id=chain.id,
+        position=position,
+        code=code,
+        stream=stream,
+        parent_code=parent_code,
+        **values,
+    )
     session.add(link)
     session.flush()
     _bump(session, chain=chain, user=user, note=f"新增环节 {data.name}")
@@ -57,7 +118,7 @@ def create_link(session: Session, *, user: User, data: LinkCreate) -> ChainLink:
         entity_type="chain_link",
         entity_id=link.id,
         park_id=link.park_id,
-        changes=data.model_dump(exclude_none=True),
+        changes={"name": link.name, "parent": parent.name if parent else None, "code": code},
     )
     return link
 
@@ -70,11 +131,13 @@ def update_link(session: Session, *, user: User, link_id: int, data: LinkUpdate)
     for key in ("name", "needs", "needs_leader", "min_enterprises"):
         if key in values and values[key] is None:
             values.pop(key)
+    chain = session.get(ChainMap, link.map_id)
+    assert chain is not None
+    if "name" in values and values["name"] != link.name:
+        _check_sibling_name(session, chain=chain, parent_code=link.parent_code, name=values["name"])
     changed = audit.apply_changes(link, values)
     if not changed:
         return link
-    chain = session.get(ChainMap, link.map_id)
-    assert chain is not None
     _bump(session, chain=chain, user=user, note=data.note or f"修改环节 {link.name}")
     audit.record(
         session,
@@ -83,7 +146,7 @@ def update_link(session: Session, *, user: User, link_id: int, data: LinkUpdate)
         entity_type="chain_link",
         entity_id=link.id,
         park_id=link.park_id,
-        changes=changed,
+        changes={**changed, "note": data.note} if data.note else changed,
     )
     return link
 

@@ -24,7 +24,9 @@ def dashboard(
     month_from: int | None = Query(default=None),
     month_to: int | None = Query(default=None),
 ) -> dict[str, Any]:
-    period = service.make_period(year, month_from, month_to)
+    period = service.period_for(
+        session, user=user, year=year, month_from=month_from, month_to=month_to
+    )
     return service.to_json(service.for_user(session, user=user, period=period))
 
 

@@ -97,7 +97,9 @@ def dashboard_page(
     month_from: int | None = Query(default=None),
     month_to: int | None = Query(default=None),
 ) -> Response:
-    period = service.make_period(year, month_from, month_to)
+    period = service.period_for(
+        session, user=user, year=year, month_from=month_from, month_to=month_to
+    )
     d = service.for_user(session, user=user, period=period)
     return render(
         request,

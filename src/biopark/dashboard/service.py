@@ -23,7 +23,7 @@ from biopark.errors import Forbidden, NotFound, ValidationFailed
 from biopark.investment import service as investment
 from biopark.investment.access import ACCESS as INVESTMENT_READERS
 from biopark.investment.schemas import YearStats
-from biopark.kit.dates import SHANGHAI
+from biopark.kit.dates import SHANGHAI, today
 from biopark.kit.models import utcnow
 from biopark.parks.models import Park
 from biopark.pipeline import service as pipeline
@@ -55,7 +55,7 @@ def check_reader(user: User) -> None:
 
 def today_local() -> date:
     """Today in Asia/Shanghai."""
-    return utcnow().astimezone(SHANGHAI).date()
+    return today()
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,23 @@ class Period:
 
 
 def make_period(
-    year: int | None, month_from: int | None, month_to: int | None, *, today: date | None = None
+    year: int | None,
+    month_from: int | None,
+    month_to: int | None,
+    *,
+    today: date | None = None,
+    latest: date | None = None,
 ) -> Period:
-    """The period asked for; by default this year from January to the current month."""
+    """The period asked for; by default January to the current month of this year.
+
+    `latest` is the latest month with data: when this year has none yet (a ledger
+    loaded last year), the default is that year up to that month, never a page of zeros.
+    """
     today = today or today_local()
+    if year is None and latest is not None and latest.year < today.year:
+        year = latest.year
+        if month_to is None:
+            month_to = latest.month
     year = today.year if year is None else year
     if not 2000 <= year <= 2100:
         raise ValidationFailed("年份应在 2000—2100 之间", en="Year must be 2000-2100")
@@ -295,6 +308,23 @@ def build(session: Session, *, park_id: int, period: Period, role: Role = Role.a
         deals=deal_rows(session, park_id=park_id),
         links=link_rights(role),
     )
+
+
+def period_for(
+    session: Session,
+    *,
+    user: User,
+    year: int | None,
+    month_from: int | None,
+    month_to: int | None,
+) -> Period:
+    """The chosen period, or by default the latest one with data in the user's park."""
+    check_reader(user)
+    today = today_local()
+    latest = None
+    if year is None:
+        latest = investment.latest_data_month(session, park_id=user.park_id, today=today)
+    return make_period(year, month_from, month_to, today=today, latest=latest)
 
 
 def for_user(session: Session, *, user: User, period: Period) -> Dashboard:

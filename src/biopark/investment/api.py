@@ -55,6 +55,7 @@ from biopark.kit import sheets
 from biopark.kit.dates import today
 from biopark.kit.pagination import Page
 from biopark.parks import service as parks
+from biopark.web.templating import lang_of
 
 router = APIRouter(prefix="/api/investment", tags=["investment"])
 
@@ -374,9 +375,11 @@ def project_history(project_id: int, user: CurrentUser, session: SessionDep) -> 
 
 
 @router.get("/projects/{project_id}/timeline", response_model=list[TimelineItem])
-def project_timeline(project_id: int, user: CurrentUser, session: SessionDep) -> list[TimelineItem]:
-    """Stage moves, visits, funds and field changes of the project, newest first."""
-    return service.timeline(session, user=user, project_id=project_id)
+def project_timeline(
+    request: Request, project_id: int, user: CurrentUser, session: SessionDep
+) -> list[TimelineItem]:
+    """Stage moves, visits, funds and field changes of the project, newest first, as sentences."""
+    return service.timeline(session, user=user, project_id=project_id, lang=lang_of(request))
 
 
 # --- targets, stats, the loop ---------------------------------------------------------------

@@ -158,6 +158,10 @@ class Project(IdMixin, TimestampMixin, ParkMixin, Base):
     team: Mapped[str | None] = mapped_column(String(100), index=True)
     chain: Mapped[str | None] = mapped_column(String(100), index=True)
     chain_link: Mapped[str | None] = mapped_column(String(100))
+    # The link itself; the text above stays as typed and is matched only while this is empty.
+    chain_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chain_link.id", ondelete="SET NULL"), index=True
+    )
     enterprise_id: Mapped[int | None] = mapped_column(
         ForeignKey("enterprise.id", ondelete="SET NULL"), index=True
     )

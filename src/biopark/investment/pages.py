@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import User
-from biopark.audit import service as audit
+from biopark.chain import service as chain_links
 from biopark.errors import BioparkError
 from biopark.investment import excel, i18n, kanban, lead_pages, public, service, stages
 from biopark.investment.models import LeadStatus, Stage, TargetScope
@@ -50,7 +50,7 @@ router.include_router(kanban.router)
 STAGE_FIELDS = ("stage", "effective_on", "reason", *stages.FACT_FIELDS)
 PROJECT_FIELDS = (
     "name", "company", "contact_name", "contact_phone", "intended_investment",
-    "owner_id", "team", "chain", "chain_link", "site", "land_mu",
+    "owner_id", "team", "chain", "chain_link_id", "site", "land_mu",
     "agreed_investment", "next_action", "due_on", "expected_sign_on", "expected_start_on",
     "expected_production_on", "notes",
 )  # fmt: skip
@@ -68,7 +68,7 @@ def overview(
     team: str | None = Query(default=None, max_length=100),
 ) -> Response:
     service.check_access(user)
-    year = year or service.today_local().year
+    year = year or service.default_year(session, park_id=user.park_id, today=service.today_local())
     stats = service.year_stats(session, park_id=user.park_id, year=year, team=team or None)
     items = service.loop_items(session, park_id=user.park_id)
     leads = service.list_leads(session, user=user, status=LeadStatus.new, size=10)
@@ -201,6 +201,9 @@ def projects_page(
         "chain": chain or "",
         "year": year or "",
         "overdue": overdue,
+        "month_from": month_from if year else None,
+        "month_to": month_to if year else None,
+        "signed": signed,
         "stages": list(Stage),
         "officers": service.officers(session, park_id=user.park_id),
         "query": query,
@@ -250,6 +253,7 @@ def _project_form(
         "values": values,
         "errors": errors,
         "officers": service.officers(session, park_id=user.park_id),
+        "chain_links": chain_links.link_choices(session, park_id=user.park_id),
     }
     return render(request, "investment/project_form.html", ctx, status)
 
@@ -315,16 +319,11 @@ def _project_page(
         "project": project,
         "errors": errors,
         "stages": list(Stage),
-        "changes": service.stage_history(session, user=user, project_id=project_id),
         "visits": service.list_visits(session, user=user, project_id=project_id),
         "funds": service.list_funds(session, user=user, project_id=project_id),
-        "history": audit.history(
-            session,
-            park_id=project.park_id,
-            entity_type=service.ENTITY_PROJECT,
-            entity_id=project.id,
+        "timeline": service.timeline(
+            session, user=user, project_id=project_id, lang=lang_of(request)
         ),
-        "timeline": service.timeline(session, user=user, project_id=project_id),
         "today": service.today_local(),
     }
     return render(request, "investment/project.html", ctx, status)

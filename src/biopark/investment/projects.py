@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
 from biopark.audit import service as audit
+from biopark.chain import service as chain_links
 from biopark.enterprises.models import Enterprise
 from biopark.errors import NotFound, ValidationFailed
 from biopark.investment import stages
@@ -164,6 +165,7 @@ def create_project(
     owner = check_owner(session, park_id=user.park_id, owner_id=values["owner_id"]) or user
     values["owner_id"] = owner.id
     check_enterprise(session, park_id=user.park_id, enterprise_id=values["enterprise_id"])
+    values = chain_links.project_link_values(session, park_id=user.park_id, values=values)
     _check_loop(Stage.lead, owner.id, values["next_action"], values["due_on"])
     check_due(values["due_on"])
     project = Project(park_id=user.park_id, stage=Stage.lead, is_demo=is_demo, **values)
@@ -215,6 +217,9 @@ def update_project(
         raise ValidationFailed(
             "已签约的项目须有协议投资额", en="A signed project needs its agreed investment"
         )
+    values = chain_links.project_link_values(
+        session, park_id=project.park_id, values=values, current=project
+    )
     _check_loop(
         project.stage,
         values.get("owner_id", project.owner_id),
@@ -406,45 +411,72 @@ def list_funds(session: Session, *, user: User, project_id: int) -> list[FundsEn
     return entries
 
 
-_AUDIT_TITLES = {
-    "create": "创建项目",
-    "update": "修改信息",
-    "import": "台账导入",
-    "demo": "演示数据",
-}
+def _actor(username: str, en: bool) -> str:
+    if username == "system":
+        return "System" if en else "系统"
+    return username
 
 
-def timeline(session: Session, *, user: User, project_id: int) -> list[TimelineItem]:
-    """The project's stage moves, visits, funds and field changes, newest first."""
+# Stage moves, visits and funds have their own rows; their audit entries would repeat them.
+_OWN_ROWS = {"stage", "visit", "funds"}
+
+
+def timeline(
+    session: Session, *, user: User, project_id: int, lang: str = "zh"
+) -> list[TimelineItem]:
+    """The project's one timeline: stage moves, visits, funds and field changes, newest first."""
+    from biopark.audit.describe import describe, format_value, money_en
+    from biopark.investment.history import STAGE_WORDS
+    from biopark.kit.money import format_cny
+
+    en = lang == "en"
+    money = money_en if en else format_cny
     project = get_project(session, user=user, project_id=project_id)
     items: list[TimelineItem] = []
-    for c in stage_history(session, user=user, project_id=project_id):
-        arrow = f"{c.from_stage.value} → " if c.from_stage else ""
-        items.append(
-            TimelineItem(on=c.effective_on, at=c.at, kind="stage", title=f"阶段：{arrow}{c.to_stage.value}",
-                         detail=c.reason, actor=c.actor_name)
-        )  # fmt: skip
-    for v in list_visits(session, user=user, project_id=project_id):
-        detail = "；".join(
-            x for x in (v.place, v.notes, f"下一步：{v.next_step}" if v.next_step else None) if x
+    changes = stage_history(session, user=user, project_id=project_id)
+    actor_ids = {c.actor_id for c in changes if c.actor_id}
+    names = dict(
+        session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()
+    )
+    for c in changes:
+        to = format_value(c.to_stage.value, STAGE_WORDS, lang)
+        move = (
+            f"{format_value(c.from_stage.value, STAGE_WORDS, lang)} → {to}" if c.from_stage else to
         )
         items.append(
-            TimelineItem(on=v.visited_on, at=v.created_at, kind="visit", title=f"拜访：{v.people}", detail=detail)
+            TimelineItem(on=c.effective_on, at=c.at, kind="stage",
+                         title=f"Stage: {move}" if en else f"阶段：{move}",
+                         detail=c.reason, actor=names.get(c.actor_id or 0) or _actor(c.actor_name, en))
+        )  # fmt: skip
+    for v in list_visits(session, user=user, project_id=project_id):
+        step = v.next_step and (f"next: {v.next_step}" if en else f"下一步：{v.next_step}")
+        detail = ("; " if en else "；").join(x for x in (v.place, v.notes, step) if x)
+        items.append(
+            TimelineItem(on=v.visited_on, at=v.created_at, kind="visit",
+                         title=f"Visit: {v.people}" if en else f"拜访：{v.people}", detail=detail)
         )  # fmt: skip
     for f in list_funds(session, user=user, project_id=project_id):
+        total = money(f.cumulative)  # type: ignore[attr-defined]
+        title = (
+            f"Funds in place {money(f.amount)} (total {total})"
+            if en
+            else f"资金到位 {money(f.amount)}（累计 {total}）"
+        )
         items.append(
-            TimelineItem(on=f.received_on, at=f.created_at, kind="funds",
-                         title=f"资金到位 {format_cny(f.amount)}（累计 {format_cny(f.cumulative)}）",  # type: ignore[attr-defined]
-                         detail=f.note)
-        )  # fmt: skip
-    for e in audit.history(
-        session, park_id=project.park_id, entity_type=ENTITY_PROJECT, entity_id=project.id
-    ):
-        if e.action not in _AUDIT_TITLES:
-            continue
-        detail = "；".join(f"{k}: {v}" for k, v in e.changes.items())
+            TimelineItem(
+                on=f.received_on, at=f.created_at, kind="funds", title=title, detail=f.note
+            )
+        )
+    entries = [
+        e
+        for e in audit.history(
+            session, park_id=project.park_id, entity_type=ENTITY_PROJECT, entity_id=project.id
+        )
+        if e.action not in _OWN_ROWS
+    ]
+    for e, line in zip(entries, describe(entries, lang, session), strict=True):
         items.append(
             TimelineItem(on=e.at.astimezone(SHANGHAI).date(), at=e.at, kind=e.action,
-                         title=_AUDIT_TITLES[e.action], detail=detail[:500], actor=e.actor_name)
+                         title=line.text, actor=line.actor)
         )  # fmt: skip
     return sorted(items, key=lambda i: (i.on, i.at or utcnow()), reverse=True)

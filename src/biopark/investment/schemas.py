@@ -238,6 +238,7 @@ class ProjectBase(BaseModel):
     team: Annotated[str | None, Field(max_length=100)] = None
     chain: Annotated[str | None, Field(max_length=100)] = None
     chain_link: Annotated[str | None, Field(max_length=100)] = None
+    chain_link_id: int | None = None
     enterprise_id: int | None = None
     site: Annotated[str | None, Field(max_length=200)] = None
     land_mu: Mu = None
@@ -273,6 +274,7 @@ class ProjectRead(BaseModel):
     team: str | None
     chain: str | None
     chain_link: str | None
+    chain_link_id: int | None = None
     enterprise_id: int | None
     site: str | None
     land_mu: Decimal | None

@@ -54,7 +54,7 @@ from biopark.investment.projects import (
     update_project,
 )
 from biopark.investment.schemas import ConsultationCreate, OverdueItem
-from biopark.investment.stats import year_stats
+from biopark.investment.stats import default_year, latest_data_month, year_stats
 from biopark.investment.targets import list_targets, set_target
 
 __all__ = [
@@ -76,8 +76,10 @@ __all__ = [
     "create_lead",
     "create_project",
     "decorate_projects",
+    "default_year",
     "get_lead",
     "get_project",
+    "latest_data_month",
     "list_funds",
     "list_lead_visits",
     "list_leads",

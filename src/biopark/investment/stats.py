@@ -19,7 +19,7 @@ Definitions (the ones the park's public reports use):
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -57,6 +57,28 @@ def _default_month_to(year: int, today: date) -> int:
     if year == today.year:
         return today.month
     return 12
+
+
+def latest_data_month(session: Session, *, park_id: int, today: date) -> date | None:
+    """The first day of the latest month (up to today) with a registered project or funds."""
+    registered = session.scalar(
+        select(func.max(Project.registered_on)).where(
+            Project.park_id == park_id, Project.registered_on <= today
+        )
+    )
+    funds = session.scalar(
+        select(func.max(FundsEntry.received_on))
+        .join(Project, Project.id == FundsEntry.project_id)
+        .where(Project.park_id == park_id, FundsEntry.received_on <= today)
+    )
+    found = [d for d in (registered, funds) if d is not None]
+    return max(found).replace(day=1) if found else None
+
+
+def default_year(session: Session, *, park_id: int, today: date) -> int:
+    """This year, or the latest earlier year with data when this year has none yet."""
+    latest = latest_data_month(session, park_id=park_id, today=today)
+    return latest.year if latest is not None else today.year
 
 
 def _scope(team: str | None, chain: str | None) -> list[ColumnElement[bool]]:
@@ -154,7 +176,7 @@ def year_stats(
         lead_stmt = select(func.count(Lead.id)).where(
             Lead.park_id == park_id,
             Lead.status.in_(list(OPEN_LEAD_STATUSES)),
-            Lead.due_at < datetime.now(SHANGHAI),
+            Lead.due_at < utcnow(),
         )
         if team:
             lead_stmt = lead_stmt.where(Lead.team == team)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+# The one source of "now": tests set it to freeze time (e.g. 07:30 Beijing, still
+# yesterday in UTC) and every helper below follows.
+clock: Callable[[], datetime] = _system_clock
 
 
 def to_local(value: datetime | None) -> datetime | None:
@@ -21,9 +31,9 @@ def format_local(value: datetime | None) -> str:
 
 def now_utc() -> datetime:
     """The current instant, aware, in UTC."""
-    return datetime.now(UTC)
+    return clock().astimezone(UTC)
 
 
 def today() -> date:
     """Today's date in Beijing: every 'today' and default date in biopark comes from here."""
-    return datetime.now(SHANGHAI).date()
+    return now_utc().astimezone(SHANGHAI).date()

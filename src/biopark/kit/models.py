@@ -8,6 +8,8 @@ from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from biopark.kit.dates import now_utc
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -18,8 +20,8 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
+    """The current time, aware, in UTC (kit.dates.now_utc, kept for the column defaults)."""
+    return now_utc()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

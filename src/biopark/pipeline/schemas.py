@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from biopark.kit.dates import today
 from biopark.pipeline.models import CURRENCIES, MODALITIES
 from biopark.pipeline.stages import Stage
 
@@ -18,7 +19,7 @@ def _modality(v: str | None) -> str | None:
 
 
 def _not_future(v: date | None) -> date | None:
-    if v and v > date.today():
+    if v and v > today():
         raise ValueError("日期不能晚于今天")
     return v
 

@@ -368,6 +368,16 @@ def timeline(
     ]
 
 
+def modality_stage_counts(session: Session, *, park_id: int) -> dict[tuple[str, str], int]:
+    """Active park drugs (not discontinued) per (modality, stage), in one grouped query."""
+    stmt = (
+        select(Drug.modality, Drug.stage, func.count())
+        .where(Drug.park_id == park_id, Drug.scope == "park", Drug.stage != Stage.discontinued)
+        .group_by(Drug.modality, Drug.stage)
+    )
+    return {(m, Stage(st).value): n for m, st, n in session.execute(stmt)}
+
+
 def modality_counts(session: Session, *, park_id: int) -> dict[str, int]:
     """Active park drugs (not discontinued) per modality, for the chain map."""
     stmt = (

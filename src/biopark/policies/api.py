@@ -12,6 +12,7 @@ from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.audit import service as audit
 from biopark.audit.schemas import AuditRead
 from biopark.errors import ValidationFailed
+from biopark.kit.dates import today
 from biopark.kit.pagination import Page
 from biopark.policies import rules, service
 from biopark.policies.models import Policy
@@ -76,7 +77,7 @@ def enterprise_matches(
     """Policies the enterprise qualifies for, nearly qualifies for, or cannot be judged on."""
     return _reads(
         service.match_enterprise(
-            session, user=user, enterprise_id=enterprise_id, as_of=on or date.today()
+            session, user=user, enterprise_id=enterprise_id, as_of=on or today()
         )
     )
 
@@ -84,13 +85,13 @@ def enterprise_matches(
 @router.get("/mine", response_model=list[MatchRead])
 def my_matches(user: CurrentUser, session: SessionDep, on: date | None = OnDate) -> list[MatchRead]:
     """An enterprise user's own matches."""
-    return _reads(service.my_matches(session, user=user, as_of=on or date.today()))
+    return _reads(service.my_matches(session, user=user, as_of=on or today()))
 
 
 @router.get("/push-list", response_model=list[MatchRead])
 def push_list(user: CurrentUser, session: SessionDep, on: date | None = OnDate) -> list[MatchRead]:
     """Qualified and nearly-qualified matches of the commissioner's enterprises."""
-    return _reads(service.push_list(session, user=user, as_of=on or date.today()))
+    return _reads(service.push_list(session, user=user, as_of=on or today()))
 
 
 @router.post("/pushes", status_code=201)
@@ -137,7 +138,7 @@ def policy_matches(
 ) -> list[MatchRead]:
     """How each enterprise the user may see fares against the policy."""
     return _reads(
-        service.policy_matches(session, user=user, policy_id=policy_id, as_of=on or date.today())
+        service.policy_matches(session, user=user, policy_id=policy_id, as_of=on or today())
     )
 
 
@@ -146,6 +147,4 @@ def ready_list(
     policy_id: int, user: CurrentUser, session: SessionDep, on: date | None = OnDate
 ) -> list[MatchRead]:
     """For a 免申即享 policy: the enterprises that receive it without applying."""
-    return _reads(
-        service.ready_list(session, user=user, policy_id=policy_id, as_of=on or date.today())
-    )
+    return _reads(service.ready_list(session, user=user, policy_id=policy_id, as_of=on or today()))

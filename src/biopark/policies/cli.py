@@ -14,6 +14,7 @@ from rich.table import Table
 
 from biopark.db import session_scope
 from biopark.errors import BioparkError
+from biopark.kit.dates import today
 from biopark.parks.service import get_park_by_code
 from biopark.policies import rules, service
 from biopark.policies.models import BENEFITS
@@ -37,7 +38,7 @@ def match(
 ) -> None:
     """List qualified, nearly-qualified and cannot-evaluate matches."""
     try:
-        as_of = date.fromisoformat(on) if on else date.today()
+        as_of = date.fromisoformat(on) if on else today()
     except ValueError:
         console.print(f"[red]日期格式应为 YYYY-MM-DD：{on}[/red]")
         raise typer.Exit(2) from None

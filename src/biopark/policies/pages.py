@@ -14,7 +14,7 @@ from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role
 from biopark.audit import service as audit
 from biopark.errors import BioparkError
-from biopark.kit import dates
+from biopark.kit.dates import today
 from biopark.policies import rules, service
 from biopark.policies.models import BENEFITS, LEVELS, Policy
 from biopark.policies.schemas import PolicyCreate, PolicyUpdate
@@ -162,7 +162,7 @@ def list_page(
         user=user,
         q=q,
         benefit=benefit or None,
-        current_on=dates.today() if current else None,
+        current_on=today() if current else None,
         page=page,
         size=30,
     )
@@ -172,7 +172,7 @@ def list_page(
         "q": q or "",
         "benefit": benefit or "",
         "current": bool(current),
-        "today": dates.today(),
+        "today": today(),
         "can_edit": user.role in service.EDITORS,
     }
     return render(request, "policies/list.html", ctx)
@@ -249,7 +249,7 @@ def new_page(request: Request, user: CurrentUser) -> Response:
         "level": "区级",
         "benefit": "subsidy",
         "published": True,
-        "valid_from": dates.today(),
+        "valid_from": today(),
         "conditions": '{\n  "all": [\n    {"op": "has_tag", "value": "高新技术企业"}\n  ]\n}',
     }
     return _form(request, None, values, [])
@@ -292,11 +292,11 @@ async def check_conditions(request: Request, user: CurrentUser) -> Response:
 @router.get("/policies/{policy_id}", response_class=HTMLResponse)
 def detail_page(request: Request, policy_id: int, user: CurrentUser, session: SessionDep):
     policy = service.get_policy(session, user=user, policy_id=policy_id)
-    today = dates.today()
+    on = today()
     matches: list[service.Match] = []
     ready: list[service.Match] = []
     if user.role in service.PUSHERS or user.role == Role.investment_officer:
-        matches = service.policy_matches(session, user=user, policy_id=policy.id, as_of=today)
+        matches = service.policy_matches(session, user=user, policy_id=policy.id, as_of=on)
         ready = [m for m in matches if m.verdict == rules.Verdict.qualified and policy.auto_grant]
     ctx = {
         **_ctx_common(),
@@ -305,7 +305,7 @@ def detail_page(request: Request, policy_id: int, user: CurrentUser, session: Se
         "amount": _amount_view(policy),
         "matches": matches,
         "ready": ready,
-        "expired": policy.valid_to is not None and policy.valid_to < today,
+        "expired": policy.valid_to is not None and policy.valid_to < on,
         "can_edit": user.role in service.EDITORS,
         "history": audit.history(
             session, park_id=policy.park_id, entity_type="policy", entity_id=policy.id
@@ -348,7 +348,7 @@ def push_page(
     session: SessionDep,
     verdict: str | None = Query(default=None, max_length=12),
 ) -> Response:
-    matches = service.push_list(session, user=user, as_of=dates.today())
+    matches = service.push_list(session, user=user, as_of=today())
     if verdict in ("qualified", "nearly"):
         matches = [m for m in matches if m.verdict.value == verdict]
     enterprises = sorted({m.enterprise_name for m in matches})
@@ -378,7 +378,7 @@ async def push_mark(request: Request, user: CurrentUser, session: SessionDep) ->
 
 @router.get("/my/policies", response_class=HTMLResponse)
 def my_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    matches = service.my_matches(session, user=user, as_of=dates.today())
+    matches = service.my_matches(session, user=user, as_of=today())
     groups = {
         v.value: [m for m in matches if m.verdict == v]
         for v in (rules.Verdict.qualified, rules.Verdict.nearly, rules.Verdict.unknown)

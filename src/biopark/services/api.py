@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
@@ -12,6 +12,7 @@ from biopark.accounts.deps import CurrentUser, SessionDep, require_roles
 from biopark.accounts.models import Role, User
 from biopark.audit.schemas import AuditRead
 from biopark.config import Settings
+from biopark.kit.dates import now_utc
 from biopark.kit.pagination import Page
 from biopark.services import dispatching, service, sla, stats, thread
 from biopark.services.models import RequestMessage, RequestStatus, ServiceRequest
@@ -90,7 +91,7 @@ def request_stats(
     days: int = Query(default=90, ge=1, le=3660),
 ) -> dict[str, Any]:
     """On-time rate and satisfaction per category and department over the last `days` days."""
-    until = datetime.now(UTC)
+    until = now_utc()
     result = stats.sla_stats(
         session, park_id=user.park_id, since=until - timedelta(days=days), until=until
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import typer
 from pydantic import ValidationError
@@ -11,7 +11,7 @@ from rich.table import Table
 
 from biopark.db import session_scope
 from biopark.errors import BioparkError
-from biopark.kit.dates import SHANGHAI, format_local
+from biopark.kit.dates import SHANGHAI, format_local, now_utc
 from biopark.parks.service import get_park_by_code
 from biopark.services import sla, stats
 from biopark.services.models import CLOCK_LABELS
@@ -23,7 +23,7 @@ console = Console()
 
 def _parse_now(value: str) -> datetime:
     if not value:
-        return datetime.now(UTC)
+        return now_utc()
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
@@ -104,7 +104,7 @@ def show_stats(
     days: int = typer.Option(365, min=1, help="Requests submitted in the last N days."),
 ) -> None:
     """On-time rate and satisfaction per category and per department."""
-    until = datetime.now(UTC)
+    until = now_utc()
     try:
         with session_scope() as session:
             p = get_park_by_code(session, code=park)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role, User
 from biopark.errors import BioparkError, Conflict, Forbidden, ValidationFailed
+from biopark.kit.dates import now_utc
 from biopark.kit.models import utcnow
 from biopark.registry import NavItem
 from biopark.services import dispatching, service, sla, stats, thread, workflow
@@ -351,7 +352,7 @@ def stats_page(
 ) -> Response:
     if user.role not in service.HANDLERS:
         raise Forbidden()
-    until = datetime.now(UTC)
+    until = now_utc()
     result = stats.sla_stats(
         session, park_id=user.park_id, since=until - timedelta(days=days), until=until
     )

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from sqlalchemy import Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from biopark.kit.dates import SHANGHAI
+from biopark.kit.dates import today
 from biopark.kit.models import Base, IdMixin, ParkMixin, TimestampMixin, UTCDateTime
 
 
 def today_local() -> date:
     """Today's date in Asia/Shanghai (deadlines are local dates)."""
-    return datetime.now(SHANGHAI).date()
+    return today()
 
 
 TASK_CATEGORIES = ("编制产业发展规划", "政策落实", "项目建设", "市场主体培育", "要素保障", "其他")

@@ -28,7 +28,19 @@ def templates() -> Jinja2Templates:
     env.globals["role_labels"] = {k.value: v for k, v in ROLE_LABELS.items()}
     env.filters["cny"] = _cny
     env.filters["localtime"] = format_local
+    env.globals["describe_history"] = _describe_history
     return Jinja2Templates(env=env)
+
+
+def _describe_history(entries: Any, lang: str) -> list[Any]:
+    """Audit entries as sentences (audit.describe), looking names up in the entries' session."""
+    from sqlalchemy.orm import object_session
+
+    from biopark.audit.describe import describe
+
+    entries = list(entries or [])
+    session = object_session(entries[0]) if entries else None
+    return list(describe(entries, lang, session))
 
 
 def _cny(value: Any) -> str:
