@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from biopark.intel.extract import clean_document
+from biopark.intel.extract import clean_document, extract_document
+from biopark.intel.metrics import find_metrics
 from biopark.intel.types import RawDocument
 
 CATEGORIES = Path(__file__).parent / "fixtures" / "categories"
@@ -44,3 +45,50 @@ def test_an_american_numeric_date_is_read_month_first() -> None:
     doc = _clean("en_numeric_date.txt")
     assert doc.published_at == date(2024, 3, 14)
     assert doc.title == "Riverside park adds five biomedicine projects"
+
+
+def _metrics(name: str) -> list[tuple[float, str, str]]:
+    path = CATEGORIES / name
+    out = extract_document(RawDocument(path=str(path), data=path.read_bytes()))
+    return [(float(m.value), m.unit, m.label) for m in out.metrics]
+
+
+def _has(found: list[tuple[float, str, str]], value: float, unit: str, word: str) -> bool:
+    return any(v == value and u == unit and word in label for v, u, label in found)
+
+
+def test_traditional_script_and_uppercase_numerals_are_read() -> None:
+    found = _metrics("hant_listing.txt")
+    assert _has(found, 52_300_000, "count", "發行")
+    assert _has(found, 10, "percent", "公開發售")
+    assert _has(found, 35_126_000, "CNY", "收入")
+    assert _has(found, 120_000_000, "CNY", "虧損")
+    assert _has(found, 23_000_000, "CNY", "許可費")
+    assert _has(found, 45, "mu", "")
+
+
+def test_names_and_quotes_of_a_traditional_page_stay_in_its_script() -> None:
+    path = CATEGORIES / "hant_listing.txt"
+    out = extract_document(RawDocument(path=str(path), data=path.read_bytes()))
+    assert out.metrics and all(m.quote in out.document.text for m in out.metrics)  # type: ignore[union-attr]
+    assert all(e.name in out.document.text for e in out.entities)  # type: ignore[union-attr]
+
+
+def test_english_labels_come_from_the_clause_structure() -> None:
+    found = _metrics("en_labels.txt")
+    assert _has(found, 640_000_000, "CNY", "public offering")
+    assert _has(found, 90_000_000, "USD", "public offering")
+    assert _has(found, 120_000_000, "USD", "invest")
+    assert _has(found, 8_000_000, "CNY", "Subsidies")
+    assert _has(found, 3_000_000, "CNY", "Subsidies")
+    assert _has(found, 80_000, "m2", "first phase")
+
+
+def test_a_compared_figure_takes_the_label_of_the_figure_it_is_compared_with() -> None:
+    found = [
+        (float(m.value), m.unit, m.label)
+        for m in find_metrics(
+            text="今年完成融资事件数达820件，相比去年的905件，减少9.4%。", pub_year=2025
+        )
+    ]
+    assert _has(found, 905, "count", "融资事件")
