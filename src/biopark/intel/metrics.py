@@ -284,6 +284,7 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
             found += list(find_english(text=sentence))
         periods = periods_in(text=sentence, pub_year=pub_year) if found else []
         prev: Metric | None = None
+        prev_end = lo
         for q in sorted(found, key=lambda x: x.start):
             shifted = Quantity(q.value, q.unit, q.qualifier, q.start + lo, q.end + lo, q.range_part)
             prefix = text[lo : shifted.start]
