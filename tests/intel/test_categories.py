@@ -92,3 +92,34 @@ def test_a_compared_figure_takes_the_label_of_the_figure_it_is_compared_with() -
         )
     ]
     assert _has(found, 905, "count", "融资事件")
+
+
+def _entities(name: str) -> dict[str, str]:
+    path = CATEGORIES / name
+    out = extract_document(RawDocument(path=str(path), data=path.read_bytes()))
+    return {e.name: e.type for e in out.entities}
+
+
+def test_investors_and_partners_without_a_legal_suffix_are_companies() -> None:
+    found = _entities("investors.txt")
+    for name in ("远帆资本", "松石创投", "北辰基金", "海岳投资", "澄湖产投", "明湖医药"):
+        assert found.get(name) == "company", name
+    assert found.get("QC-2B07") == "drug"
+    # A mutation is a target, and a role word is not a name.
+    assert "T790M" not in found
+    assert not any(n.endswith("子公司") for n in found)
+    assert "机构" not in found
+
+
+def test_english_investors_partners_codes_and_brands() -> None:
+    found = _entities("en_investors.txt")
+    for name in (
+        "Northgate Capital",
+        "Redwood Venture Partners",
+        "Summit Healthcare",
+        "Lantern Investments",
+        "Bluewater Biotherapies",
+    ):
+        assert found.get(name) == "company", name
+    assert found.get("HB-7Q21") == "drug"
+    assert found.get("Clarivance") == "drug"
