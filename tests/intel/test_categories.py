@@ -123,3 +123,43 @@ def test_english_investors_partners_codes_and_brands() -> None:
         assert found.get(name) == "company", name
     assert found.get("HB-7Q21") == "drug"
     assert found.get("Clarivance") == "drug"
+
+
+def _events(name: str):  # type: ignore[no-untyped-def]
+    path = CATEGORIES / name
+    return extract_document(RawDocument(path=str(path), data=path.read_bytes())).events
+
+
+def test_application_approval_and_ind_are_kept_apart_with_relative_dates() -> None:
+    events = _events("events_zh.txt")
+    kinds = [(e.type, e.date) for e in events]
+    # 今日 is the publication date; 同日 is the date of the fact just before.
+    assert ("marketing_application", date(2025, 3, 14)) in kinds
+    assert ("clinical_approval", date(2025, 3, 14)) in kinds
+    assert not any(e.type == "marketing_approval" for e in events)
+    # The priority-review sentence repeats the same filing: one event per fact.
+    assert sum(e.type == "marketing_application" for e in events) == 1
+
+
+def test_statistics_rankings_and_repost_notices_are_no_events() -> None:
+    events = _events("events_zh.txt")
+    assert not any("据统计" in e.quote or "转载" in e.quote for e in events)
+
+
+def test_an_acquisition_is_its_own_event_dated_yesterday() -> None:
+    deal = [e for e in _events("events_zh.txt") if e.type == "acquisition"]
+    assert len(deal) == 1
+    assert deal[0].date == date(2025, 3, 13)
+    assert deal[0].amount is not None and deal[0].amount.value == 1_200_000_000
+
+
+def test_english_filing_ind_and_licence_terms() -> None:
+    events = _events("events_en.txt")
+    kinds = {e.type for e in events}
+    assert "marketing_application" in kinds
+    assert "marketing_approval" not in kinds
+    clinical = [e for e in events if e.type == "clinical_approval"]
+    # "on Thursday" before a Friday publication date.
+    assert clinical and clinical[0].date == date(2025, 6, 12)
+    deal = [e for e in events if e.type == "licensing_deal" and e.amount]
+    assert deal and deal[0].amount.value == 600_000_000  # type: ignore[union-attr]
