@@ -130,16 +130,16 @@ def _find_title(lines: list[Line], first_content: int) -> tuple[str | None, list
         return lines[h1[0]].text, h1[:1]
     window = range(min(len(lines), max(first_content + 1, 1) + 40))
     counts: dict[str, list[int]] = {}
+    keys = [_key(lines[i].text) for i in window]
     for i in window:
-        k = _key(lines[i].text)
-        counts.setdefault(k, []).append(i)
+        counts.setdefault(keys[i], []).append(i)
     # A headline is usually printed twice (breadcrumb, page title, headline).
     for i in window:
         s = lines[i].text
-        if not _title_like(s) or i > first_content:
+        if i > first_content or not _title_like(s):
             continue
-        k = _key(s)
-        hits = counts[k] + [j for j in window if j != i and _key(lines[j].text).endswith(">" + k)]
+        k = keys[i]
+        hits = counts[k] + [j for j in window if j != i and keys[j].endswith(">" + k)]
         if len(hits) >= 2:
             return s, sorted(counts[k])
     quoted = _quoted_title(lines, first_content)
@@ -155,6 +155,8 @@ def _find_title(lines: list[Line], first_content: int) -> tuple[str | None, list
 def _quoted_title(lines: list[Line], first_content: int) -> int | None:
     """A document a cover letter names in 《》 and then prints on a line of its own."""
     for i in range(min(max(first_content + 1, 8), len(lines))):
+        if "《" not in lines[i].text:
+            continue
         for name in re.findall(r"《([^》]{6,60})》", lines[i].text):
             for j in range(i + 1, min(len(lines), i + 12)):
                 if _key(lines[j].text) == _key(name):

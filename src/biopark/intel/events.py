@@ -89,6 +89,10 @@ _ANY_TRIGGER = re.compile("|".join(f"(?:{p.pattern})" for _, p in _TRIGGERS), re
 # Case folding makes the scan several times slower; clauses without Latin letters skip it.
 _TRIGGERS_ZH = tuple((kind, re.compile(p.pattern)) for kind, p in _TRIGGERS)
 _ANY_TRIGGER_ZH = re.compile(_ANY_TRIGGER.pattern)
+# Case-insensitive matching is slow; lower-cased patterns run on a lower-cased clause instead
+# (the patterns use no upper-case escapes such as \B or \W, so lowering them is safe).
+_TRIGGERS_LOW = tuple((kind, re.compile(p.pattern.lower())) for kind, p in _TRIGGERS)
+_ANY_TRIGGER_LOW = re.compile(_ANY_TRIGGER.pattern.lower())
 _LATIN = re.compile(r"[A-Za-z]")
 _MONTH_DAY = re.compile(r"(?:(?:19|20)(\d{2})年)?(\d{1,2})月(\d{1,2})日")
 _MONEY = {"CNY", "USD", "EUR", "HKD"}
@@ -172,7 +176,12 @@ def find_events(
     seen: dict[int, int] = {}
     for at, clause in enumerate(clauses):
         latin = bool(_LATIN.search(clause))
-        if not (_ANY_TRIGGER if latin else _ANY_TRIGGER_ZH).search(clause):
+        target, any_trigger, triggers = clause, _ANY_TRIGGER_ZH, _TRIGGERS_ZH
+        if latin:
+            target, any_trigger, triggers = clause.lower(), _ANY_TRIGGER_LOW, _TRIGGERS_LOW
+            if len(target) != len(clause):
+                target, any_trigger, triggers = clause, _ANY_TRIGGER, _TRIGGERS
+        if not any_trigger.search(target):
             continue
         if _NOT_A_FACT.search(clause):
             continue
@@ -180,9 +189,9 @@ def find_events(
         if date_ is None and _SAME_DAY.search(clause):
             date_ = last_date
         last_date = date_ or last_date
-        for kind, pat in _TRIGGERS if latin else _TRIGGERS_ZH:
+        for kind, pat in triggers:
             parts: dict[str, list[str]] = {}
-            for m in pat.finditer(clause):
+            for m in pat.finditer(target):
                 if kind == "award" and _GRANTED_RIGHTS.search(
                     clause[max(0, m.start() - 40) : m.end() + 40]
                 ):

@@ -195,7 +195,7 @@ _EN_NEXT = re.compile(
 )
 _EN_OF = re.compile(
     r"((?:[A-Za-z\-]+\s+){0,3}[A-Za-z\-]+)\s+(?:of|at|totaling|totalling|worth)\s+"
-    r"(?:(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated|a record|a total of)\s*)*$",
+    r"(?:(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated|a record|a total of)\s*){0,2}$",
     re.I,
 )
 _EN_IN = re.compile(rf"^\s*in\s+[^.;]{{0,80}}?((?:[A-Za-z\-]+\s+)?{_EN_HEAD})\b", re.I)

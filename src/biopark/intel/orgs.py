@@ -31,9 +31,9 @@ _CN_PARTNER = re.compile(
     r"(?:达成|签署|签订|就|宣布|举行|开展|建立|订立|合作|联合)"
 )
 # Investment firms are written with one of these endings after a short brand.
-_CN_INVESTOR = re.compile(
-    r"([\u4e00-\u9fffA-Za-z]{2,4})(资本|创投|产投|基金|投资)(?=[、，。；和及与等领跟参在以的）)\s]|$)"
-)
+_CN_INVESTOR = re.compile(r"(资本|创投|产投|基金|投资)(?=[、，。；和及与等领跟参在以的）)\s]|$)")
+_CN_STEM = re.compile(r"[\u4e00-\u9fffA-Za-z]{2,4}$")
+_CN_ROLE_CUE = re.compile(r"领投|跟投|参投|共同投资|追加投资|超额认购")
 _NOT_PARTY = re.compile(
     r"(?:政府|委员会|管委会|局|厅|部|医院|大学|学院|研究院|研究所|园区|高新区|开发区|中心|协会|双方|各方|多家|一家|"
     r"企业|公司|集团|团队|方面|合作|项目|当地|全球|国内|海外|国际|我们|他们|其|该|机构|投资者|投资人|股东|资本)$|^(?:该|其|我|双方|多家|一家|本)"
@@ -55,7 +55,7 @@ def _cn_name(raw: str) -> str | None:
 
 def chinese_parties(text: str) -> Iterator[str]:
     """Investors before 领投/跟投, partners after 与…达成, firms ending in 资本/创投/基金."""
-    for m in _CN_INVEST_ROLE.finditer(text):
+    for m in _CN_INVEST_ROLE.finditer(text) if _CN_ROLE_CUE.search(text) else ():
         for item in _CN_ITEM_SPLIT.split(m.group(1)):
             name = _cn_name(item)
             if name:
@@ -65,13 +65,17 @@ def chinese_parties(text: str) -> Iterator[str]:
         if name:
             yield name
     for m in _CN_INVESTOR.finditer(text):
-        stem = _CN_ROLE_WORDS.sub("", m.group(1))
+        found = _CN_STEM.search(text, max(0, m.start() - 4), m.start())
+        if not found:
+            continue
+        stem = _CN_ROLE_WORDS.sub("", found.group())
         # In a list ("A创投、B资本") a verb-looking brand is still a name; alone it must look plain.
-        listed = text[m.end() : m.end() + 1] in "、等" or text[m.start() - 1 : m.start()] == "、"
+        start = found.start()
+        listed = text[m.end() : m.end() + 1] in "、等" or text[start - 1 : start] == "、"
         if len(stem) < 2 or stem in _PLACE_SET or is_generic(stem=stem) or _NOT_PARTY.search(stem):
             continue
         if listed or plain_name(text=stem):
-            yield stem + m.group(2)
+            yield stem + m.group(1)
 
 
 # --- English -----------------------------------------------------------------------------
@@ -107,6 +111,9 @@ _EN_GOV = re.compile(
 )
 
 
+_EN_CAPS = re.compile(r"[A-Z][a-z]+ [A-Z]")
+
+
 def _en_clean(phrase: str) -> str | None:
     prev = None
     while prev != phrase:
@@ -123,6 +130,8 @@ def _en_clean(phrase: str) -> str | None:
 
 def english_parties(text: str) -> Iterator[str]:
     """Investors, partners and firms named in English without a legal suffix."""
+    if not _EN_CAPS.search(text):
+        return
     for m in _EN_ORG_ENDING.finditer(text):
         name = _en_clean(m.group(1))
         if name and " " in name:
@@ -154,14 +163,15 @@ MUTATION = re.compile(r"^[A-Z]\d{2,4}[A-Z]$")
 _NOT_CODE = re.compile(
     r"^(?:COVID|SARS|ISO|GMP|GB|PD|CD|IL|HER|EGFR|KRAS|CDK|HK|SH|SZ|ASCO|ESMO|AACR|WHO|QS)"
 )
+_TWO_CAPS = re.compile(r"[A-Z]{2}")
 _BRAND = re.compile(r"(?<![A-Za-z0-9])([A-Z][A-Za-z0-9\-]{2,24})\s?[®™]")
 
 
 def drug_names(text: str) -> Iterator[str]:
     """Product codes and registered brands ("XYZ-12A3", "Brandname®")."""
-    for m in _MIXED_CODE.finditer(text):
+    for m in _MIXED_CODE.finditer(text) if _TWO_CAPS.search(text) else ():
         code = m.group(1)
         if not _NOT_CODE.match(code):
             yield code
-    for m in _BRAND.finditer(text):
+    for m in _BRAND.finditer(text) if ("®" in text or "™" in text) else ():
         yield m.group(1)

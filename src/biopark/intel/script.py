@@ -20,6 +20,20 @@ _FINANCIAL_RUN = re.compile(r"[壹贰叁参肆伍陆柒捌玖拾佰仟零〇万�
 _FINANCIAL_MARK = re.compile(r"[壹贰叁肆伍陆柒捌玖拾佰仟]")
 
 
+def _traditional_chars() -> re.Pattern[str]:
+    """The characters t2s rewrites, read once from OpenCC itself, to skip pages that need nothing."""
+    block = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    out = _CONVERTER.convert(block)
+    if len(out) == len(block):
+        changed = [a for a, b in zip(block, out, strict=True) if a != b]
+    else:
+        changed = [a for a in block if _CONVERTER.convert(a) != a]
+    return re.compile("[" + "".join(changed) + "]")
+
+
+_TRADITIONAL = _traditional_chars()
+
+
 @lru_cache(maxsize=8192)
 def _one(ch: str) -> str:
     out = _CONVERTER.convert(ch)
@@ -28,6 +42,8 @@ def _one(ch: str) -> str:
 
 def to_simplified(text: str) -> str:
     """Simplified copy of the text, character for character (same length, same offsets)."""
+    if not _TRADITIONAL.search(text):
+        return _FINANCIAL_RUN.sub(_read_financial, text) if _FINANCIAL_MARK.search(text) else text
     out = _CONVERTER.convert(text)
     if len(out) != len(text):
         # A phrase rule changed the length somewhere: fall back to one character at a time.
