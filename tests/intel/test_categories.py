@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from biopark.intel.extract import clean_document, extract_document
+from biopark.intel.extract import clean_document, extract_document, to_json
 from biopark.intel.metrics import find_metrics
 from biopark.intel.types import RawDocument
 
@@ -163,3 +163,29 @@ def test_english_filing_ind_and_licence_terms() -> None:
     assert clinical and clinical[0].date == date(2025, 6, 12)
     deal = [e for e in events if e.type == "licensing_deal" and e.amount]
     assert deal and deal[0].amount.value == 600_000_000  # type: ignore[union-attr]
+
+
+def test_licensing_terms_carry_licensor_licensee_territory_and_amounts() -> None:
+    deal = next(e for e in _events("deal_zh.txt") if e.type == "licensing_deal" and e.terms)
+    terms = deal.terms
+    assert terms is not None
+    assert terms.licensor == "青川生物科技有限公司"
+    assert terms.licensee == "北辰制药有限公司"
+    assert terms.territory == "除大中华区以外的全球"
+    assert terms.upfront is not None and terms.upfront.value == 150_000_000
+    assert terms.milestones is not None and terms.milestones.value == 850_000_000
+    assert terms.total is not None and terms.total.value == 1_000_000_000
+
+
+def test_english_licence_terms_and_their_json() -> None:
+    path = CATEGORIES / "events_en.txt"
+    out = to_json(extract_document(RawDocument(path=str(path), data=path.read_bytes())))
+    deal = next(e for e in out["events"] if e["type"] == "licensing_deal" and "terms" in e)
+    assert deal["terms"] == {
+        "licensor": "Lanterra Therapeutics",
+        "licensee": "Northgate Biopharma",
+        "territory": "outside Greater China",
+        "upfront": {"value": 40_000_000, "unit": "USD"},
+        "milestones": {"value": 600_000_000, "unit": "USD"},
+        "total": {"value": 640_000_000, "unit": "USD"},
+    }

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
+from biopark.intel.deals import deal_terms
 from biopark.intel.names import is_generic
 from biopark.intel.numbers import normalize
 from biopark.intel.quantities import Quantity, find_chinese, find_english
 from biopark.intel.sentences import sentence_spans
-from biopark.intel.types import Amount, Entity, Event
+from biopark.intel.types import Amount, DealTerms, Entity, Event
 from biopark.intel.wordlists import PLACES
 
 _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -167,6 +168,7 @@ def find_events(
 ) -> list[Event]:
     """Find events clause by clause (the headline too), with subjects, date and amount."""
     names = _aliases(e for e in entities if e.type in _SUBJECT_TYPES)
+    companies = _aliases(e for e in entities if e.type == "company")
     main = _main_names(entities, names, text)
     out: list[Event] = []
     clauses = [text[lo:hi].strip() for lo, hi in _clauses(text)]
@@ -209,7 +211,10 @@ def find_events(
                 named = {part: _resolve(clause, main) or _subjects(clause, names)}
             for part, subjects in named.items():
                 amount = _amount(kind, clause, part, clauses[at + 1 : at + 3])
-                event = Event(kind, date_, tuple(subjects), clause, amount)
+                terms = None
+                if kind == "licensing_deal":
+                    terms = _terms(clause, clauses[at + 1 : at + 3], companies)
+                event = Event(kind, date_, tuple(subjects), clause, amount, terms)
                 same = _same_fact(out, seen, event, at)
                 if same is None:
                     seen[len(out)] = at
@@ -239,7 +244,37 @@ def _merge(old: Event, new: Event) -> Event:
     amount = old.amount or new.amount
     if old.amount and new.amount and new.amount.unit == old.amount.unit:
         amount = max(old.amount, new.amount, key=lambda a: a.value)
-    return Event(old.type, old.date or new.date, subjects[:6], old.quote, amount)
+    terms = old.terms or new.terms
+    if old.terms and new.terms:
+        a, b = old.terms, new.terms
+        terms = DealTerms(
+            a.licensor or b.licensor,
+            a.licensee or b.licensee,
+            max(a.territory or "", b.territory or "", key=len) or None,
+            a.upfront or b.upfront,
+            a.milestones or b.milestones,
+            a.total or b.total,
+        )
+    return Event(old.type, old.date or new.date, subjects[:6], old.quote, amount, terms)
+
+
+_RIGHTS = re.compile(r"授予|权益|许可|\brights\b|territor", re.I)
+
+
+def _terms(clause: str, following: list[str], companies: list[tuple[str, str]]) -> DealTerms:
+    """Deal terms from the clause and the next sentences that state terms, names in full."""
+    sentences = [clause] + [s for s in following if _DEAL_TERMS.search(s) or _RIGHTS.search(s)]
+    forms = [form for form, _ in companies]
+    terms = deal_terms(sentences=sentences, subjects=forms)
+    full = dict(companies)
+    return DealTerms(
+        full.get(terms.licensor or "", terms.licensor),
+        full.get(terms.licensee or "", terms.licensee),
+        terms.territory,
+        terms.upfront,
+        terms.milestones,
+        terms.total,
+    )
 
 
 # "将……权益授予合作方" grants licensed rights; it is no award.

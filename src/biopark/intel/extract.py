@@ -14,7 +14,16 @@ from biopark.intel.html import is_html, read_html
 from biopark.intel.meta import language_of
 from biopark.intel.metrics import find_metrics
 from biopark.intel.script import original_span, to_simplified
-from biopark.intel.types import CleanDocument, Entity, Event, Extraction, Metric, RawDocument
+from biopark.intel.types import (
+    Amount,
+    CleanDocument,
+    DealTerms,
+    Entity,
+    Event,
+    Extraction,
+    Metric,
+    RawDocument,
+)
 
 _SUBJECT_TYPES = ("company", "park", "platform", "institution", "drug")
 
@@ -107,6 +116,20 @@ def _number(value: Any) -> int | float:
     return int(value) if value == int(value) else float(value)
 
 
+def _terms_json(terms: DealTerms) -> dict[str, Any]:
+    def money(a: Amount | None) -> dict[str, Any] | None:
+        return {"value": _number(a.value), "unit": a.unit} if a else None
+
+    return {
+        "licensor": terms.licensor,
+        "licensee": terms.licensee,
+        "territory": terms.territory,
+        "upfront": money(terms.upfront),
+        "milestones": money(terms.milestones),
+        "total": money(terms.total),
+    }
+
+
 def to_json(extraction: Extraction) -> dict[str, Any]:
     """Render an Extraction in the JSON shape of the SPEC (one line of `biopark extract`)."""
     doc = extraction.document
@@ -144,6 +167,7 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
                 if e.amount
                 else None,
                 "quote": e.quote,
+                **({"terms": _terms_json(e.terms)} if e.terms else {}),
             }
             for e in extraction.events
         ],
