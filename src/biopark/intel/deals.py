@@ -43,9 +43,12 @@ _PAY = re.compile(
 )
 
 
+_ENGLISH_MONEY = re.compile(r"[$€]|\b(?:USD|RMB|CNY|EUR|million|billion|yuan|dollars)\b")
+
+
 def _quantities(text: str) -> list[Quantity]:
     found = [q for q in find_chinese(text=text) if q.unit in _MONEY]
-    if re.search(r"[A-Za-z$€]", text):
+    if _ENGLISH_MONEY.search(text):
         found += [q for q in find_english(text=text) if q.unit in _MONEY]
     return sorted(found, key=lambda q: q.start)
 

@@ -168,7 +168,8 @@ def find_events(
 ) -> list[Event]:
     """Find events clause by clause (the headline too), with subjects, date and amount."""
     names = _aliases(e for e in entities if e.type in _SUBJECT_TYPES)
-    companies = _aliases(e for e in entities if e.type == "company")
+    company_names = {e.name for e in entities if e.type == "company"}
+    companies = [pair for pair in names if pair[1] in company_names]
     main = _main_names(entities, names, text)
     out: list[Event] = []
     clauses = [text[lo:hi].strip() for lo, hi in _clauses(text)]
@@ -176,6 +177,7 @@ def find_events(
         clauses.insert(0, title)
     last_date: date | None = None
     seen: dict[int, int] = {}
+    terms_of: dict[int, DealTerms] = {}
     for at, clause in enumerate(clauses):
         latin = bool(_LATIN.search(clause))
         target, any_trigger, triggers = clause, _ANY_TRIGGER_ZH, _TRIGGERS_ZH
@@ -213,7 +215,10 @@ def find_events(
                 amount = _amount(kind, clause, part, clauses[at + 1 : at + 3])
                 terms = None
                 if kind == "licensing_deal":
-                    terms = _terms(clause, clauses[at + 1 : at + 3], companies)
+                    # Terms belong to the sentence, not to one part of it: read them once.
+                    if at not in terms_of:
+                        terms_of[at] = _terms(clause, clauses[at + 1 : at + 3], companies)
+                    terms = terms_of[at]
                 event = Event(kind, date_, tuple(subjects), clause, amount, terms)
                 same = _same_fact(out, seen, event, at)
                 if same is None:
