@@ -189,3 +189,11 @@ def test_english_licence_terms_and_their_json() -> None:
         "milestones": {"value": 600_000_000, "unit": "USD"},
         "total": {"value": 640_000_000, "unit": "USD"},
     }
+
+
+def test_a_descriptor_before_a_partner_is_not_part_of_its_name() -> None:
+    from biopark.intel.orgs import chinese_parties
+
+    found = set(chinese_parties("本月，公司与南美药企拓原医药签署合作协议。"))
+    assert "拓原医药" in found
+    assert not any(n.startswith("南美") for n in found)

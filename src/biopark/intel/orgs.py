@@ -41,8 +41,13 @@ _NOT_PARTY = re.compile(
 _PLACE_SET = frozenset(PLACES)
 
 
+# "北欧药企X", "美国生物技术公司X": a descriptor in front of the name.
+_DESCRIPTOR = re.compile(r"^.{0,8}?(?:药企|企业|公司|机构|集团|药厂)(?=.{2})")
+
+
 def _cn_name(raw: str) -> str | None:
     name = _CN_ROLE_WORDS.sub("", raw.strip(" “”\"'·"))
+    name = _DESCRIPTOR.sub("", name)
     name = trim_left(text=name) if len(name) > 2 else name
     if not 2 <= len(name) <= 12 or name in _PLACE_SET:
         return None
