@@ -27,6 +27,7 @@ _EVENT_THEME = {
     "cooperation": "deals",
     "financing": "deals",
     "ipo": "deals",
+    "acquisition": "deals",
     "project_signing": "investment",
     "facility_milestone": "investment",
     "award": "platforms",

@@ -65,7 +65,27 @@ def split_lines(*, text: str) -> list[Line]:
 
 def _title_like(s: str) -> bool:
     longest = 90 if re.search(r"[\u4e00-\u9fff]", s) else 180
-    return 6 <= len(s) <= longest and not _TITLE_STOP.search(s) and not is_furniture(line=s)
+    return (
+        6 <= len(s) <= longest
+        and not _TITLE_STOP.search(s)
+        and not is_furniture(line=s)
+        and not _CHROME.search(s)
+    )
+
+
+# Bylines, captions and metadata rows sit where headlines sit but never are one.
+_CHROME = re.compile(
+    r"记者|通讯员|作者|^By |^来源|^Source\b|^date\b|时间[:：]|热度|阅读量|浏览|"
+    r"^[（(][^）)]*[）)]$|^[（(]?(?:资料)?(?:图片|图为|图源|摄影)",
+    re.I,
+)
+# "时政|", "今日报丨": a column name glued in front of the headline.
+_COLUMN = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,6}\s*[|｜丨]\s*(?=\S{6})")
+
+
+def strip_column(title: str) -> str:
+    """Drop a short column prefix ("时政|") from a headline."""
+    return _COLUMN.sub("", title, count=1)
 
 
 # Site names, bylines and datelines sit near headlines but are not them.
@@ -110,25 +130,38 @@ def _find_title(lines: list[Line], first_content: int) -> tuple[str | None, list
         return lines[h1[0]].text, h1[:1]
     window = range(min(len(lines), max(first_content + 1, 1) + 40))
     counts: dict[str, list[int]] = {}
+    keys = [_key(lines[i].text) for i in window]
     for i in window:
-        k = _key(lines[i].text)
-        counts.setdefault(k, []).append(i)
+        counts.setdefault(keys[i], []).append(i)
     # A headline is usually printed twice (breadcrumb, page title, headline).
     for i in window:
         s = lines[i].text
-        if not _title_like(s) or i > first_content:
+        if i > first_content or not _title_like(s):
             continue
-        k = _key(s)
-        hits = counts[k] + [j for j in window if j != i and _key(lines[j].text).endswith(">" + k)]
+        k = keys[i]
+        hits = counts[k] + [j for j in window if j != i and keys[j].endswith(">" + k)]
         if len(hits) >= 2:
             return s, sorted(counts[k])
+    quoted = _quoted_title(lines, first_content)
+    if quoted is not None:
+        return lines[quoted].text, [quoted]
     best = _scored_title(lines, first_content)
     if best is not None:
         return lines[best].text, [best]
-    if lines:
-        head = lines[0].text
-        return (head if len(head) <= 120 else None), [0]
+    # A page may show no headline at all; its first sentence is body text, not a title.
     return None, []
+
+
+def _quoted_title(lines: list[Line], first_content: int) -> int | None:
+    """A document a cover letter names in 《》 and then prints on a line of its own."""
+    for i in range(min(max(first_content + 1, 8), len(lines))):
+        if "《" not in lines[i].text:
+            continue
+        for name in re.findall(r"《([^》]{6,60})》", lines[i].text):
+            for j in range(i + 1, min(len(lines), i + 12)):
+                if _key(lines[j].text) == _key(name):
+                    return j
+    return None
 
 
 def _scored_title(lines: list[Line], first_content: int) -> int | None:
@@ -286,7 +319,7 @@ def read_page(*, text: str) -> Page:
     published, source, header_end = _header(lines, title_at, first_body)
     if published is None:
         published = _footer_date(lines) or _url_date(text)
-    if content and content[0] < min(title_at or [0]):
+    if content and (not title_at or content[0] < min(title_at)):
         start = content[0]
     else:
         start = min(header_end + 1, first_body) if first_body >= 0 else header_end + 1
@@ -329,6 +362,8 @@ def read_page(*, text: str) -> Page:
         # Typeset pages put spaces between Chinese characters; running text has none.
         body = _CJK_GAP.sub("", ln.text) if is_content(line=ln.text) else ln.text
         paras.append((body, ln.level))
+    if title:
+        title = strip_column(title)
     if title and title.startswith("【") and title.endswith("】"):
         # Flash news wraps its headline in 【】.
         title = title[1:-1].strip()

@@ -256,3 +256,31 @@ def brief_command(
             index=SearchIndex.open_if_exists(_index_dir()),
         )
     sys.stdout.write(to_markdown(brief) if fmt == "md" else to_html(brief))
+
+
+@app.command("clusters")
+def clusters_command(
+    park: str | None = typer.Option(None, "--park", help="Park code."),
+    min_size: int = typer.Option(2, "--min-size", min=1, help="Smallest cluster to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON array."),
+) -> None:
+    """Stories carried by several outlets, with every document of each (largest first)."""
+    from biopark.intel.service.clusters import cluster_json, list_clusters
+
+    with session_scope() as session:
+        the_park = _park(session, park)
+        found = list_clusters(session, user=_operator(the_park), min_size=min_size)
+        payload = [cluster_json(c) for c in found]
+        lines = [
+            (c.id, c.size, [(d.source, d.published_at, d.title or d.origin) for d in c.documents])
+            for c in found
+        ]
+    if as_json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    out = Console()
+    out.print(f"{len(lines)} 个聚类 / clusters")
+    for cid, size, docs in lines:
+        out.print(f"[bold]#{cid}[/bold]  {size} 篇 / documents")
+        for source, published, title in docs:
+            out.print(f"   {source or '?'}  {published or ''}  {title}")

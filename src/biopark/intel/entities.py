@@ -16,6 +16,7 @@ from biopark.intel.names import (
     plain_name,
     trim_left,
 )
+from biopark.intel.orgs import MUTATION, chinese_parties, drug_names, english_parties
 from biopark.intel.types import Entity
 from biopark.intel.wordlists import KNOWN_COMPANIES
 
@@ -113,6 +114,13 @@ _ITEM_LEAD = re.compile(
     r"^(?:以|如|包括|例如|比如|促成|协助|推动|引进|引入|吸引|聚集|集聚|培育|支持|帮助|带动|充分发挥|发挥|与|和|及|MAH项目|项目)"
 )
 _FACILITY = re.compile(r"(?:中心|平台|基地|园|城|谷|院|所|车间|工厂|实验室)$")
+_THERAPY_AREA = re.compile(
+    r"^(?:抗|治疗|预防|防治|重点|主要|布局|研发|生产)|领域$|(?:疾病|系统|血管)$"
+)
+# "全资子公司", "生物技术公司", "股份有限公司医药": roles, kinds and fragments, not names.
+_NOT_NAME = re.compile(
+    r"^(?:股份|有限|公司|集团|控股)|^(?:生物|医药|科技|技术|制药|医疗|生命科学|健康|创新|药品|器械)+公司$|^.{0,3}(?:子|孙|母|分|总|该|本|其|合资|全资|控股|参股|上市)公司$"
+)
 
 
 def _add(found: dict[str, str], name: str, kind: str) -> None:
@@ -165,8 +173,10 @@ def _standalone(text: str, start: int, end: int) -> bool:
 
 def _drugs(text: str, found: dict[str, str]) -> None:
     for m in _CODE.finditer(text):
-        if not _NOT_CODE.match(m.group(1)):
+        if not _NOT_CODE.match(m.group(1)) and not MUTATION.match(m.group(1)):
             _add(found, m.group(), "drug")
+    for name in drug_names(text):
+        _add(found, name, "drug")
     for m in _DRUG.finditer(text):
         suffix = m.group()
         name = grow_left(text=text, end=m.end(), suffix_len=len(suffix), max_chars=10)
@@ -211,7 +221,8 @@ def _lists(text: str, found: dict[str, str]) -> None:
             if len(item) < 2:
                 continue
             if is_drug:
-                if not _FACILITY.search(item):
+                # "抗肿瘤、治疗心脑血管等药品" lists therapy areas, not products.
+                if not _FACILITY.search(item) and not _THERAPY_AREA.search(item):
                     _add(found, item, "drug")
                 continue
             cut = _PROJECT_CUT.search(item)
@@ -268,6 +279,18 @@ def find_entities(*, text: str, known_names: Iterable[str] = ()) -> list[Entity]
     _companies(text, found)
     _drugs(text, found)
     _others(text, found)
+    for name in chinese_parties(text):
+        _add(found, name, "company")
+    for name in english_parties(text):
+        _add(found, name, "company")
+    found = {
+        n: k
+        for n, k in found.items()
+        if not (
+            k == "company"
+            and (_NOT_NAME.search(n) or (n.endswith("公司") and is_generic(stem=n[:-2])))
+        )
+    }
     found = _tidy(found)
     # Prefer the longer name when one contains another of the same kind.
     names = sorted(found, key=len, reverse=True)

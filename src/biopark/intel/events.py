@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from biopark.intel.deals import deal_terms
 from biopark.intel.names import is_generic
 from biopark.intel.numbers import normalize
 from biopark.intel.quantities import Quantity, find_chinese, find_english
 from biopark.intel.sentences import sentence_spans
-from biopark.intel.types import Amount, Entity, Event
+from biopark.intel.types import Amount, DealTerms, Entity, Event
 from biopark.intel.wordlists import PLACES
 
 _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -19,32 +20,37 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (
             "licensing_deal",
-            r"(?<!专利)授权(?!发明专利|专利)|许可协议|许可交易|独家许可|权益(?:出海|转让)|出海交易|BD交易|授予[^，。；]{0,40}(?:权益|许可|权利)|"
+            r"(?<!专利)授权(?!发明专利|专利)|许可协议|许可交易|独家许可|权益(?:出海|转让)|出海交易|BD交易|"
+            r"授予[^，。；]{0,40}(?:权益|许可|权利|开发权|销售权|商业化权)|首付款|里程碑付款|或有付款|"
             r"out-?licens|in-?licens|licens(?:e|ing) (?:agreement|deal)|\blicen[cs](?:es|ed)\b|exclusive licen|"
-            r"option and licen|rights to develop",
+            r"option and licen|rights to develop|exclusive rights to|upfront payment|milestone payments?",
         ),
         (
             "clinical_approval",
             r"获批(?:开展)?临床|获批[^，。；]{0,6}IND|临床试验(?:申请|许可)?[^，。；]{0,30}(?:获批|批准|默示许可|获得)|临床默示许可|"
             r"IND[^，。；.]{0,20}(?:获批|批准|clear|approv)|cleared? (?:the|its|an)? ?IND|"
-            r"(?:cleared|approved|granted)[^.;，。]{0,60}\b(?:Investigational New Drug|IND)\b|IND clearance",
+            r"(?:cleared|approved|granted)[^.;，。]{0,60}\b(?:Investigational New Drug|IND)\b|IND clearance|"
+            r"approv\w*[^.;，。]{0,60}\bto (?:begin|start|initiate|conduct|launch) (?:a |its )?(?:phase \w+ )?clinical (?:trials?|studies|study)",
         ),
         (
             "marketing_application",
-            r"申报上市|上市(?:许可)?申请[^，。；]{0,12}(?:受理|递交|提交)|(?:递交|提交)[^，。；]{0,12}上市(?:许可)?申请|"
+            r"申报上市|(?:上市(?:许可)?|注册|许可)申请[^，。；]{0,12}(?:受理|递交|提交|优先审评|优先评审)|"
+            r"(?:递交|提交)[^，。；]{0,12}(?:上市(?:许可)?|注册)申请|(?:NDA|BLA)\)?的?优先(?:审评|评审)|"
+            r"accepted by the (?:FDA|NMPA|EMA)|(?:FDA|NMPA|EMA) (?:has )?accepted|priority review|"
             r"(?:NDA|BLA|MAA)[^，。；.]{0,20}(?:受理|accept|submi|fil)|(?:submitted|filed) (?:a|an|the) (?:NDA|BLA|MAA)|"
             r"(?:accepted|submitted|filed)[^.;，。]{0,50}\b(?:NDA|BLA|MAA|New Drug Application|Biologics License Application)",
         ),
         (
             "marketing_approval",
-            r"获批上市|批准上市|(?:获得|取得|收到|获颁)[^，。；]{0,40}(?:药品注册证书|注册证书|医疗器械注册证)|批准[^，。；]{2,40}上市(?!申请|许可申请)|上市许可[^，。；]{0,6}(?:获批|批准)|附条件批准|"
-            r"(?:NMPA|FDA|EMA)[^.，。；]{0,20}(?:approv|批准)(?![^.;，。]{0,40}(?:IND\b|Investigational|临床))|"
+            r"获批上市|批准上市|(?:进口)?注册申请[^，。；]{0,8}(?:获批|获得批准)|(?:获得|取得|收到|获颁)[^，。；]{0,40}(?:药品注册证书|注册证书|医疗器械注册证)|批准[^，。；]{2,40}上市(?!申请|许可申请)|上市许可[^，。；]{0,6}(?:获批|批准)|附条件批准|"
+            r"(?:NMPA|FDA|EMA)[^.，。；]{0,20}(?:approv|批准)(?![^.;，。]{0,60}(?:IND\b|Investigational|临床|clinical))|"
             r"approved (?:by|for)|marketing authori[sz]ation",
         ),
         (
             "ipo",
             r"IPO|首次公开发行|递表|递交招股书|挂牌上市|上市(?:首日|敲钟)|登陆[^，。；]{0,8}(?:板|交所|市场)|招股|"
-            r"(?:科创板|创业板|北交所|港交所|主板|纳斯达克)[^，。；]{0,4}上市|initial public offering|listed on|went public",
+            r"(?:科创板|创业板|北交所|港交所|主板|纳斯达克)[^，。；]{0,4}上市|initial public offering|listed on|went public|"
+            r"集资总额|超购|公开发售|招股价|上市申请",
         ),
         (
             "project_signing",
@@ -53,21 +59,28 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "facility_milestone",
-            r"封顶|投产|竣工|开工|建成投用|投入使用|投用|奠基|试生产|groundbreaking|broke ground|"
-            r"commenced (?:production|operation)|topped out|completed construction",
+            r"封顶|投产|竣工|开工|开建|动工|施工|建成投用|投入使用|投用|启用|落成|奠基|试生产|groundbreaking|"
+            r"broke(?:n)? ground|breaks? ground|commenced (?:production|operation)|topped out|completed construction|"
+            r"(?:officially )?(?:opened|inaugurated)\b",
         ),
         (
             "financing",
-            r"融资|天使轮|领投|跟投|战略投资|Pre-?[A-F]轮|[A-F]\+?轮|募资|募集资金|定增|raised|financing|funding round|Series [A-F]\b",
+            r"融资|天使轮|领投|跟投|战略投资|Pre-?[A-F]轮|[A-F]\+?轮|募资|募集资金|定增|raised|financing|funding round|Series [A-F]\b|"
+            r"\b(?:infused|poured|injected)\b[^.;]{0,40}\b(?:yuan|dollars|million|billion)",
         ),
         (
             "cooperation",
-            r"战略合作|合作协议|合作备忘录|框架协议|签署[^，。；]{0,10}合作|携手|共建|达成合作|partnership|collaborat|"
+            r"战略合作|合作协议|合作备忘录|框架协议|签署[^，。；]{0,10}合作|携手|共建|达成合作|合作开发|同盟|联盟|"
+            r"partnership|collaborat|"
             r"strategic cooperation",
         ),
         (
+            "acquisition",
+            r"(?<!被)收购(?!兼并)|并购(?!基金|市场|交易数量)|控股权|全资控股|\bacquir(?:e|es|ed|ing)\b|\bacquisition of\b|\bmerger\b",
+        ),
+        (
             "award",
-            r"荣获|获评|获奖|入选|(?<!将)授予(?![^，。；]{0,40}(?:权益|许可|权利|使用权))|被评为|\baward|prize|"
+            r"荣获|获评|获奖|入选|(?<!将)授予(?![^，。；]{0,40}(?:权益|许可|权利|使用权|开发权|销售权|资格))|被评为|\baward|prize|"
             r"recogni[sz]ed as",
         ),
     )
@@ -77,6 +90,10 @@ _ANY_TRIGGER = re.compile("|".join(f"(?:{p.pattern})" for _, p in _TRIGGERS), re
 # Case folding makes the scan several times slower; clauses without Latin letters skip it.
 _TRIGGERS_ZH = tuple((kind, re.compile(p.pattern)) for kind, p in _TRIGGERS)
 _ANY_TRIGGER_ZH = re.compile(_ANY_TRIGGER.pattern)
+# Case-insensitive matching is slow; lower-cased patterns run on a lower-cased clause instead
+# (the patterns use no upper-case escapes such as \B or \W, so lowering them is safe).
+_TRIGGERS_LOW = tuple((kind, re.compile(p.pattern.lower())) for kind, p in _TRIGGERS)
+_ANY_TRIGGER_LOW = re.compile(_ANY_TRIGGER.pattern.lower())
 _LATIN = re.compile(r"[A-Za-z]")
 _MONTH_DAY = re.compile(r"(?:(?:19|20)(\d{2})年)?(\d{1,2})月(\d{1,2})日")
 _MONEY = {"CNY", "USD", "EUR", "HKD"}
@@ -95,10 +112,44 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_RELATIVE_DAY = re.compile(r"(今日|今天|今晨|今晚|昨日|昨天|昨晚|昨|前日|前天)(?![年月])")
+_EN_RELATIVE = re.compile(
+    r"\b(today|yesterday|on (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b", re.I
+)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SAME_DAY = re.compile(r"同日|当日|当天|same day")
+# Statistics, rankings and repost notices mention events without reporting one.
+_NOT_A_FACT = re.compile(
+    r"数据(?:库)?显示|据统计|统计显示|榜单|排行|位列|榜首|转载自|原标题|本文来源|文章来源|according to data|ranked|ranking",
+    re.I,
+)
+# "成为第3个获批的1类创新药": the part counts approvals rather than reporting one.
+_RANK = re.compile(r"第[\d一二三四五六七八九十]+(?:个|款|家)")
+
+
+def _relative_date(clause: str, pub: date | None) -> date | None:
+    """今日/昨日/"on Thursday" read against the publication date."""
+    if pub is None:
+        return None
+    m = _RELATIVE_DAY.search(clause)
+    if m:
+        word = m.group(1)
+        back = 0 if word.startswith("今") else 2 if word.startswith("前") else 1
+        return pub - timedelta(days=back)
+    e = _EN_RELATIVE.search(clause)
+    if e:
+        if e.group(2):
+            # The most recent such weekday on or before the publication date.
+            back = (pub.weekday() - _WEEKDAYS.index(e.group(2).lower())) % 7
+            return pub - timedelta(days=back)
+        return pub - timedelta(days=0 if e.group(1).lower() == "today" else 1)
+    return None
+
+
 def _date_in(clause: str, pub: date | None) -> date | None:
     m = _MONTH_DAY.search(clause)
     if not m:
-        return None
+        return _relative_date(clause, pub)
     year = 2000 + int(m.group(1)) if m.group(1) else (pub.year if pub else None)
     if year is None:
         return None
@@ -117,23 +168,41 @@ def find_events(
 ) -> list[Event]:
     """Find events clause by clause (the headline too), with subjects, date and amount."""
     names = _aliases(e for e in entities if e.type in _SUBJECT_TYPES)
+    company_names = {e.name for e in entities if e.type == "company"}
+    companies = [pair for pair in names if pair[1] in company_names]
     main = _main_names(entities, names, text)
     out: list[Event] = []
     clauses = [text[lo:hi].strip() for lo, hi in _clauses(text)]
     if title:
         clauses.insert(0, title)
+    last_date: date | None = None
+    seen: dict[int, int] = {}
+    terms_of: dict[int, DealTerms] = {}
     for at, clause in enumerate(clauses):
         latin = bool(_LATIN.search(clause))
-        if not (_ANY_TRIGGER if latin else _ANY_TRIGGER_ZH).search(clause):
+        target, any_trigger, triggers = clause, _ANY_TRIGGER_ZH, _TRIGGERS_ZH
+        if latin:
+            target, any_trigger, triggers = clause.lower(), _ANY_TRIGGER_LOW, _TRIGGERS_LOW
+            if len(target) != len(clause):
+                target, any_trigger, triggers = clause, _ANY_TRIGGER, _TRIGGERS
+        if not any_trigger.search(target):
             continue
-        for kind, pat in _TRIGGERS if latin else _TRIGGERS_ZH:
+        if _NOT_A_FACT.search(clause):
+            continue
+        date_ = _date_in(clause, published_at)
+        if date_ is None and _SAME_DAY.search(clause):
+            date_ = last_date
+        last_date = date_ or last_date
+        for kind, pat in triggers:
             parts: dict[str, list[str]] = {}
-            for m in pat.finditer(clause):
+            for m in pat.finditer(target):
                 if kind == "award" and _GRANTED_RIGHTS.search(
                     clause[max(0, m.start() - 40) : m.end() + 40]
                 ):
                     continue
                 part = _part(clause, m.start(), m.end())
+                if _RANK.search(part):
+                    continue
                 parts.setdefault(part, _subjects(part, names))
             if not parts:
                 continue
@@ -144,9 +213,73 @@ def find_events(
                 named = {part: _resolve(clause, main) or _subjects(clause, names)}
             for part, subjects in named.items():
                 amount = _amount(kind, clause, part, clauses[at + 1 : at + 3])
-                date_ = _date_in(clause, published_at)
-                out.append(Event(kind, date_, tuple(subjects), clause, amount))
+                terms = None
+                if kind == "licensing_deal":
+                    # Terms belong to the sentence, not to one part of it: read them once.
+                    if at not in terms_of:
+                        terms_of[at] = _terms(clause, clauses[at + 1 : at + 3], companies)
+                    terms = terms_of[at]
+                event = Event(kind, date_, tuple(subjects), clause, amount, terms)
+                same = _same_fact(out, seen, event, at)
+                if same is None:
+                    seen[len(out)] = at
+                    out.append(event)
+                else:
+                    out[same] = _merge(out[same], event)
     return out
+
+
+def _same_fact(out: list[Event], seen: dict[int, int], event: Event, at: int) -> int | None:
+    """An earlier event this one repeats: same kind, a shared subject, within two sentences."""
+    for i in range(len(out) - 1, -1, -1):
+        old = out[i]
+        if at - seen[i] > 2:
+            break
+        if old.type != event.type or not set(old.subjects) & set(event.subjects):
+            continue
+        if old.amount and event.amount and old.amount != event.amount and old.quote != event.quote:
+            continue
+        return i
+    return None
+
+
+def _merge(old: Event, new: Event) -> Event:
+    """One event per fact: the later sentence adds the subjects, date and amount it names."""
+    subjects = old.subjects + tuple(s for s in new.subjects if s not in old.subjects)
+    amount = old.amount or new.amount
+    if old.amount and new.amount and new.amount.unit == old.amount.unit:
+        amount = max(old.amount, new.amount, key=lambda a: a.value)
+    terms = old.terms or new.terms
+    if old.terms and new.terms:
+        a, b = old.terms, new.terms
+        terms = DealTerms(
+            a.licensor or b.licensor,
+            a.licensee or b.licensee,
+            max(a.territory or "", b.territory or "", key=len) or None,
+            a.upfront or b.upfront,
+            a.milestones or b.milestones,
+            a.total or b.total,
+        )
+    return Event(old.type, old.date or new.date, subjects[:6], old.quote, amount, terms)
+
+
+_RIGHTS = re.compile(r"授予|权益|许可|\brights\b|territor", re.I)
+
+
+def _terms(clause: str, following: list[str], companies: list[tuple[str, str]]) -> DealTerms:
+    """Deal terms from the clause and the next sentences that state terms, names in full."""
+    sentences = [clause] + [s for s in following if _DEAL_TERMS.search(s) or _RIGHTS.search(s)]
+    forms = [form for form, _ in companies]
+    terms = deal_terms(sentences=sentences, subjects=forms)
+    full = dict(companies)
+    return DealTerms(
+        full.get(terms.licensor or "", terms.licensor),
+        full.get(terms.licensee or "", terms.licensee),
+        terms.territory,
+        terms.upfront,
+        terms.milestones,
+        terms.total,
+    )
 
 
 # "将……权益授予合作方" grants licensed rights; it is no award.
@@ -182,7 +315,8 @@ _PART_END = re.compile(r"[，,；;：:]|其中|此外|同时|并且")
 _MENTION = re.compile(r"该公司|本公司|公司|\b[Tt]he (?:[Cc]ompany|biotech|drugmaker)\b")
 _DRUG_REF = re.compile(r"该药物?|该产品|本品|该款药物|该药品")
 _DEAL_TERMS = re.compile(
-    r"根据(?:该)?协议|按照协议|首付款|里程碑|Under the|upfront|milestone|total", re.I
+    r"根据(?:该)?协议|按照协议|首付款|里程碑|许可费|授权金|权利金|Under the|upfront|milestone|total",
+    re.I,
 )
 _CONVERSION = re.compile(
     r"[（(]\s*(?:约合|折合|合|约|about|approximately|or)?\s*(?:人民币|US)?\s*$", re.I
@@ -241,7 +375,7 @@ def _resolve(clause: str, main: dict[str, str]) -> list[str]:
 
 
 def _amount(kind: str, clause: str, part: str, following: list[str]) -> Amount | None:
-    if kind not in ("licensing_deal", "financing", "project_signing", "ipo"):
+    if kind not in ("licensing_deal", "financing", "project_signing", "ipo", "acquisition"):
         return None
     pool = [(q, part) for q in _quantities(part) if q.unit in _MONEY]
     if not pool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from biopark.intel.clean import clean_body, read_page
@@ -12,7 +13,17 @@ from biopark.intel.events import find_events
 from biopark.intel.html import is_html, read_html
 from biopark.intel.meta import language_of
 from biopark.intel.metrics import find_metrics
-from biopark.intel.types import CleanDocument, Extraction, RawDocument
+from biopark.intel.script import original_span, to_simplified
+from biopark.intel.types import (
+    Amount,
+    CleanDocument,
+    DealTerms,
+    Entity,
+    Event,
+    Extraction,
+    Metric,
+    RawDocument,
+)
 
 _SUBJECT_TYPES = ("company", "park", "platform", "institution", "drug")
 
@@ -53,13 +64,15 @@ def extract_document(raw: RawDocument, *, known_names: Iterable[str] = ()) -> Ex
 
 
 def _extract(raw: RawDocument, doc: CleanDocument, known_names: Iterable[str]) -> Extraction:
-    entities = find_entities(text=doc.text, known_names=known_names)
+    text = to_simplified(doc.text)
+    title = to_simplified(doc.title) if doc.title else doc.title
+    entities = find_entities(text=text, known_names=known_names)
     subjects = [e.name for e in entities if e.type in _SUBJECT_TYPES]
     year = doc.published_at.year if doc.published_at else None
-    metrics = find_metrics(text=doc.text, pub_year=year, subjects=subjects)
-    events = find_events(
-        text=doc.text, entities=entities, published_at=doc.published_at, title=doc.title
-    )
+    metrics = find_metrics(text=text, pub_year=year, subjects=subjects)
+    events = find_events(text=text, entities=entities, published_at=doc.published_at, title=title)
+    if text != doc.text:
+        entities, metrics, events = _back_to_original(doc.text, text, entities, metrics, events)
     linked = tuple(n for n in known_names if any(e.name == n for e in entities))
     return Extraction(
         path=raw.path,
@@ -71,8 +84,50 @@ def _extract(raw: RawDocument, doc: CleanDocument, known_names: Iterable[str]) -
     )
 
 
+def _back_to_original(
+    original: str,
+    simplified: str,
+    entities: list[Entity],
+    metrics: list[Metric],
+    events: list[Event],
+) -> tuple[list[Entity], list[Metric], list[Event]]:
+    """Report names, labels and quotes in the page's own script (offsets are shared)."""
+
+    def orig(piece: str) -> str:
+        return original_span(simplified=simplified, original=original, piece=piece)
+
+    entities = [replace(e, name=orig(e.name)) for e in entities]
+    metrics = [
+        replace(
+            m,
+            label=orig(m.label),
+            quote=original[m.start : m.end],
+            subject=m.subject and orig(m.subject),
+        )
+        for m in metrics
+    ]
+    events = [
+        replace(e, quote=orig(e.quote), subjects=tuple(orig(s) for s in e.subjects)) for e in events
+    ]
+    return entities, metrics, events
+
+
 def _number(value: Any) -> int | float:
     return int(value) if value == int(value) else float(value)
+
+
+def _terms_json(terms: DealTerms) -> dict[str, Any]:
+    def money(a: Amount | None) -> dict[str, Any] | None:
+        return {"value": _number(a.value), "unit": a.unit} if a else None
+
+    return {
+        "licensor": terms.licensor,
+        "licensee": terms.licensee,
+        "territory": terms.territory,
+        "upfront": money(terms.upfront),
+        "milestones": money(terms.milestones),
+        "total": money(terms.total),
+    }
 
 
 def to_json(extraction: Extraction) -> dict[str, Any]:
@@ -112,6 +167,7 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
                 if e.amount
                 else None,
                 "quote": e.quote,
+                **({"terms": _terms_json(e.terms)} if e.terms else {}),
             }
             for e in extraction.events
         ],

@@ -32,6 +32,8 @@ _DATE_PATTERNS = (
     re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
 )
 _EN_MDY = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+# "Published on 09/29 2018", "09/29/2018": American month-first numerals.
+_EN_NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/|\s+)(20\d{2}|19\d{2})(?!\d)")
 _EN_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
 # Site widgets that print today's date are not the article's date.
 _TODAY = re.compile(r"今天是|今日|当前时间|现在时间|更新时间：?\s*$|Today|天气")
@@ -82,6 +84,9 @@ def find_date(*, line: str) -> date | None:
     m = _EN_DMY.search(line)
     if m:
         return _valid(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    m = _EN_NUMERIC.search(line)
+    if m:
+        return _valid(int(m.group(3)), int(m.group(1)), int(m.group(2)))
     return None
 
 

@@ -36,7 +36,7 @@ _AFTER_BAD = re.compile(r"将|已|于|正|在|是|为|被|由|从|向|以|均|�
 _ADVERB = re.compile(r"(?:累计|共计|合计|总计|共(?=[安投实完签引吸培新储])|均)(?=..)")
 _MONEY_NOUNS = re.compile(
     r"(?:贷款|专项资金|资金|(?:新一?轮|战略|天使轮|Pre-?[A-F]\+*轮|[A-F]\+*轮)?融资|投资|基金|授信|奖励|补贴|补助|资助|订单|"
-    r"营业收入|收入|营收|首付款|预付款|近期付款|里程碑付款|里程碑款|特许权使用费|销售额|净利润|利润|研发投入|研发费用|"
+    r"营业收入|收入|营收|首付款|预付款|近期付款|里程碑付款|里程碑款|或有付款|(?<![首预款碑有])付款|特许权使用费|销售额|净利润|利润|研发投入|研发费用|"
     r"交易总额|交易总金额|总金额|合同|估值|募资|募集资金)"
 )
 # Registered-name endings: the label starts after them ("某某股份有限公司完成融资" -> "完成融资").
@@ -50,7 +50,8 @@ _EN_TAIL = re.compile(
     r"\s*\b(?:of|at|to|for|by|was|is|were|are|reached|reaching|totaling|totalling|total|worth|valued|"
     r"up|about|approximately|more than|over|nearly|some|around|roughly|than|less|almost|an|a|the|and|eligible|receive|receives|"
     r"grew|rose|increased|fell|declined|by|with|in|raised|raise|raises|secured|exceeded|exceeding|topped|"
-    r"surpassed|hit|amounted|stood|totaled|totalled|generated|recorded|reported)\s*$",
+    r"surpassed|hit|amounted|stood|totaled|totalled|generated|recorded|reported|at least|at most|"
+    r"comprise|comprises|will|would)\s*$",
     re.I,
 )
 _EN_STOP = frozenset(
@@ -104,12 +105,16 @@ def _shorten(label: str) -> str:
     return "".join(words) or label[-_MAX_LABEL:]
 
 
-def _after(text: str, q_end: int, hi: int) -> str:
+def _after(text: str, q_end: int, hi: int, money: bool = True) -> str:
     seg = _QUOTES.sub("", text[q_end:hi])
     # "9.8亿美元的开发、注册和销售里程碑付款": the head noun closes the phrase.
     head = re.match(r"的?([^，,。；;：:（(]{0,16})(" + _MONEY_NOUNS.pattern + r")", seg)
-    if head and not _AFTER_BAD.search(head.group(1)):
+    if money and head and not _AFTER_BAD.search(head.group(1)):
         return head.group(2)
+    # "10%在本地公开发售": where the share goes is what it measures.
+    place = re.match(r"(?:在|于)([^，,。；;：:（(]{2,14})", seg)
+    if place and not money:
+        return place.group(0)
     seg = seg[1:] if seg.startswith("的") else seg
     seg = _CLAUSE.split(seg, maxsplit=1)[0]
     stop = _AFTER_STOP.search(seg)
@@ -126,6 +131,8 @@ def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], englis
         and not re.search(r"[\u4e00-\u9fff]", text[q.end : q.end + 1])
     ):
         before_en, after_en = text[max(lo, q.start - 80) : q.start], text[q.end : hi]
+        # "1.28 billion yuan ($181 million) in its IPO": the conversion is not the label.
+        after_en = _CONVERSION.sub(" ", after_en, count=1)
         if q.unit == "count":
             m = re.match(r"\s*((?:[A-Za-z\-]+\s+){0,2}[A-Za-z\-]+)", after_en)
             words = m.group(1).split() if m else []
@@ -136,8 +143,8 @@ def _label(text: str, q: Quantity, lo: int, hi: int, subjects: list[str], englis
         if label or english:
             return label or _english_label(before_en) or _english_after(after_en)
     before = _before(text, lo, q.start, subjects)
-    after = _after(text, q.end, hi)
-    if q.unit == "count":
+    after = _after(text, q.end, hi, money=q.unit in ("CNY", "USD", "EUR", "HKD"))
+    if q.unit == "count" or after.startswith(("在", "于")):
         return after or before
     if q.unit in ("m2", "km2", "mu"):
         return after or before
@@ -177,7 +184,8 @@ def _english_label(before: str) -> str:
 
 
 _EN_HEAD = (
-    r"(?:financing|round|(?:upfront |milestone |license |licensing )?payments?|milestones?|proceeds|revenues?|"
+    r"(?:park|project|facility|plant|base|campus|cent(?:er|re)|hub|fund|"
+    r"initial public offering|public offering|financing|round|(?:upfront |milestone |license |licensing )?payments?|milestones?|proceeds|revenues?|"
     r"sales|investment|funding|loans?|grants?|fees?|deal value|transaction value|deal|offering|IPO|placement|"
     r"royalt(?:y|ies)|valuation|net income|income|profit|net loss|loss|capital|commitment|per share|"
     r"contract|order|subsidy|subsidies|budget|expenses?|spending|turnover|output|exports?|imports?)"
@@ -187,7 +195,7 @@ _EN_NEXT = re.compile(
 )
 _EN_OF = re.compile(
     r"((?:[A-Za-z\-]+\s+){0,3}[A-Za-z\-]+)\s+(?:of|at|totaling|totalling|worth)\s+"
-    r"(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated|a record|a total of)?\s*$",
+    r"(?:(?:up to|about|approximately|nearly|more than|over|around|roughly|some|an estimated|a record|a total of)\s*){0,2}$",
     re.I,
 )
 _EN_IN = re.compile(rf"^\s*in\s+[^.;]{{0,80}}?((?:[A-Za-z\-]+\s+)?{_EN_HEAD})\b", re.I)
@@ -199,14 +207,24 @@ _EN_SUBJECT = re.compile(
     r"recorded|reported|increased|jumped|fell|declined)\b",
     re.I,
 )
+_EN_INVEST = re.compile(
+    r"\binvest(?:s|ed|ing)?\s+(?:(?:up to|about|approximately|nearly|more than|over|around|some)\s+)*$",
+    re.I,
+)
+_CONVERSION = re.compile(r"^\s*\)?\s*(?:\([^()]{1,40}\))?")
 _EN_LINKS = frozenset(["of", "in", "and", "for"])
-_EN_CLAUSE = frozenset(["while", "whereas", "as", "when", "after", "before", "said", "says"])
+_EN_CLAUSE = frozenset(
+    ["while", "whereas", "as", "when", "after", "before", "said", "says", "whose", "which"]
+)
 _EN_PAST = re.compile(r"ed$|^(?:is|are|was|were|be|been|has|have|had)$", re.I)
 _EN_VERBISH = re.compile(r"(?:ed|ing)$|^(?:is|are|was|were|be|been|has|have|had)$", re.I)
 
 
 def _english_noun(before: str, after: str) -> str:
     """The noun phrase naming an amount: "$120 million Series C financing", "revenue of $32.5 million"."""
+    # "will invest about $350 million in a new centre": the money is an investment.
+    if _EN_INVEST.search(before):
+        return "investment"
     m = _EN_NEXT.match(after)
     if m:
         return _drop_lead(m.group(1).split())
@@ -265,10 +283,17 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
         if not english and re.search(r"US\$|\$\s?\d|RMB\s?\d", sentence):
             found += list(find_english(text=sentence))
         periods = periods_in(text=sentence, pub_year=pub_year) if found else []
+        prev: Metric | None = None
+        prev_end = lo
         for q in sorted(found, key=lambda x: x.start):
             shifted = Quantity(q.value, q.unit, q.qualifier, q.start + lo, q.end + lo, q.range_part)
             prefix = text[lo : shifted.start]
             label = _label(text, shifted, lo, hi, names, english)
+            if prev is not None and prev.unit == q.unit and prev.label:
+                # "subsidies of 30 million, 15 million and 5 million yuan": one label for the list.
+                gap = text[prev_end : shifted.start]
+                if _LIST_GAP.fullmatch(gap) or _COMPARED.match(label):
+                    label = prev.label
             out.append(
                 Metric(
                     label=label,
@@ -283,7 +308,13 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
                     end=hi,
                 )
             )
+            prev, prev_end = out[-1], shifted.end
     return out
+
+
+# "相比2024年的1531件": the figure compared with is the same thing measured.
+_COMPARED = re.compile(r"^(?:相比|相较|较|比|同比|对比)")
+_LIST_GAP = re.compile(r"\s*(?:yuan|dollars)?\s*(?:,|、|and|, and|or|和|及)\s*(?:up to\s*)?", re.I)
 
 
 def metric_value(metric: Metric) -> Decimal:

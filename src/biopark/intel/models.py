@@ -60,8 +60,22 @@ class IntelDocument(IdMixin, TimestampMixin, ParkMixin, Base):
     band2: Mapped[int | None] = mapped_column(Integer, index=True)
     band3: Mapped[int | None] = mapped_column(Integer, index=True)
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # MinHash signature (64 uint32 values) and the shingle count it was built from.
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    shingle_count: Mapped[int | None] = mapped_column(Integer)
     ingested_by: Mapped[str] = mapped_column(String(60), default="system")
     indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class IntelDocumentBand(IdMixin, Base):
+    """One LSH band key of a document's MinHash: documents sharing a key are repost candidates."""
+
+    __tablename__ = "intel_document_band"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("intel_document.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
 class IntelMetric(IdMixin, ParkMixin, Base):

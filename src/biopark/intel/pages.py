@@ -63,6 +63,7 @@ EVENT_LABELS = {
     "facility_milestone": "项目进展",
     "financing": "融资",
     "cooperation": "合作",
+    "acquisition": "并购",
     "award": "荣誉",
 }
 REVIEW_LABELS = {

@@ -25,7 +25,11 @@ _MONEY_UNITS = {
     "平方米": ("m2", 1), "平米": ("m2", 1), "㎡": ("m2", 1), "万亩": ("mu", 10**4), "亩": ("mu", 1),
     "公顷": ("m2", 10**4), "个百分点": ("percent", 1), "%": ("percent", 1), "％": ("percent", 1),
 }  # fmt: skip
-_COUNT = "个|家|项|款|条|名|位|支|所|座|栋|批|件|种|只|台|套|张|份|篇|部|场|次|人次|人|户|例|株|床|辆|吨|笔"
+# 股 (shares) and 起 (deals, cases) count too, but not in 股份/股东 or 起步/起草.
+_COUNT = (
+    "个|家|项|款|条|名|位|支|所|座|栋|批|件|种|只|台|套|张|份|篇|部|场|次|人次|人|户|例|株|床|辆|吨|笔|"
+    "股(?!份|东|权|票|本|比|息|价)|起(?!步|草|点|来|飞|始|航|诉|见|到)"
+)
 _UNIT_RE = "|".join(sorted((re.escape(u) for u in _MONEY_UNITS), key=len, reverse=True))
 _PRE_Q = r"(?P<preq>最高|最多|超过|超|逾|突破|不到|不足|不超过|低于|少于|最多|将近|接近|近|约|大约|高达|达到|达|共计|合计|累计|总计)?"
 _CN_QUANT = re.compile(
@@ -48,8 +52,9 @@ _EN_OTHER = re.compile(
     re.I,
 )
 _EN_COUNT = re.compile(
-    r"(?<![\d.,$€¥-])(\d{1,3}(?:,\d{3})+|\d{1,6})\s+(?:[a-z][a-z\-]+\s+){0,2}"
-    r"(?:drugs|medicines|companies|firms|enterprises|projects|products|candidates|trials|patients|employees|"
+    r"(?<![\d.,$€¥-])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,6}(?:\.\d+)?)(?:\s+(million|billion|thousand))?"
+    r"\s+(?:[a-z][a-z\-]+\s+){0,2}"
+    r"(?:shares|clients|customers|countries|regions|measures|policies|cases|transactions|drugs|medicines|companies|firms|enterprises|projects|products|candidates|trials|patients|employees|"
     r"jobs|sites|facilities|parks|programs|programmes|therapies|vaccines|deals|agreements|startups|"
     r"institutions|hospitals|patents|approvals|biotechs|biotech companies)\b"
 )
@@ -188,8 +193,11 @@ def find_english(*, text: str) -> Iterator[Quantity]:
 def find_english_counts(*, text: str) -> Iterator[Quantity]:
     """Yield counts of things written the English way ("48 innovative drugs")."""
     for m in _EN_COUNT.finditer(text):
-        value = parse_number(text=m.group(1))
-        end = m.start(1) + len(m.group(1))
+        try:
+            value = parse_english(number=m.group(1), scale=m.group(2))
+        except ValueError:
+            continue
+        end = m.end(2) if m.group(2) else m.end(1)
         yield Quantity(value, "count", _en_qualifier(text, m.start()), m.start(), end)
 
 

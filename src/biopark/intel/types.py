@@ -62,6 +62,18 @@ class Amount:
 
 
 @dataclass(frozen=True, slots=True)
+class DealTerms:
+    """Licensor, licensee, territory and amounts of one licensing deal (None when not written)."""
+
+    licensor: str | None = None
+    licensee: str | None = None
+    territory: str | None = None
+    upfront: Amount | None = None
+    milestones: Amount | None = None
+    total: Amount | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """Something that happened (or was announced) to companies or drugs."""
 
@@ -70,6 +82,7 @@ class Event:
     subjects: tuple[str, ...]
     quote: str
     amount: Amount | None = None
+    terms: DealTerms | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import User
 from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise
-from biopark.intel import dedupe
+from biopark.intel import dedupe, minhash
 from biopark.intel.extract import extract_document
 from biopark.intel.fetch import Fetcher
 from biopark.intel.models import (
@@ -23,6 +23,7 @@ from biopark.intel.models import (
     STATUS_FAILED,
     STATUS_OK,
     IntelDocument,
+    IntelDocumentBand,
     IntelEntity,
     IntelEvent,
     IntelMetric,
@@ -128,12 +129,56 @@ def record_failure(
     return IngestResult(origin=origin, status=FAILED, document_id=doc.id, error=error)
 
 
-def _assign_cluster(session: Session, doc: IntelDocument, value: int) -> None:
+def _assign_cluster(session: Session, doc: IntelDocument, text: str) -> None:
+    """Put the document in the cluster of its closest earlier repost (MinHash-LSH, else simhash)."""
+    value = dedupe.simhash(text=text)
+    doc.cluster_id = doc.id
+    by_minhash = _minhash_match(session, doc, minhash.signature(text=text))
+    by_simhash = _simhash_match(session, doc, value)
+    match = by_minhash if by_minhash is not None else by_simhash
+    if match is not None:
+        doc.cluster_id = match
+
+
+def _minhash_match(
+    session: Session, doc: IntelDocument, sig: minhash.Signature | None
+) -> int | None:
+    if sig is None:
+        return None
+    doc.minhash, doc.shingle_count = sig.to_bytes(), sig.size
+    keys = sig.band_keys()
+    rows = session.execute(
+        select(
+            IntelDocument.id,
+            IntelDocument.minhash,
+            IntelDocument.shingle_count,
+            IntelDocument.cluster_id,
+            IntelDocument.park_id,
+            IntelDocument.status,
+        )
+        .join(IntelDocumentBand, IntelDocumentBand.document_id == IntelDocument.id)
+        .where(IntelDocumentBand.key.in_(keys))
+        .distinct()
+    ).all()
+    session.add_all(IntelDocumentBand(document_id=doc.id, key=k) for k in keys)
+    best: tuple[float, int, int] | None = None
+    for other_id, data, size, cluster, park_id, status in rows:
+        if other_id == doc.id or park_id != doc.park_id or status != STATUS_OK or not data:
+            continue
+        other = minhash.Signature.from_bytes(data, size or 0)
+        if not minhash.same_story(sig, other):
+            continue
+        score = minhash.jaccard(sig, other)
+        if best is None or (-score, other_id) < (-best[0], best[1]):
+            best = (score, other_id, cluster or other_id)
+    return best[2] if best else None
+
+
+def _simhash_match(session: Session, doc: IntelDocument, value: int) -> int | None:
     doc.simhash = dedupe.to_signed(value)
     doc.band0, doc.band1, doc.band2, doc.band3 = dedupe.bands(value)
-    doc.cluster_id = doc.id
     if value == 0:
-        return
+        return None
     # One query per band with only the band in WHERE: planners then use the band index
     # (with park and status in WHERE too, SQLite chose the status index and scanned).
     rows: dict[int, tuple[int | None, int | None]] = {}
@@ -160,8 +205,7 @@ def _assign_cluster(session: Session, doc: IntelDocument, value: int) -> None:
             dist = dedupe.distance(value, other)
             if best is None or dist < best[0]:
                 best = (dist, other_cluster or other_id)
-    if best is not None:
-        doc.cluster_id = best[1]
+    return best[1] if best is not None else None
 
 
 def _offsets(text: str, needle: str) -> tuple[int, int]:
@@ -316,7 +360,7 @@ def ingest_bytes(
     )
     session.add(doc)
     session.flush()
-    _assign_cluster(session, doc, dedupe.simhash(text=clean.text))
+    _assign_cluster(session, doc, clean.text)
     store_facts(session, doc=doc, extraction=extraction, linker=linker, fresh=True)
     propose_milestones(session, doc=doc)
     audit.record(

@@ -45,6 +45,7 @@ EVENT_TYPES = (
     "facility_milestone",
     "financing",
     "cooperation",
+    "acquisition",
     "award",
 )
 ENTITY_TYPES = (
