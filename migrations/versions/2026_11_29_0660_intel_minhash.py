@@ -1,7 +1,7 @@
 """intel: MinHash signature and LSH band keys for repost clustering
 
 Revision ID: 0660
-Revises: 0400
+Revises: 0650
 Create Date: 2026-11-29 22:03:12.512691
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0660"
-down_revision: str | Sequence[str] | None = "0400"
+down_revision: str | Sequence[str] | None = "0650"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
