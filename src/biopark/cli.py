@@ -57,19 +57,29 @@ def db_check() -> None:
 def serve(
     host: str | None = typer.Option(None, help="Address to bind (default from settings)."),
     port: int | None = typer.Option(None, help="Port (default 8000)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
 ) -> None:
-    """Serve the web app."""
+    """Serve the web app (several worker processes with --workers N)."""
     import uvicorn
 
     from biopark.config import get_settings
+    from biopark.kit.logs import configure_logging
 
     settings = get_settings()
+    configure_logging()
+    trusted = settings.forwarded_allow_ips
     uvicorn.run(
         "biopark.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        proxy_headers=False,
+        workers=workers,
+        # Client addresses (rate limits, audit) come from X-Forwarded-For only when the
+        # connection comes from a proxy listed in BIOPARK_FORWARDED_ALLOW_IPS.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        log_config=None,
+        timeout_keep_alive=15,
     )
 
 

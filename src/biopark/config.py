@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_minutes: int = 15
     secure_cookies: bool = False
+    # Request bodies above this are refused with 413 (uploads are capped at 5 MB).
+    max_body_mb: int = 12
+    # Comma-separated addresses of trusted reverse proxies ("" = none, "*" = any).
+    forwarded_allow_ips: str = ""
+    # Let ingest fetch loopback/private addresses (tests, a lab network); off = SSRF guard.
+    fetch_allow_private: bool = False
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an embedded SQLite database under var_dir."""

@@ -219,11 +219,9 @@ def export_projects(
 @router.post(
     "/projects/import", response_model=ImportReport, responses={422: {"model": ImportReport}}
 )
-async def import_projects(
-    user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
-) -> Any:
+def import_projects(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)) -> Any:
     """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row."""
-    content = await file.read(sheets.MAX_BYTES + 1)
+    content = file.file.read(sheets.MAX_BYTES + 1)
     try:
         n = excel.import_ledger(session, user=user, content=content)
     except excel.ImportRejected as exc:

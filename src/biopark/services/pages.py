@@ -35,6 +35,7 @@ from biopark.services.schemas import (
 )
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -213,8 +214,8 @@ def new_page(request: Request, user: CurrentUser, session: SessionDep) -> Respon
 
 
 @router.post("/requests/new", response_class=HTMLResponse)
-async def submit(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def submit(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     values: dict[str, Any] = {
         k: form.get(k) for k in ("category", "title", "content", "contact", "enterprise_id")
     }
@@ -295,7 +296,7 @@ def detail_page(
     return _detail(request, session, user, request_id)
 
 
-async def _act(
+def _act(
     request: Request,
     session: Session,
     user: User,
@@ -303,7 +304,7 @@ async def _act(
     schema: type[BaseModel],
     call: Callable[..., Any],
 ) -> Response:
-    form = await request.form()
+    form = form_of(request)
     values: dict[str, Any] = {k: form.get(k) for k in schema.model_fields}
     if "department_ids" in schema.model_fields:
         values["department_ids"] = [v for v in form.getlist("department_ids") if isinstance(v, str)]
@@ -332,10 +333,10 @@ STEPS: dict[str, tuple[type[BaseModel], Callable[..., Any]]] = {
 
 
 @router.post("/requests/{request_id}/{step}", response_class=HTMLResponse)
-async def step(
+def step(
     request: Request, request_id: int, step: str, user: CurrentUser, session: SessionDep
 ) -> Response:
     if step not in STEPS:
         raise BioparkError("页面不存在", en="Not found", status=404)
     schema, call = STEPS[step]
-    return await _act(request, session, user, request_id, schema, call)
+    return _act(request, session, user, request_id, schema, call)
