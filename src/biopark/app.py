@@ -16,13 +16,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import Scope
 
 from biopark import __version__, registry
 from biopark.config import Settings, get_settings
 from biopark.errors import AuthRequired, BioparkError
 from biopark.kit.logs import configure_logging
 from biopark.web.i18n import LANGUAGES, register
-from biopark.web.middleware import BodyLimit, CatchAll, RequestContext
+from biopark.web.middleware import CatchAll, RequestContext
 from biopark.web.posted import read_posted_form
 from biopark.web.templating import lang_of, render
 
@@ -80,6 +81,9 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
         405: ("不支持该请求方法", "Method not allowed"),
     }
     zh, english = messages.get(exc.status_code, (str(exc.detail), str(exc.detail)))
+    if exc.status_code == 413:
+        mb = request.app.state.settings.max_body_mb
+        zh, english = f"请求内容过大（上限 {mb} MB）", f"Request body too large ({mb} MB limit)"
     return _error_response(request, exc.status_code, english if en else zh, "HTTPError")
 
 
@@ -112,7 +116,7 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-async def _on_unexpected_scope(scope: dict[str, Any], exc: Exception) -> Response:
+async def _on_unexpected_scope(scope: Scope, exc: Exception) -> Response:
     if isinstance(exc, IntegrityError):
         return await _on_integrity_error(Request(scope), exc)
     if isinstance(exc, OverflowError | DataError):
@@ -133,6 +137,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(read_posted_form)],
+        # Declared and streamed request bodies over the cap get 413 before buffering.
+        max_body_size=settings.max_body_mb * 1024 * 1024,
     )
     # Routes that keep files under var_dir (the search index) read it from here.
     app.state.settings = settings
@@ -157,8 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_mb * 1024 * 1024)
-    app.add_middleware(RequestContext, hsts=settings.secure_cookies)
+    _wrap_outermost(app, settings)
     app.add_exception_handler(BioparkError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
@@ -211,3 +216,21 @@ def _add_docs(app: FastAPI) -> None:
     @app.get("/redoc", include_in_schema=False, dependencies=admin)
     def redoc() -> Response:
         return get_redoc_html(openapi_url="/openapi.json", title="biopark API")
+
+
+def _wrap_outermost(app: FastAPI, settings: Settings) -> None:
+    """Put RequestContext outside everything, FastAPI's own body limit and 500 page included.
+
+    So every response, even the 413 for a declared oversize body, carries the
+    request id and the security headers, in the caller's language.
+    """
+    build = app.build_middleware_stack
+
+    def build_with_context() -> Any:
+        return RequestContext(
+            build(),
+            hsts=settings.secure_cookies,
+            max_body_bytes=settings.max_body_mb * 1024 * 1024,
+        )
+
+    app.build_middleware_stack = build_with_context  # type: ignore[method-assign]

@@ -1,8 +1,8 @@
-"""ASGI middleware: request ids, body size cap, security headers and the last-resort 500.
+"""ASGI middleware: request ids, security headers and the last-resort 500.
 
-They are plain ASGI classes rather than BaseHTTPMiddleware so that they see the
-raw body stream (to cap uploads without a Content-Length) and so that a crash
-in a route becomes a clean response on a connection that stays open.
+They are plain ASGI classes rather than BaseHTTPMiddleware so that a crash in a
+route becomes a clean response on a connection that stays open. The request
+body cap is FastAPI's own `max_body_size` (declared and streamed bodies).
 """
 
 from __future__ import annotations
@@ -10,17 +10,14 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from biopark.errors import BioparkError
-from biopark.kit.logs import request_id_var
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from biopark.kit.logs import request_id_var
 
 log = logging.getLogger("biopark.web")
 
@@ -41,23 +38,13 @@ CSP = (
 )
 
 
-class BodyTooLarge(BioparkError):
-    status = 413
-
-
-def _too_large(limit: int) -> BodyTooLarge:
-    mb = limit / 1024 / 1024
-    return BodyTooLarge(
-        f"请求内容过大（上限 {mb:g} MB）", en=f"Request body too large ({mb:g} MB limit)"
-    )
-
-
 class RequestContext:
     """Give each request an id (logs, X-Request-ID, error pages) and the security headers."""
 
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, max_body_bytes: int) -> None:
         self.app = app
         self.hsts = hsts
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,40 +74,34 @@ class RequestContext:
             await send(message)
 
         try:
+            declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+            if declared.isdigit() and int(declared) > self.max_body_bytes:
+                # Refused before a byte is read; FastAPI's max_body_size stops streamed ones.
+                response = too_large_response(scope, self.max_body_bytes, request_id)
+                await response(scope, receive, send_with_headers)
+                return
             await self.app(scope, receive, send_with_headers)
         finally:
             request_id_var.reset(token)
 
 
-class BodyLimit:
-    """Refuse request bodies over the limit, declared or streamed, before they are buffered."""
-
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
-        # A declared size over the limit is refused at the first read, before any byte
-        # is buffered; a body streamed without one is counted as it arrives. Raising
-        # from receive lets the app's own error handlers render the 413.
-        seen = int(declared) if declared.isdigit() else 0
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            if seen > self.max_bytes:
-                raise _too_large(self.max_bytes)
-            message = await receive()
-            if message["type"] == "http.request" and not declared.isdigit():
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _too_large(self.max_bytes)
-            return message
-
-        await self.app(scope, counting_receive, send)
+def too_large_response(scope: Scope, max_bytes: int, request_id: str) -> Response:
+    """413 in the caller's language: JSON for the API, a short page otherwise."""
+    request = Request(scope)
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
+    mb = max_bytes // 1024 // 1024
+    message = (
+        f"Request body too large ({mb} MB limit)"
+        if lang == "en"
+        else f"请求内容过大（上限 {mb} MB）"
+    )
+    if scope["path"].startswith("/api/"):
+        body = {"error": {"code": "HTTPError", "message": message, "request_id": request_id}}
+        return JSONResponse(body, status_code=413)
+    return HTMLResponse(
+        f"<!doctype html><meta charset=utf-8><title>413</title><p>{message}</p><p>{request_id}</p>",
+        status_code=413,
+    )
 
 
 class CatchAll:
