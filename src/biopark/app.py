@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -14,13 +15,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import Scope
 
 from biopark import __version__, registry
 from biopark.config import Settings, get_settings
-from biopark.errors import AuthRequired, BioparkError
+from biopark.errors import AuthRequired, BioparkError, Forbidden
 from biopark.kit.logs import configure_logging
 from biopark.web.i18n import LANGUAGES, register
 from biopark.web.middleware import CatchAll, RequestContext
@@ -51,8 +53,37 @@ def _error_response(request: Request, status: int, message: str, code: str, deta
     return render(request, "error.html", ctx, status_code=status)
 
 
+def _record_denial(request: Request) -> None:
+    """A refused permission goes to the audit trail, in its own transaction.
+
+    The request's own transaction has been rolled back by now.
+    """
+    from biopark.accounts.service import record_denial
+    from biopark.db import get_session, session_scope
+
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return
+    # The database the request used (tests override the request session dependency).
+    override = request.app.dependency_overrides.get(get_session)
+    scope = contextmanager(override)() if override else session_scope()
+    try:
+        with scope as session:
+            record_denial(
+                session,
+                user_id=user.id,
+                username=user.username,
+                park_id=user.park_id,
+                target=f"{request.method} {request.url.path}"[:200],
+            )
+    except Exception:
+        log.exception("could not record a permission denial")
+
+
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, BioparkError)
+    if isinstance(exc, Forbidden):
+        await run_in_threadpool(_record_denial, request)
     if isinstance(exc, AuthRequired) and not _wants_json(request):
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     return _error_response(request, exc.status, exc.text(lang_of(request)), type(exc).__name__)

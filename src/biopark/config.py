@@ -23,10 +23,16 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "zh"
+    # A sign-in lasts at most session_max_age_hours, and ends after session_idle_minutes unused.
     session_max_age_hours: int = 12
+    session_idle_minutes: int = 120
     token_max_age_days: int = 30
+    # Wrong passwords per (username, address) within the window before that pair is refused;
+    # from the second failure on, each retry also waits a doubling delay.
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    # Wrong passwords from one address across all usernames (password spraying).
+    login_max_failures_per_address: int = 30
     secure_cookies: bool = False
     # Request bodies above this are refused with 413 (uploads are capped at 5 MB).
     max_body_mb: int = 12

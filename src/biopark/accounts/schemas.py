@@ -42,3 +42,8 @@ class TokenRead(BaseModel):
     token_type: str = "bearer"
     expires_at: datetime
     user: UserRead
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from biopark.accounts import service as accounts
+from biopark.accounts import sessions
 from biopark.accounts.deps import CurrentUser, SessionDep, client_address, verify_csrf
 from biopark.errors import RateLimited
 from biopark.parks.models import Park
@@ -52,12 +53,19 @@ def login(
     if user is None:
         error = "Wrong username or password" if en else "用户名或密码错误"
         return render(request, "login.html", {**ctx, "error": error}, 401)
+    address = client_address(request)
     request.session.clear()
-    request.session["uid"] = user.id
+    request.session["sk"] = sessions.start_session(session, user=user, address=address)
+    accounts.record_sign_in(session, user=user, address=address, method="page")
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(verify_csrf)])
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    key = request.session.get("sk")
+    if isinstance(key, str):
+        user = sessions.end_session(session, key=key)
+        if user is not None:
+            accounts.record_sign_out(session, user=user, address=client_address(request))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
