@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError, ResponseValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.concurrency import run_in_threadpool
@@ -118,6 +119,20 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return _error_response(request, exc.status_code, english if en else zh, "HTTPError")
 
 
+async def _on_model_error(request: Request, exc: Exception) -> Response:
+    # A schema built inside a service from stored data and input (e.g. a project name
+    # made from a long company name) failed: the input is at fault, say which field.
+    assert isinstance(exc, ValidationError)
+    en = lang_of(request) == "en"
+    fields = [
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "message": err.get("msg", "")}
+        for err in exc.errors()
+    ]
+    names = "；".join(f["field"] for f in fields if f["field"])
+    message = "Invalid input" if en else f"输入有误：{names}" if names else "输入有误"
+    return _error_response(request, 422, message, "ValidationFailed", fields)
+
+
 async def _on_integrity_error(request: Request, exc: Exception) -> Response:
     # A safety net: services should refuse such input themselves with a clear message.
     en = lang_of(request) == "en"
@@ -198,6 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(BioparkError, _on_domain_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(ValidationError, _on_model_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)
     app.add_exception_handler(OverflowError, _on_bad_value)
     app.add_exception_handler(DataError, _on_bad_value)
