@@ -53,6 +53,32 @@ def db_check() -> None:
     migrate.check()
 
 
+@db_app.command("backup")
+def db_backup(
+    target: Path | None = typer.Argument(None, help="Backup file (default var/backups/...)."),
+) -> None:
+    """Copy the SQLite database consistently while the app runs (0600 file, 0700 folder)."""
+    import sqlite3
+
+    from biopark.config import get_settings, private_dir, private_file
+    from biopark.kit.dates import now_utc
+
+    settings = get_settings()
+    url = settings.resolved_database_url()
+    if not url.startswith("sqlite:///"):
+        raise typer.BadParameter("PostgreSQL: use pg_dump (see README) / 请用 pg_dump")
+    stamp = now_utc().strftime("%Y%m%d-%H%M%S")
+    target = target or private_dir(settings.var_dir / "backups") / f"biopark-{stamp}.db"
+    private_file(target)
+    source = sqlite3.connect(url.removeprefix("sqlite:///"))
+    dest = sqlite3.connect(target)
+    with dest:
+        source.backup(dest)
+    source.close()
+    dest.close()
+    typer.echo(f"备份完成 / backup written: {target}")
+
+
 @app.command("serve")
 def serve(
     host: str | None = typer.Option(None, help="Address to bind (default from settings)."),

@@ -45,8 +45,9 @@ class Settings(BaseSettings):
         """The configured URL, or an embedded SQLite database under var_dir."""
         if self.database_url:
             return self.database_url
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{(self.var_dir / 'biopark.db').resolve()}"
+        path = self.var_dir / "biopark.db"
+        private_file(path)
+        return f"sqlite:///{path.resolve()}"
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept under var_dir."""
@@ -58,6 +59,22 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip()
+
+
+def private_dir(path: Path) -> Path:
+    """Create the folder (and parents) readable by the owner only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure the file exists and only its owner can read it (SQLite's -wal and -shm
+    files copy the database file's permissions)."""
+    private_dir(path.parent)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    return path
 
 
 @lru_cache
