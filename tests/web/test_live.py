@@ -135,3 +135,20 @@ def test_2000_public_consultations_from_many_addresses_queue_on_sqlite(tmp_path:
     assert accepted == total
     assert len(stored) == accepted == len(set(lead_ids))
     assert all(n == 1 for _, n in stored)
+
+
+def test_several_workers_share_sessions_and_limits(tmp_path: Path) -> None:
+    # Nothing that matters lives in one process: a token from one worker works on every
+    # other, and sign-in failures count across them.
+    with live_server(tmp_path, workers=2) as url:
+        headers = {"Authorization": f"Bearer {token(url, 'demo-leader')}"}
+        for _ in range(8):
+            with httpx.Client(base_url=url, timeout=30) as c:
+                assert c.get("/api/me", headers=headers).status_code == 200
+        codes = []
+        for _ in range(8):
+            with httpx.Client(base_url=url, timeout=30) as c:
+                body = {"username": "demo-admin", "password": "wrong-password-x"}
+                codes.append(c.post("/api/auth/token", json=body).status_code)
+        assert codes[:2] == [401, 401]
+        assert set(codes[2:]) <= {401, 429} and 429 in codes

@@ -1,0 +1,5 @@
+"""`python -m biopark` runs the CLI."""
+
+from biopark.cli import main
+
+main()

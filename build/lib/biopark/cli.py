@@ -1,0 +1,124 @@
+"""The `biopark` command: one Typer tree, each domain adds its own sub-app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from biopark import registry
+
+app = typer.Typer(help="biopark — 创新药产业生态圈数字平台", no_args_is_help=True)
+
+
+@app.command("extract")
+def extract(
+    paths: list[Path] = typer.Argument(..., help="HTML pages or text snapshots (any encoding)."),
+) -> None:
+    """Print one JSON object per file (metrics, entities, events), in input order."""
+    from biopark.intel.cli import extract_command
+
+    extract_command(paths)
+
+
+@app.command("reconcile")
+def reconcile(
+    park: str = typer.Option(..., "--park", help="Park code, e.g. cq-biocity."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Figures reported in the news set against the investment ledger."""
+    from biopark.dashboard.cli import reconcile_command
+
+    reconcile_command(park, as_json)
+
+
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from biopark import migrate
+
+    migrate.upgrade(revision=revision)
+    typer.echo("数据库已升级 / database upgraded")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when models and migrations disagree."""
+    from biopark import migrate
+
+    migrate.check()
+
+
+@db_app.command("backup")
+def db_backup(
+    target: Path | None = typer.Argument(None, help="Backup file (default var/backups/...)."),
+) -> None:
+    """Copy the SQLite database consistently while the app runs (0600 file, 0700 folder)."""
+    import sqlite3
+
+    from biopark.config import get_settings, private_dir, private_file
+    from biopark.kit.dates import now_utc
+
+    settings = get_settings()
+    url = settings.resolved_database_url()
+    if not url.startswith("sqlite:///"):
+        raise typer.BadParameter("PostgreSQL: use pg_dump (see README) / 请用 pg_dump")
+    stamp = now_utc().strftime("%Y%m%d-%H%M%S")
+    target = target or private_dir(settings.var_dir / "backups") / f"biopark-{stamp}.db"
+    private_file(target)
+    source = sqlite3.connect(url.removeprefix("sqlite:///"))
+    dest = sqlite3.connect(target)
+    with dest:
+        source.backup(dest)
+    source.close()
+    dest.close()
+    typer.echo(f"备份完成 / backup written: {target}")
+
+
+@app.command("serve")
+def serve(
+    host: str | None = typer.Option(None, help="Address to bind (default from settings)."),
+    port: int | None = typer.Option(None, help="Port (default 8000)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
+) -> None:
+    """Serve the web app (several worker processes with --workers N)."""
+    import uvicorn
+
+    from biopark.config import get_settings
+    from biopark.kit.logs import configure_logging
+
+    settings = get_settings()
+    configure_logging()
+    trusted = settings.forwarded_allow_ips
+    uvicorn.run(
+        "biopark.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        # Client addresses (rate limits, audit) come from X-Forwarded-For only when the
+        # connection comes from a proxy listed in BIOPARK_FORWARDED_ALLOW_IPS.
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+        log_config=None,
+        timeout_keep_alive=15,
+    )
+
+
+def _add_domain_apps() -> None:
+    for domain in registry.DOMAINS:
+        module = registry.domain_module(domain, "cli")
+        sub = getattr(module, "app", None) if module else None
+        if isinstance(sub, typer.Typer) and (sub.registered_commands or sub.registered_groups):
+            app.add_typer(sub, name=getattr(module, "CLI_NAME", domain))
+
+
+_add_domain_apps()
+
+
+def main() -> None:
+    app()

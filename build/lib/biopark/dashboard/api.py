@@ -1,0 +1,62 @@
+"""Dashboard, reconciliation and monthly report API (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from biopark.accounts.deps import CurrentUser, SessionDep
+from biopark.dashboard import reconciliation, report, service
+from biopark.web.templating import render
+
+router = APIRouter(prefix="/api/dashboard", tags=["dashboard"])
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("")
+def dashboard(
+    user: CurrentUser,
+    session: SessionDep,
+    year: int | None = Query(default=None),
+    month_from: int | None = Query(default=None),
+    month_to: int | None = Query(default=None),
+) -> dict[str, Any]:
+    period = service.make_period(year, month_from, month_to)
+    return service.to_json(service.for_user(session, user=user, period=period))
+
+
+@router.get("/reconcile")
+def reconcile(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+    service.check_reader(user)
+    return [r.as_json() for r in reconciliation.reconcile_park(session, park_id=user.park_id)]
+
+
+@router.get("/report")
+def monthly_report(
+    user: CurrentUser,
+    session: SessionDep,
+    month: str = Query(max_length=7),
+    format: str = Query(default="docx", pattern="^(docx|html)$"),
+) -> Response:
+    service.check_reader(user)
+    rep = report.build(session, park_id=user.park_id, month=month)
+    if format == "html":
+        return HTMLResponse(render_report(rep))
+    return Response(
+        report.to_docx(rep),
+        media_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="report-{rep.month}.docx"'},
+    )
+
+
+def render_report(rep: report.Report) -> str:
+    """The stand-alone HTML of a report (no navigation), for download."""
+    from biopark.web.templating import templates
+
+    return templates().env.get_template("dashboard/report_body.html").render(**report.context(rep))
+
+
+__all__ = ["render", "router"]

@@ -1,0 +1,149 @@
+"""Dashboard (驾驶舱) pages: the figures, the reconciliation and the monthly report."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from biopark.accounts.deps import CurrentUser, SessionDep
+from biopark.dashboard import reconciliation, report, service
+from biopark.dashboard.api import DOCX
+from biopark.registry import NavItem
+from biopark.web import i18n
+from biopark.web.templating import render
+
+router = APIRouter(tags=["dashboard"])
+
+NAV = [
+    NavItem(
+        "驾驶舱",
+        "/dashboard",
+        frozenset(r.value for r in service.READERS),
+        order=1,
+        description="目标进度、管线、短板、诉求与任务一屏总览",
+    )
+]
+
+i18n.register(
+    {
+        "目标进度、管线、短板、诉求与任务一屏总览": "Targets, pipeline, gaps, requests and tasks at a glance"
+    }
+)
+i18n.register(
+    {
+        "驾驶舱": "Dashboard",
+        "统计期间": "Period",
+        "年份": "Year",
+        "起始月": "From month",
+        "结束月": "To month",
+        "查询": "Apply",
+        "签约入库项目": "Signed & registered projects",
+        "协议投资额": "Agreed investment",
+        "到位资金": "Funds in place",
+        "年度目标": "Annual target",
+        "完成进度": "Progress",
+        "资金到位率": "Funds-in-place rate",
+        "招商进度": "Investment progress",
+        "各月新增": "New per month",
+        "创新药管线": "Drug pipeline",
+        "在研": "In research",
+        "临床": "Clinical",
+        "已上市": "On market",
+        "全市": "City",
+        "产业链": "Industry chain",
+        "环节": "Links",
+        "已覆盖": "Covered",
+        "弱项": "Weak",
+        "短板": "Gaps",
+        "查看短板": "View gaps",
+        "产业链图谱": "Chain map",
+        "企业诉求": "Enterprise requests",
+        "按时办结率": "On-time rate",
+        "满意度": "Satisfaction",
+        "当前逾期诉求": "Overdue requests now",
+        "协调任务": "Coordination tasks",
+        "逾期任务": "Overdue tasks",
+        "两周内到期": "Due in 2 weeks",
+        "重大授权交易": "Major licensing deals",
+        "新闻数据核对": "News vs ledger",
+        "月报": "Monthly report",
+        "一致": "Match",
+        "不一致": "Mismatch",
+        "不可比": "Not comparable",
+        "报道指标": "Reported figure",
+        "报道值": "Reported",
+        "台账值": "Ledger",
+        "结论": "Finding",
+        "说明": "Reason",
+        "原文": "Source sentence",
+        "来源": "Source",
+        "下载 Word": "Download Word",
+        "月份": "Month",
+        "大事记": "Key events",
+        "个": "",
+        "截至当月累计": "year to date",
+        "合作方": "Partner",
+        "总额": "Total",
+    }
+)
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    year: int | None = Query(default=None),
+    month_from: int | None = Query(default=None),
+    month_to: int | None = Query(default=None),
+) -> Response:
+    period = service.make_period(year, month_from, month_to)
+    d = service.for_user(session, user=user, period=period)
+    return render(
+        request,
+        "dashboard/index.html",
+        {"d": d, "data": service.to_json(d), "years": range(period.year - 4, period.year + 2)},
+    )
+
+
+@router.get("/dashboard/reconcile", response_class=HTMLResponse)
+def reconcile_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    service.check_reader(user)
+    rows = reconciliation.reconcile_park(session, park_id=user.park_id)
+    counts = {s: sum(1 for r in rows if r.status.value == s) for s in reconciliation.STATUS_LABELS}
+    return render(
+        request,
+        "dashboard/reconcile.html",
+        {
+            "rows": [r.as_json() for r in rows],
+            "counts": counts,
+            "labels": reconciliation.STATUS_LABELS,
+        },
+    )
+
+
+@router.get("/dashboard/report", response_class=HTMLResponse)
+def report_page(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    month: str | None = Query(default=None, max_length=7),
+) -> Response:
+    service.check_reader(user)
+    today = service.today_local()
+    month = month or f"{today.year}-{today.month:02d}"
+    rep = report.build(session, park_id=user.park_id, month=month)
+    return render(request, "dashboard/report.html", report.context(rep))
+
+
+@router.get("/dashboard/report.docx")
+def report_docx(
+    user: CurrentUser, session: SessionDep, month: str = Query(max_length=7)
+) -> Response:
+    service.check_reader(user)
+    rep = report.build(session, park_id=user.park_id, month=month)
+    return Response(
+        report.to_docx(rep),
+        media_type=DOCX,
+        headers={"Content-Disposition": f'attachment; filename="report-{rep.month}.docx"'},
+    )

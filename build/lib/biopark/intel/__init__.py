@@ -1,0 +1,1 @@
+"""Intelligence pipeline: pure stages from raw bytes to extracted facts."""

@@ -1,0 +1,223 @@
+"""The tantivy full-text index: a disposable copy of the database, rebuilt by `intel reindex`.
+
+Chinese text is segmented by intel/segment.py (rjieba + the domain dictionary)
+before it reaches tantivy, and stored as space-separated lowercase terms under
+tantivy's whitespace tokenizer, so that index and query agree on every word.
+The index holds only ids and filter terms: hits are re-read from the database,
+which also drops any stale hit (a document deleted or replaced since).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import tantivy
+
+from biopark.intel.segment import tokenize, tokenize_for_search
+
+_SPLIT = re.compile(r"[^\w]+")
+# Function words that would make an AND query needlessly strict.
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "和",
+        "与",
+        "及",
+        "在",
+        "是",
+        "为",
+        "对",
+        "将",
+        "等",
+        "也",
+        "并",
+        "或",
+        "把",
+        "被",
+        "之",
+        "于",
+        "以",
+        "其",
+        "中",
+        "上",
+        "下",
+        "年",
+        "月",
+        "日",
+    ]
+)
+HEAP = 64 * 1024 * 1024
+
+
+def _pieces(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        out.extend(p for p in _SPLIT.split(word.lower()) if p)
+    return out
+
+
+def index_terms(text: str) -> str:
+    """The text as the space-separated terms the index stores."""
+    return " ".join(_pieces(tokenize_for_search(text=text)))
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct search terms of a user query, in order."""
+    seen: list[str] = []
+    for term in _pieces(tokenize(text=query)):
+        if term not in STOPWORDS and term not in seen:
+            seen.append(term)
+    return seen
+
+
+def _date_key(value: date | None) -> int:
+    return value.year * 10000 + value.month * 100 + value.day if value else 0
+
+
+@dataclass
+class IndexDoc:
+    """What the index keeps of one document."""
+
+    doc_id: int
+    park_id: int
+    cluster_id: int
+    published_at: date | None
+    source: str | None
+    title_terms: str
+    body_terms: str
+    entities: list[str] = field(default_factory=list)
+    event_types: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters that every search path (index or SQL) applies the same way."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    source: str | None = None
+    entity: str | None = None
+    event_type: str | None = None
+    unit: str | None = None
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("doc_id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("park_id", indexed=True, fast=True)
+    sb.add_integer_field("published", indexed=True, fast=True)
+    sb.add_text_field("title", stored=False, tokenizer_name="whitespace")
+    sb.add_text_field("body", stored=False, tokenizer_name="whitespace")
+    for name in ("source", "entity", "event", "unit"):
+        sb.add_text_field(name, stored=False, tokenizer_name="raw")
+    return sb.build()
+
+
+class SearchIndex:
+    """A tantivy index in one folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.schema = _schema()
+        path.mkdir(parents=True, exist_ok=True)
+        self.index = tantivy.Index(self.schema, path=str(path))
+
+    @classmethod
+    def open_if_exists(cls, path: Path) -> SearchIndex | None:
+        """The index at path, or None when it has never been built."""
+        if not (path / "meta.json").exists():
+            return None
+        try:
+            return cls(path)
+        except ValueError:
+            return None
+
+    @classmethod
+    def recreate(cls, path: Path) -> SearchIndex:
+        """An empty index at path, replacing whatever was there."""
+        if path.exists():
+            shutil.rmtree(path)
+        return cls(path)
+
+    def writer(self, *, threads: int = 0) -> tantivy.IndexWriter:
+        """A writer; callers add documents and commit."""
+        return self.index.writer(heap_size=HEAP, num_threads=threads)
+
+    @staticmethod
+    def add(writer: tantivy.IndexWriter, doc: IndexDoc) -> None:
+        """Add one document (replacing an older copy is the caller's delete)."""
+        writer.add_document(
+            tantivy.Document(
+                doc_id=doc.doc_id,
+                park_id=doc.park_id,
+                published=_date_key(doc.published_at),
+                title=doc.title_terms,
+                body=doc.body_terms,
+                source=doc.source or "",
+                entity=doc.entities or [""],
+                event=doc.event_types or [""],
+                unit=doc.units or [""],
+            )
+        )
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents and commit; returns how many."""
+        writer = self.writer()
+        n = 0
+        for doc in docs:
+            writer.delete_documents_by_term("doc_id", doc.doc_id)
+            self.add(writer, doc)
+            n += 1
+        writer.commit()
+        writer.wait_merging_threads()
+        return n
+
+    def search(
+        self, *, park_id: int, terms: list[str], filters: Filters, limit: int
+    ) -> list[tuple[int, float]]:
+        """(document id, score) of the best matches in the park, best first."""
+        s = self.schema
+        must: list[tantivy.Query] = [tantivy.Query.term_query(s, "park_id", park_id)]
+        for term in terms:
+            must.append(
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, tantivy.Query.term_query(s, "title", term)),
+                        (tantivy.Occur.Should, tantivy.Query.term_query(s, "body", term)),
+                    ]
+                )
+            )
+        if filters.date_from or filters.date_to:
+            must.append(
+                tantivy.Query.range_query(
+                    s,
+                    "published",
+                    tantivy.FieldType.Integer,
+                    _date_key(filters.date_from) if filters.date_from else None,
+                    _date_key(filters.date_to) if filters.date_to else None,
+                )
+            )
+        for name, value in (
+            ("source", filters.source),
+            ("entity", filters.entity),
+            ("event", filters.event_type),
+            ("unit", filters.unit),
+        ):
+            if value:
+                must.append(tantivy.Query.term_query(s, name, value))
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
+        self.index.reload()
+        searcher = self.index.searcher()
+        result = searcher.search(query, limit)
+        out: list[tuple[int, float]] = []
+        for score, address in result.hits:
+            stored = searcher.doc(address)
+            out.append((int(stored["doc_id"][0]), float(score)))
+        return out

@@ -1,0 +1,352 @@
+"""Chinese full-text search over the park's documents and facts.
+
+The tantivy index (var_dir/index) answers for documents it holds; documents
+not yet indexed, or every document when there is no index, are matched with
+SQL LIKE on the same segmented terms. Either way hits are re-read from the
+database within the user's park, so the index can never leak another park's
+documents or a stale one.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.orm import Session
+
+from biopark.accounts.models import User
+from biopark.errors import ValidationFailed
+from biopark.intel.index import Filters, IndexDoc, SearchIndex, index_terms, query_terms
+from biopark.intel.models import STATUS_OK, IntelDocument, IntelEntity, IntelEvent, IntelMetric
+from biopark.intel.service.access import check_read
+from biopark.intel.service.documents import cluster_members
+from biopark.kit.models import utcnow
+
+SNIPPET = 60
+# Beyond this many unindexed documents, run `biopark intel reindex`.
+UNINDEXED_MAX = 5000
+
+
+def index_path(var_dir: Path) -> Path:
+    """Where the index of this installation lives."""
+    return var_dir / "index"
+
+
+@dataclass
+class FactHit:
+    kind: str
+    id: int
+    label: str
+    quote: str
+    value: str | None = None
+    unit: str | None = None
+
+
+@dataclass
+class SearchHit:
+    document: IntelDocument
+    score: float
+    snippet: str
+    facts: list[FactHit] = field(default_factory=list)
+    sources: list[IntelDocument] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    terms: list[str]
+    hits: list[SearchHit]
+    used_index: bool
+
+
+def snippet(text: str, terms: list[str], *, width: int = SNIPPET) -> str:
+    """An HTML-escaped window of the text around the first term, terms wrapped in <mark>."""
+    # Case-insensitive matching on the text itself: lower-casing first can change the
+    # length ("İ" becomes two characters) and shift every offset after it.
+    wanted = sorted({t for t in terms if t}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(t) for t in wanted), re.IGNORECASE) if wanted else None
+    found = pattern.search(text) if pattern else None
+    first = found.start() if found else 0
+    start = max(0, first - width // 3)
+    window = text[start : start + width * 2]
+    out: list[str] = ["…" if start > 0 else ""]
+    at = 0
+    for match in pattern.finditer(window) if pattern else ():
+        out.append(html.escape(window[at : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
+        at = match.end()
+    out.append(html.escape(window[at:]))
+    if start + len(window) < len(text):
+        out.append("…")
+    return "".join(out)
+
+
+def _filtered(stmt: Select[Any], filters: Filters) -> Select[Any]:
+    if filters.date_from:
+        stmt = stmt.where(IntelDocument.published_at >= filters.date_from)
+    if filters.date_to:
+        stmt = stmt.where(IntelDocument.published_at <= filters.date_to)
+    if filters.source:
+        stmt = stmt.where(IntelDocument.source == filters.source)
+    if filters.entity:
+        stmt = stmt.where(
+            exists().where(
+                IntelEntity.document_id == IntelDocument.id, IntelEntity.name == filters.entity
+            )
+        )
+    if filters.event_type:
+        stmt = stmt.where(
+            exists().where(
+                IntelEvent.document_id == IntelDocument.id, IntelEvent.type == filters.event_type
+            )
+        )
+    if filters.unit:
+        stmt = stmt.where(
+            exists().where(
+                IntelMetric.document_id == IntelDocument.id, IntelMetric.unit == filters.unit
+            )
+        )
+    return stmt
+
+
+def _like_ids(
+    session: Session,
+    *,
+    park_id: int,
+    terms: list[str],
+    filters: Filters,
+    only_unindexed: bool,
+    limit: int,
+) -> list[int]:
+    stmt = select(IntelDocument.id).where(
+        IntelDocument.park_id == park_id, IntelDocument.status == STATUS_OK
+    )
+    if only_unindexed:
+        # Read the (normally few) unindexed ids through their own index first; with the
+        # park and status in the same WHERE, planners scanned the whole park instead.
+        pending = list(
+            session.scalars(
+                select(IntelDocument.id)
+                .where(IntelDocument.indexed_at.is_(None))
+                .limit(UNINDEXED_MAX)
+            )
+        )
+        if not pending:
+            return []
+        stmt = stmt.where(IntelDocument.id.in_(pending))
+    for term in terms:
+        like = f"%{term}%"
+        stmt = stmt.where(or_(IntelDocument.title.ilike(like), IntelDocument.text.ilike(like)))
+    stmt = _filtered(stmt, filters)
+    stmt = stmt.order_by(IntelDocument.published_at.desc(), IntelDocument.id.desc()).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def _facts(session: Session, doc_ids: list[int], terms: list[str]) -> dict[int, list[FactHit]]:
+    out: dict[int, list[FactHit]] = {d: [] for d in doc_ids}
+    if not doc_ids:
+        return out
+    for m in session.scalars(
+        select(IntelMetric).where(
+            IntelMetric.document_id.in_(doc_ids), IntelMetric.review != "rejected"
+        )
+    ):
+        if not terms or any(t in m.quote.lower() or t in m.label.lower() for t in terms):
+            out[m.document_id].append(
+                FactHit(
+                    "metric",
+                    m.id,
+                    m.label,
+                    m.quote,
+                    value=format(m.value.normalize(), "f"),
+                    unit=m.unit,
+                )
+            )
+    for e in session.scalars(
+        select(IntelEvent).where(
+            IntelEvent.document_id.in_(doc_ids), IntelEvent.review != "rejected"
+        )
+    ):
+        if not terms or any(t in e.quote.lower() for t in terms):
+            out[e.document_id].append(FactHit("event", e.id, e.type, e.quote))
+    return out
+
+
+def search(
+    session: Session,
+    *,
+    user: User,
+    query: str,
+    filters: Filters | None = None,
+    index: SearchIndex | None = None,
+    limit: int = 20,
+    collapse: bool = True,
+) -> SearchResult:
+    """The park's best documents for the query, one per near-duplicate cluster, with snippets."""
+    check_read(user)
+    if len(query) > 200:
+        raise ValidationFailed("检索词过长", en="Query too long")
+    filters = filters or Filters()
+    terms = query_terms(query)
+    limit = max(1, min(limit, 100))
+    scored: list[tuple[int, float]] = []
+    if index is not None and terms:
+        scored = index.search(park_id=user.park_id, terms=terms, filters=filters, limit=limit * 3)
+        seen = {d for d, _ in scored}
+        scored += [
+            (d, 0.0)
+            for d in _like_ids(
+                session,
+                park_id=user.park_id,
+                terms=terms,
+                filters=filters,
+                only_unindexed=True,
+                limit=limit * 3,
+            )
+            if d not in seen
+        ]
+    else:
+        scored = [
+            (d, 0.0)
+            for d in _like_ids(
+                session,
+                park_id=user.park_id,
+                terms=terms,
+                filters=filters,
+                only_unindexed=False,
+                limit=limit * 3,
+            )
+        ]
+    ids = [d for d, _ in scored]
+    docs = {
+        d.id: d
+        for d in session.scalars(
+            select(IntelDocument).where(
+                IntelDocument.id.in_(ids),
+                IntelDocument.park_id == user.park_id,
+                IntelDocument.status == STATUS_OK,
+            )
+        )
+    }
+    hits: list[SearchHit] = []
+    clusters_seen: set[int] = set()
+    for doc_id, score in scored:
+        doc = docs.get(doc_id)
+        if doc is None:
+            continue
+        cluster = doc.cluster_id or doc.id
+        if collapse and cluster in clusters_seen:
+            continue
+        clusters_seen.add(cluster)
+        hits.append(
+            SearchHit(
+                document=doc, score=score, snippet=snippet(doc.text or doc.title or "", terms)
+            )
+        )
+        if len(hits) >= limit:
+            break
+    facts = _facts(session, [h.document.id for h in hits], terms)
+    members = cluster_members(
+        session,
+        park_id=user.park_id,
+        cluster_ids=sorted({h.document.cluster_id or h.document.id for h in hits}),
+    )
+    for h in hits:
+        h.facts = facts[h.document.id]
+        h.sources = members.get(h.document.cluster_id or h.document.id, []) or [h.document]
+    return SearchResult(
+        query=query, terms=terms, hits=hits, used_index=index is not None and bool(terms)
+    )
+
+
+def _index_docs(session: Session, docs: list[IntelDocument]) -> list[IndexDoc]:
+    ids = [d.id for d in docs]
+    names: dict[int, set[str]] = {i: set() for i in ids}
+    events: dict[int, set[str]] = {i: set() for i in ids}
+    units: dict[int, set[str]] = {i: set() for i in ids}
+    for target, column, doc_col in (
+        (names, IntelEntity.name, IntelEntity.document_id),
+        (events, IntelEvent.type, IntelEvent.document_id),
+        (units, IntelMetric.unit, IntelMetric.document_id),
+    ):
+        for doc_id, value in session.execute(select(doc_col, column).where(doc_col.in_(ids))):
+            target[doc_id].add(value)
+    return [
+        IndexDoc(
+            doc_id=doc.id,
+            park_id=doc.park_id,
+            cluster_id=doc.cluster_id or doc.id,
+            published_at=doc.published_at,
+            source=doc.source,
+            title_terms=index_terms(doc.title or ""),
+            body_terms=index_terms(doc.text),
+            entities=sorted(names[doc.id]),
+            event_types=sorted(events[doc.id]),
+            units=sorted(units[doc.id]),
+        )
+        for doc in docs
+    ]
+
+
+def index_documents(session: Session, *, index: SearchIndex, document_ids: list[int]) -> int:
+    """Add or replace these documents in the index and mark them indexed."""
+    docs = list(
+        session.scalars(
+            select(IntelDocument).where(
+                IntelDocument.id.in_(document_ids), IntelDocument.status == STATUS_OK
+            )
+        )
+    )
+    n = index.upsert(_index_docs(session, docs))
+    now = utcnow()
+    for d in docs:
+        d.indexed_at = now
+    session.flush()
+    return n
+
+
+def reindex(session: Session, *, path: Path, batch: int = 1000) -> int:
+    """Rebuild the whole index from the database (the source of truth)."""
+    index = SearchIndex.recreate(path)
+    writer = index.writer()
+    total = 0
+    now = utcnow()
+    last = 0
+    while True:
+        docs = list(
+            session.scalars(
+                select(IntelDocument)
+                .where(IntelDocument.id > last, IntelDocument.status == STATUS_OK)
+                .order_by(IntelDocument.id)
+                .limit(batch)
+            )
+        )
+        if not docs:
+            break
+        for item in _index_docs(session, docs):
+            SearchIndex.add(writer, item)
+        for d in docs:
+            d.indexed_at = now
+        total += len(docs)
+        last = docs[-1].id
+        session.flush()
+    writer.commit()
+    writer.wait_merging_threads()
+    return total
+
+
+def parse_date(value: str | None, *, name: str) -> date | None:
+    """A YYYY-MM-DD filter value, or a clear error."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"{name} 日期格式应为 YYYY-MM-DD", en=f"{name}: date must be YYYY-MM-DD"
+        ) from exc

@@ -1,0 +1,1 @@
+"""Investment pipeline (招商一码通): QR consultation → lead → project → production."""

@@ -1,0 +1,523 @@
+"""Investment pipeline pages: overview, leads, projects, targets, the closed loop."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from biopark.accounts.deps import CurrentUser, SessionDep
+from biopark.accounts.models import User
+from biopark.audit import service as audit
+from biopark.errors import BioparkError
+from biopark.investment import excel, i18n, public, service
+from biopark.investment.models import LeadStatus, Stage, TargetScope
+from biopark.investment.schemas import (
+    FundsCreate,
+    LeadClose,
+    LeadContact,
+    LeadQualify,
+    LeadUpdate,
+    ProjectCreate,
+    ProjectUpdate,
+    StageChangeCreate,
+    TargetSet,
+    VisitCreate,
+)
+from biopark.kit import sheets
+from biopark.kit.dates import SHANGHAI
+from biopark.parks.models import Park
+from biopark.registry import NavItem
+from biopark.web.forms import error_messages, parse_form
+from biopark.web.i18n import register
+from biopark.web.posted import form_of
+from biopark.web.templating import lang_of, render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(public.router)
+
+NAV = [
+    NavItem(
+        "招商",
+        "/investment",
+        frozenset(r.value for r in service.ACCESS),
+        order=30,
+        description="线索、项目推进与签约入库",
+    )
+]
+register({"线索、项目推进与签约入库": "Leads, projects, signings and funds in place"})
+i18n.register_all()
+
+PROJECT_FIELDS = (
+    "name", "company", "owner_id", "team", "chain", "chain_link", "site", "land_mu",
+    "agreed_investment", "next_action", "due_on", "expected_sign_on", "expected_start_on",
+    "expected_production_on", "notes",
+)  # fmt: skip
+
+
+def _values(form: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {k: (v if isinstance(v := form.get(k), str) else None) for k in fields}
+
+
+def _parse(model: type[BaseModel], values: dict[str, Any], request: Request) -> Any:
+    try:
+        return parse_form(model, values), []
+    except ValidationError as exc:
+        return None, error_messages(exc, i18n.LABELS, lang_of(request))
+
+
+def _end_of_day(value: str | None) -> str | None:
+    # A date chosen on the page means the end of that working day in Shanghai.
+    if not value:
+        return value
+    try:
+        return datetime.combine(
+            datetime.fromisoformat(value).date(), time(18, 0), SHANGHAI
+        ).isoformat()
+    except ValueError:
+        return value
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+@router.get("/investment", response_class=HTMLResponse)
+def overview(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    year: int | None = Query(default=None, ge=2000, le=2100),
+    team: str | None = Query(default=None, max_length=100),
+) -> Response:
+    service.check_access(user)
+    year = year or service.today_local().year
+    stats = service.year_stats(session, park_id=user.park_id, year=year, team=team or None)
+    items = service.loop_items(session, park_id=user.park_id)
+    leads = service.list_leads(session, user=user, status=LeadStatus.new, size=10)
+    park = session.get(Park, user.park_id)
+    ctx = {
+        "stats": stats,
+        "year": year,
+        "team": team or "",
+        "park": park,
+        "by_owner": service.overdue_by(items, key="owner"),
+        "by_team": service.overdue_by(items, key="team"),
+        "overdue": [i for i in items if i.overdue][:20],
+        "new_leads": leads.items,
+        "chart": {
+            "months": [f"{m.month}月" for m in stats.months],
+            "signed": [m.signed_projects for m in stats.months],
+            "agreed": [float(m.cum_agreed_investment / 10**8) for m in stats.months],
+            "funds": [float(m.cum_funds_in_place / 10**8) for m in stats.months],
+        },
+    }
+    return render(request, "investment/overview.html", ctx)
+
+
+@router.get("/investment/loop", response_class=HTMLResponse)
+def loop_page(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    owner_id: int | None = None,
+    team: str | None = Query(default=None, max_length=100),
+    days: int = Query(default=7, ge=0, le=90),
+) -> Response:
+    service.check_access(user)
+    items = service.loop_items(
+        session, park_id=user.park_id, owner_id=owner_id, team=team or None, horizon_days=days
+    )
+    ctx = {
+        "items": items,
+        "by_owner": service.overdue_by(items, key="owner"),
+        "by_team": service.overdue_by(items, key="team"),
+        "days": days,
+        "team": team or "",
+        "owner_id": owner_id,
+        "officers": service.officers(session, park_id=user.park_id),
+    }
+    return render(request, "investment/loop.html", ctx)
+
+
+# --- leads ----------------------------------------------------------------------------------
+
+
+@router.get("/investment/leads", response_class=HTMLResponse)
+def leads_page(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    status: LeadStatus | None = None,
+    q: str | None = Query(default=None, max_length=100),
+    page: int = Query(default=1, ge=1),
+) -> Response:
+    result = service.list_leads(session, user=user, status=status, q=q, page=page, size=30)
+    ctx = {
+        "page": result,
+        "status": status.value if status else "",
+        "q": q or "",
+        "statuses": list(LeadStatus),
+    }
+    return render(request, "investment/leads.html", ctx)
+
+
+def _lead_page(
+    request: Request, session: Any, user: User, lead_id: int, errors: list[str], status: int = 200
+) -> Response:
+    lead = service.get_lead(session, user=user, lead_id=lead_id)
+    ctx = {
+        "lead": lead,
+        "errors": errors,
+        "officers": service.officers(session, park_id=user.park_id),
+        "history": audit.history(
+            session, park_id=lead.park_id, entity_type=service.ENTITY_LEAD, entity_id=lead.id
+        ),
+        "today": service.today_local(),
+    }
+    return render(request, "investment/lead.html", ctx, status)
+
+
+@router.get("/investment/leads/{lead_id}", response_class=HTMLResponse)
+def lead_page(request: Request, lead_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    return _lead_page(request, session, user, lead_id, [])
+
+
+@router.post("/investment/leads/{lead_id}/{action}", response_class=HTMLResponse)
+def lead_action(
+    request: Request, lead_id: int, action: str, user: CurrentUser, session: SessionDep
+) -> Response:
+    service.get_lead(session, user=user, lead_id=lead_id)
+    form = form_of(request)
+    try:
+        if action == "contact":
+            values = _values(form, ("next_action", "due_at"))
+            values["due_at"] = _end_of_day(values["due_at"])
+            data, errors = _parse(LeadContact, values, request)
+            if data:
+                service.mark_contacted(
+                    session,
+                    user=user,
+                    lead_id=lead_id,
+                    next_action=data.next_action,
+                    due_at=data.due_at,
+                )
+        elif action == "assign":
+            values = _values(form, ("owner_id", "next_action", "due_at"))
+            values["due_at"] = _end_of_day(values["due_at"])
+            data, errors = _parse(LeadUpdate, values, request)
+            if data:
+                service.update_lead(session, user=user, lead_id=lead_id, data=data)
+        elif action == "close":
+            data, errors = _parse(LeadClose, _values(form, ("reason",)), request)
+            if data:
+                service.close_lead(session, user=user, lead_id=lead_id, data=data)
+        elif action == "qualify":
+            data, errors = _parse(
+                LeadQualify, _values(form, ("name", "next_action", "due_on")), request
+            )
+            if data:
+                project = service.qualify_lead(session, user=user, lead_id=lead_id, data=data)
+                return RedirectResponse(f"/investment/projects/{project.id}", status_code=303)
+        else:
+            return Response(status_code=404)
+    except BioparkError as exc:
+        errors = [exc.text(lang_of(request))]
+    if errors:
+        session.rollback()
+        return _lead_page(request, session, user, lead_id, errors, 422)
+    return RedirectResponse(f"/investment/leads/{lead_id}", status_code=303)
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+def _flt(
+    q: str | None,
+    stage: str | None,
+    owner_id: int | None,
+    team: str | None,
+    chain: str | None,
+    year: int | None,
+    overdue: bool,
+    month_from: int | None = None,
+    month_to: int | None = None,
+    signed: bool = False,
+) -> service.ProjectFilter:
+    return service.ProjectFilter(
+        q=q or None,
+        stage=Stage(stage) if stage else None,
+        owner_id=owner_id,
+        team=team or None,
+        chain=chain or None,
+        year=year,
+        overdue=overdue,
+        month_from=month_from if year else None,
+        month_to=month_to if year else None,
+        signed=signed,
+    )
+
+
+@router.get("/investment/projects", response_class=HTMLResponse)
+def projects_page(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    q: str | None = Query(default=None, max_length=100),
+    stage: Stage | None = None,
+    owner_id: int | None = None,
+    team: str | None = Query(default=None, max_length=100),
+    chain: str | None = Query(default=None, max_length=100),
+    year: int | None = Query(default=None, ge=2000, le=2100),
+    overdue: bool = False,
+    month_from: int | None = Query(default=None, ge=1, le=12),
+    month_to: int | None = Query(default=None, ge=1, le=12),
+    signed: bool = False,
+    page: int = Query(default=1, ge=1),
+) -> Response:
+    flt = _flt(
+        q,
+        stage.value if stage else None,
+        owner_id,
+        team,
+        chain,
+        year,
+        overdue,
+        month_from,
+        month_to,
+        signed,
+    )
+    result = service.list_projects(session, user=user, flt=flt, page=page, size=30)
+    query = "&".join(
+        f"{k}={v}"
+        for k, v in (
+            ("q", q),
+            ("stage", stage.value if stage else None),
+            ("owner_id", owner_id),
+            ("team", team),
+            ("chain", chain),
+            ("year", year),
+            ("overdue", "true" if overdue else None),
+            ("month_from", month_from),
+            ("month_to", month_to),
+            ("signed", "true" if signed else None),
+        )
+        if v
+    )
+    ctx = {
+        "page": result,
+        "q": q or "",
+        "stage": stage.value if stage else "",
+        "owner_id": owner_id,
+        "team": team or "",
+        "chain": chain or "",
+        "year": year or "",
+        "overdue": overdue,
+        "stages": list(Stage),
+        "officers": service.officers(session, park_id=user.park_id),
+        "query": query,
+    }
+    return render(request, "investment/projects.html", ctx)
+
+
+@router.post("/investment/projects/import", response_class=HTMLResponse)
+def import_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    service.check_access(user)
+    form = form_of(request)
+    upload = form.get("file")
+    errors: list[str] = []
+    imported = 0
+    if upload is None or isinstance(upload, str):
+        errors = ["请选择 Excel 文件（.xlsx）"]
+    else:
+        try:
+            imported = excel.import_ledger(
+                session, user=user, content=upload.file.read(sheets.MAX_BYTES + 1)
+            )
+        except excel.ImportRejected as exc:
+            errors = exc.errors
+        except BioparkError as exc:
+            errors = [exc.text(lang_of(request))]
+    return render(
+        request,
+        "investment/import.html",
+        {"errors": errors, "imported": imported},
+        422 if errors else 200,
+    )
+
+
+def _project_form(
+    request: Request,
+    session: Any,
+    user: User,
+    project: Any,
+    values: dict[str, Any],
+    errors: list[str],
+    status: int = 200,
+) -> Response:
+    ctx = {
+        "project": project,
+        "values": values,
+        "errors": errors,
+        "officers": service.officers(session, park_id=user.park_id),
+    }
+    return render(request, "investment/project_form.html", ctx, status)
+
+
+@router.get("/investment/projects/new", response_class=HTMLResponse)
+def new_project_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    service.check_access(user)
+    return _project_form(request, session, user, None, {"owner_id": user.id}, [])
+
+
+@router.post("/investment/projects/new", response_class=HTMLResponse)
+def create_project(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    service.check_access(user)
+    values = _values(form_of(request), PROJECT_FIELDS)
+    data, errors = _parse(ProjectCreate, values, request)
+    if data:
+        try:
+            project = service.create_project(session, user=user, data=data)
+            return RedirectResponse(f"/investment/projects/{project.id}", status_code=303)
+        except BioparkError as exc:
+            errors = [exc.text(lang_of(request))]
+    return _project_form(request, session, user, None, values, errors, 422)
+
+
+@router.get("/investment/projects/{project_id}/edit", response_class=HTMLResponse)
+def edit_project_page(
+    request: Request, project_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    project = service.get_project(session, user=user, project_id=project_id)
+    values = {k: getattr(project, k) for k in PROJECT_FIELDS}
+    return _project_form(request, session, user, project, values, [])
+
+
+@router.post("/investment/projects/{project_id}/edit", response_class=HTMLResponse)
+def update_project(
+    request: Request, project_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    project = service.get_project(session, user=user, project_id=project_id)
+    values = _values(form_of(request), PROJECT_FIELDS)
+    data, errors = _parse(ProjectUpdate, values, request)
+    if data:
+        try:
+            service.update_project(session, user=user, project_id=project_id, data=data)
+            return RedirectResponse(f"/investment/projects/{project_id}", status_code=303)
+        except BioparkError as exc:
+            session.rollback()
+            errors = [exc.text(lang_of(request))]
+    return _project_form(request, session, user, project, values, errors, 422)
+
+
+def _project_page(
+    request: Request,
+    session: Any,
+    user: User,
+    project_id: int,
+    errors: list[str],
+    status: int = 200,
+) -> Response:
+    project = service.get_project(session, user=user, project_id=project_id)
+    ctx = {
+        "project": project,
+        "errors": errors,
+        "stages": list(Stage),
+        "changes": service.stage_history(session, user=user, project_id=project_id),
+        "visits": service.list_visits(session, user=user, project_id=project_id),
+        "funds": service.list_funds(session, user=user, project_id=project_id),
+        "history": audit.history(
+            session,
+            park_id=project.park_id,
+            entity_type=service.ENTITY_PROJECT,
+            entity_id=project.id,
+        ),
+        "timeline": service.timeline(session, user=user, project_id=project_id),
+        "today": service.today_local(),
+    }
+    return render(request, "investment/project.html", ctx, status)
+
+
+@router.get("/investment/projects/{project_id}", response_class=HTMLResponse)
+def project_page(
+    request: Request, project_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    return _project_page(request, session, user, project_id, [])
+
+
+@router.post("/investment/projects/{project_id}/{action}", response_class=HTMLResponse)
+def project_action(
+    request: Request, project_id: int, action: str, user: CurrentUser, session: SessionDep
+) -> Response:
+    service.get_project(session, user=user, project_id=project_id)
+    form = form_of(request)
+    errors: list[str] = []
+    try:
+        if action == "stage":
+            data, errors = _parse(
+                StageChangeCreate, _values(form, ("stage", "effective_on", "reason")), request
+            )
+            if data:
+                service.change_stage(session, user=user, project_id=project_id, data=data)
+        elif action == "visit":
+            fields = ("visited_on", "people", "place", "notes", "next_step", "next_due_on")
+            data, errors = _parse(VisitCreate, _values(form, fields), request)
+            if data:
+                service.add_visit(session, user=user, project_id=project_id, data=data)
+        elif action == "funds":
+            data, errors = _parse(
+                FundsCreate, _values(form, ("received_on", "amount", "note")), request
+            )
+            if data:
+                service.add_funds(session, user=user, project_id=project_id, data=data)
+        else:
+            return Response(status_code=404)
+    except BioparkError as exc:
+        errors = [exc.text(lang_of(request))]
+    if errors:
+        session.rollback()
+        return _project_page(request, session, user, project_id, errors, 422)
+    return RedirectResponse(f"/investment/projects/{project_id}", status_code=303)
+
+
+# --- targets --------------------------------------------------------------------------------
+
+
+@router.get("/investment/targets", response_class=HTMLResponse)
+def targets_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    ctx = {
+        "targets": service.list_targets(session, user=user),
+        "can_edit": user.role in service.TARGET_EDITORS,
+        "scopes": list(TargetScope),
+        "errors": [],
+        "values": {"year": service.today_local().year},
+    }
+    return render(request, "investment/targets.html", ctx)
+
+
+@router.post("/investment/targets", response_class=HTMLResponse)
+def set_target(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    values = _values(
+        form_of(request),
+        ("year", "scope", "scope_value", "projects", "agreed_investment", "funds_in_place"),
+    )
+    data, errors = _parse(TargetSet, values, request)
+    if data:
+        try:
+            service.set_target(session, user=user, data=data)
+            return RedirectResponse("/investment/targets", status_code=303)
+        except BioparkError as exc:
+            errors = [exc.text(lang_of(request))]
+    ctx = {
+        "targets": service.list_targets(session, user=user),
+        "can_edit": user.role in service.TARGET_EDITORS,
+        "scopes": list(TargetScope),
+        "errors": errors,
+        "values": values,
+    }
+    return render(request, "investment/targets.html", ctx, 422)
+
+
+__all__ = ["NAV", "router"]

@@ -1,0 +1,78 @@
+"""Jinja2 rendering with the user's language, navigation and CSRF token."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from biopark import registry
+from biopark.accounts.models import ROLE_LABELS
+from biopark.kit.dates import format_local
+from biopark.web.flash import pop_flashes
+from biopark.web.i18n import translate
+
+
+@lru_cache
+def templates() -> Jinja2Templates:
+    """The template engine over the shared and the domain template folders."""
+    env = Environment(
+        loader=FileSystemLoader([str(p) for p in registry.template_dirs()]),
+        autoescape=select_autoescape(["html"]),
+    )
+    env.globals["role_labels"] = {k.value: v for k, v in ROLE_LABELS.items()}
+    env.filters["cny"] = _cny
+    env.filters["localtime"] = format_local
+    return Jinja2Templates(env=env)
+
+
+def _cny(value: Any) -> str:
+    if value is None:
+        return "—"
+    try:
+        from biopark.kit.money import format_cny
+
+        return format_cny(value)
+    except (ImportError, ValueError):
+        return f"{value} 元"
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, created on first use."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(24)
+        request.session["csrf"] = token
+    return str(token)
+
+
+def lang_of(request: Request) -> str:
+    """The request's interface language."""
+    return str(getattr(request.state, "lang", "zh"))
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page template for the current user."""
+    lang = lang_of(request)
+    user = getattr(request.state, "user", None)
+    nav = []
+    if user is not None:
+        nav = [i for i in registry.nav_items() if not i.roles or user.role.value in i.roles]
+    ctx: dict[str, Any] = {
+        "user": user,
+        "lang": lang,
+        "_": lambda text: translate(text, lang),
+        "nav": nav,
+        "csrf_token": csrf_token(request),
+        "path": request.url.path,
+        "flashes": pop_flashes(request),
+    }
+    ctx.update(context or {})
+    return templates().TemplateResponse(request, name, ctx, status_code=status_code)
