@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     # Wrong passwords from one address across all usernames (password spraying).
     login_max_failures_per_address: int = 30
     secure_cookies: bool = False
+    # Send admins and leaders without a second factor to its enrolment page at sign-in.
+    totp_required: bool = False
     # Request bodies above this are refused with 413 (uploads are capped at 5 MB).
     max_body_mb: int = 12
     # Comma-separated addresses of trusted reverse proxies ("" = none, "*" = any).

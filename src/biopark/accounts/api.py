@@ -30,7 +30,11 @@ Admin = Annotated[User, Depends(require_roles(Role.admin))]
 def create_token(request: Request, body: TokenRequest, session: SessionDep) -> Response | TokenRead:
     """Exchange a username and password for a bearer token."""
     user = service.authenticate(
-        session, username=body.username, password=body.password, address=client_address(request)
+        session,
+        username=body.username,
+        password=body.password,
+        otp=body.otp,
+        address=client_address(request),
     )
     if user is None:
         err = AuthRequired("用户名或密码错误", en="Wrong username or password")

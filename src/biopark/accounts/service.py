@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from biopark.accounts import totp
 from biopark.accounts.models import ApiToken, LoginAttempt, Role, User
 from biopark.accounts.passwords import check_password
 from biopark.accounts.schemas import UserCreate
@@ -147,6 +148,7 @@ def authenticate(
     username: str,
     password: str,
     address: str,
+    otp: str | None = None,
     now: datetime | None = None,
 ) -> User | None:
     """Check credentials under the rate limit and record the attempt; None when they are wrong.
@@ -164,6 +166,9 @@ def authenticate(
     _check_rate_limit(session, username=username, address=address, now=now)
     user = session.scalar(select(User).where(User.username == username))
     ok = user is not None and user.active and verify_password(user.password_hash, password)
+    if ok and user is not None and user.totp_secret:
+        # A wrong or missing code counts as a failed attempt, so codes cannot be guessed.
+        ok = totp.verify(user.totp_secret, otp)
     session.add(LoginAttempt(username=username, address=address, succeeded=ok, at=now))
     if not ok or user is None:
         if user is not None:
@@ -271,4 +276,21 @@ def record_denial(
             entity_id=None,
             changes={"target": target},
         )
+    )
+
+
+def enable_totp(session: Session, *, user: User, secret: str, code: str) -> None:
+    """Turn on the second factor once the user proves their app has the secret."""
+    if not totp.verify(secret, code):
+        raise ValidationFailed(
+            "验证码不正确，请核对手机时间后重试", en="Wrong code; check the phone's clock"
+        )
+    user.totp_secret = secret
+    audit.record(
+        session,
+        actor=user,
+        action="enable_totp",
+        entity_type="user",
+        entity_id=user.id,
+        park_id=user.park_id,
     )

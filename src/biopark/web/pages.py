@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from biopark.accounts import service as accounts
 from biopark.accounts import sessions
 from biopark.accounts.deps import CurrentUser, SessionDep, client_address, verify_csrf
+from biopark.accounts.pages import needs_totp_enrolment
 from biopark.errors import RateLimited
 from biopark.parks.models import Park
 from biopark.web.templating import lang_of, render
@@ -41,12 +42,17 @@ def login(
     username: Annotated[str, Form(max_length=60)],
     password: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form(max_length=500)] = "/",
+    otp: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     en = lang_of(request) == "en"
     ctx = {"next": _safe_next(next), "username": username}
     try:
         user = accounts.authenticate(
-            session, username=username, password=password, address=client_address(request)
+            session,
+            username=username,
+            password=password,
+            otp=otp,
+            address=client_address(request),
         )
     except RateLimited as exc:
         return render(request, "login.html", {**ctx, "error": exc.text(lang_of(request))}, 429)
@@ -57,6 +63,8 @@ def login(
     request.session.clear()
     request.session["sk"] = sessions.start_session(session, user=user, address=address)
     accounts.record_sign_in(session, user=user, address=address, method="page")
+    if needs_totp_enrolment(user):
+        return RedirectResponse("/account/2fa", status_code=303)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
