@@ -72,12 +72,12 @@ pytest-pg: setup
 # it catches imports that only the lock happens to satisfy (lxml_html_clean).
 PIP_CHECK_VENV := $(BIOPARK_VAR_DIR)/pip-install-check
 pip-install-check:
-	rm -rf $(PIP_CHECK_VENV)
+	rm -rf $(PIP_CHECK_VENV) build
 	$(PYTHON) -m venv $(PIP_CHECK_VENV)
 	$(PIP_CHECK_VENV)/bin/pip install -q --disable-pip-version-check .
 	echo '<html><body><p>2026年3月，重庆某生物公司签约落户园区，投资5亿元。</p></body></html>' > $(PIP_CHECK_VENV)/a.html
 	cd $(PIP_CHECK_VENV) && bin/biopark extract a.html | grep -q '"metrics"'
-	rm -rf $(PIP_CHECK_VENV)
+	rm -rf $(PIP_CHECK_VENV) build
 
 test: lint typecheck migrations-check pytest-sqlite pytest-pg pip-install-check
 

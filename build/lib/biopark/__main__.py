@@ -1,5 +1,0 @@
-"""`python -m biopark` runs the CLI."""
-
-from biopark.cli import main
-
-main()

@@ -1,1 +1,0 @@
-"""Intelligence pipeline: pure stages from raw bytes to extracted facts."""

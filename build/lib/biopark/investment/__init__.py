@@ -1,1 +1,0 @@
-"""Investment pipeline (招商一码通): QR consultation → lead → project → production."""
