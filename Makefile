@@ -8,7 +8,7 @@ VENDOR := src/biopark/web/static/vendor
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export BIOPARK_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup assets run test lint typecheck migrations-check pytest-sqlite pytest-pg browser-deps bench clean
+.PHONY: setup assets run test lint typecheck migrations-check pytest-sqlite pytest-pg browser-deps bench clean pip-install-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,7 +68,18 @@ pytest-pg: setup
 	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL pass skipped"; fi
 
-test: lint typecheck migrations-check pytest-sqlite pytest-pg
+# A plain `pip install .` (no lock) in a fresh virtualenv must give a working biopark:
+# it catches imports that only the lock happens to satisfy (lxml_html_clean).
+PIP_CHECK_VENV := $(BIOPARK_VAR_DIR)/pip-install-check
+pip-install-check:
+	rm -rf $(PIP_CHECK_VENV) build
+	$(PYTHON) -m venv $(PIP_CHECK_VENV)
+	$(PIP_CHECK_VENV)/bin/pip install -q --disable-pip-version-check .
+	echo '<html><body><p>2026年3月，重庆某生物公司签约落户园区，投资5亿元。</p></body></html>' > $(PIP_CHECK_VENV)/a.html
+	cd $(PIP_CHECK_VENV) && bin/biopark extract a.html | grep -q '"metrics"'
+	rm -rf $(PIP_CHECK_VENV) build
+
+test: lint typecheck migrations-check pytest-sqlite pytest-pg pip-install-check
 
 bench: setup
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

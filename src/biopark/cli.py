@@ -53,25 +53,62 @@ def db_check() -> None:
     migrate.check()
 
 
+@db_app.command("backup")
+def db_backup(
+    target: Path | None = typer.Argument(None, help="Backup file (default var/backups/...)."),
+) -> None:
+    """Copy the SQLite database consistently while the app runs (0600 file, 0700 folder)."""
+    import sqlite3
+
+    from biopark.config import get_settings, private_dir, private_file
+    from biopark.kit.dates import now_utc
+
+    settings = get_settings()
+    url = settings.resolved_database_url()
+    if not url.startswith("sqlite:///"):
+        raise typer.BadParameter("PostgreSQL: use pg_dump (see README) / 请用 pg_dump")
+    stamp = now_utc().strftime("%Y%m%d-%H%M%S")
+    target = target or private_dir(settings.var_dir / "backups") / f"biopark-{stamp}.db"
+    private_file(target)
+    source = sqlite3.connect(url.removeprefix("sqlite:///"))
+    dest = sqlite3.connect(target)
+    with dest:
+        source.backup(dest)
+    source.close()
+    dest.close()
+    typer.echo(f"备份完成 / backup written: {target}")
+
+
 @app.command("serve")
 def serve(
     host: str | None = typer.Option(None, help="Address to bind (default from settings)."),
     port: int | None = typer.Option(None, help="Port (default 8000)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
 ) -> None:
-    """Serve the web app, with an embedded job worker unless BIOPARK_EMBEDDED_WORKER=false."""
+    """Serve the web app (--workers N processes) with an embedded job worker, unless
+    BIOPARK_EMBEDDED_WORKER=false."""
     import uvicorn
 
     from biopark.config import get_settings
     from biopark.jobs.cli import embedded_worker
+    from biopark.kit.logs import configure_logging
 
     settings = get_settings()
+    configure_logging()
+    trusted = settings.forwarded_allow_ips
     with embedded_worker(settings.embedded_worker):
         uvicorn.run(
             "biopark.app:create_app",
             factory=True,
             host=host or settings.host,
             port=port or settings.port,
-            proxy_headers=False,
+            workers=workers,
+            # Client addresses (rate limits, audit) come from X-Forwarded-For only when the
+            # connection comes from a proxy listed in BIOPARK_FORWARDED_ALLOW_IPS.
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or None,
+            log_config=None,
+            timeout_keep_alive=15,
         )
 
 

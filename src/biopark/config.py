@@ -23,10 +23,16 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     default_language: str = "zh"
+    # A sign-in lasts at most session_max_age_hours, and ends after session_idle_minutes unused.
     session_max_age_hours: int = 12
+    session_idle_minutes: int = 120
     token_max_age_days: int = 30
+    # Wrong passwords per (username, address) within the window before that pair is refused;
+    # from the second failure on, each retry also waits a doubling delay.
     login_max_failures: int = 5
     login_window_minutes: int = 15
+    # Wrong passwords from one address across all usernames (password spraying).
+    login_max_failures_per_address: int = 30
     secure_cookies: bool = False
     # Largest file accepted as an attachment of a request message.
     attachment_max_mb: int = 10
@@ -48,13 +54,22 @@ class Settings(BaseSettings):
     job_slow_seconds: float = 0.0
     # Feeds on the local network are refused unless an operator allows them.
     feeds_allow_private: bool = False
+    # Send admins and leaders without a second factor to its enrolment page at sign-in.
+    totp_required: bool = False
+    # Request bodies above this are refused with 413 (uploads are capped at 5 MB).
+    max_body_mb: int = 12
+    # Comma-separated addresses of trusted reverse proxies ("" = none, "*" = any).
+    forwarded_allow_ips: str = ""
+    # Let ingest fetch loopback/private addresses (tests, a lab network); off = SSRF guard.
+    fetch_allow_private: bool = False
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an embedded SQLite database under var_dir."""
         if self.database_url:
             return self.database_url
-        self.var_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{(self.var_dir / 'biopark.db').resolve()}"
+        path = self.var_dir / "biopark.db"
+        private_file(path)
+        return f"sqlite:///{path.resolve()}"
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept under var_dir."""
@@ -66,6 +81,22 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip()
+
+
+def private_dir(path: Path) -> Path:
+    """Create the folder (and parents) readable by the owner only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure the file exists and only its owner can read it (SQLite's -wal and -shm
+    files copy the database file's permissions)."""
+    private_dir(path.parent)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    return path
 
 
 @lru_cache

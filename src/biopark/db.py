@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+from fastapi import Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from biopark.config import get_settings
+
+WRITER_OPTION = "biopark_writer"
 
 
 def _dumps(value: object) -> str:
@@ -34,11 +37,19 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            # WAL's recommended durability: a crash loses at most the last commits.
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            # A writer takes the write lock when its transaction starts, so concurrent
+            # writers queue on the busy timeout instead of failing with "database is
+            # locked" when a read transaction tries to upgrade. Reads stay DEFERRED
+            # and, under WAL, never wait.
+            immediate = conn.get_execution_options().get(WRITER_OPTION, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(
@@ -54,14 +65,23 @@ def get_engine() -> Engine:
 
 @lru_cache
 def get_sessionmaker() -> sessionmaker[Session]:
-    """The process-wide session factory."""
+    """The process-wide session factory (transactions take the SQLite write lock at once)."""
+    return sessionmaker(
+        bind=get_engine().execution_options(**{WRITER_OPTION: True}), expire_on_commit=False
+    )
+
+
+@lru_cache
+def get_read_sessionmaker() -> sessionmaker[Session]:
+    """Sessions for reading requests: no write lock taken up front."""
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
 @contextmanager
-def session_scope() -> Iterator[Session]:
+def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     """One transaction for a CLI command or job: commit on success, roll back on error."""
-    session = get_sessionmaker()()
+    factory = get_read_sessionmaker() if read_only else get_sessionmaker()
+    session = factory()
     try:
         yield session
         session.commit()
@@ -72,7 +92,7 @@ def session_scope() -> Iterator[Session]:
         session.close()
 
 
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one transaction per request."""
-    with session_scope() as session:
+def get_session(request: Request) -> Iterator[Session]:
+    """FastAPI dependency: one transaction per request; GET and HEAD only read."""
+    with session_scope(read_only=request.method in ("GET", "HEAD", "OPTIONS")) as session:
         yield session

@@ -36,6 +36,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         "BIOPARK_VAR_DIR": str(var),
         "BIOPARK_DATABASE_URL": f"sqlite:///{var}/live.db",
+        # The bell and inbox need no worker; jobs are tested in tests/jobs.
+        "BIOPARK_EMBEDDED_WORKER": "false",
     }
     env.pop("BIOPARK_TEST_DATABASE_URL", None)
     cli = [sys.executable, "-m", "biopark"]

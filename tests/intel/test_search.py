@@ -95,3 +95,14 @@ def test_enterprise_and_department_users_cannot_search(session) -> None:
     for role in (Role.enterprise, Role.department, Role.commissioner):
         with pytest.raises(Forbidden):
             search(session, user=make_user(session, park, role), query="创新药")
+
+
+def test_snippet_survives_text_whose_lower_case_is_longer() -> None:
+    # "İ".lower() is two characters: offsets from a lower-cased copy overrun the text.
+    text = "İ" * 300 + "BioNTech 与园区签约"
+    out = snippet(text, ["biontech", "签约"])
+    assert "<mark>BioNTech</mark>" in out
+    assert "<mark>签约</mark>" in out
+    assert snippet("İSTANBUL İlaç", ["i̇stanbul", "ilaç"]).count("<mark>") >= 1
+    assert snippet("İİİ", ["zz"]) == "İİİ"
+    assert snippet("İİİ 签约", ["签约"]) == "İİİ <mark>签约</mark>"

@@ -10,8 +10,14 @@ from fastapi.responses import JSONResponse, Response
 from biopark.accounts import service
 from biopark.accounts.deps import CurrentUser, SessionDep, client_address, require_roles
 from biopark.accounts.models import Role, User
-from biopark.accounts.schemas import TokenRead, TokenRequest, UserCreate, UserRead
-from biopark.errors import AuthRequired
+from biopark.accounts.schemas import (
+    PasswordChange,
+    TokenRead,
+    TokenRequest,
+    UserCreate,
+    UserRead,
+)
+from biopark.errors import AuthRequired, ValidationFailed
 from biopark.parks.models import Park
 from biopark.web.templating import lang_of
 
@@ -24,7 +30,11 @@ Admin = Annotated[User, Depends(require_roles(Role.admin))]
 def create_token(request: Request, body: TokenRequest, session: SessionDep) -> Response | TokenRead:
     """Exchange a username and password for a bearer token."""
     user = service.authenticate(
-        session, username=body.username, password=body.password, address=client_address(request)
+        session,
+        username=body.username,
+        password=body.password,
+        otp=body.otp,
+        address=client_address(request),
     )
     if user is None:
         err = AuthRequired("用户名或密码错误", en="Wrong username or password")
@@ -33,6 +43,7 @@ def create_token(request: Request, body: TokenRequest, session: SessionDep) -> R
             {"error": {"code": "AuthRequired", "message": err.text(lang_of(request))}}, 401
         )
     plain, token = service.issue_token(session, user=user, name=body.name)
+    service.record_sign_in(session, user=user, address=client_address(request), method="token")
     return TokenRead(
         access_token=plain, expires_at=token.expires_at, user=UserRead.model_validate(user)
     )
@@ -65,3 +76,21 @@ def create_user(body: UserCreate, user: Admin, session: SessionDep) -> User:
     park = session.get(Park, user.park_id)
     assert park is not None
     return service.create_user(session, park=park, data=body, actor=user)
+
+
+@router.post("/me/password", status_code=204, responses={422: {}})
+def change_password(
+    request: Request, body: PasswordChange, user: CurrentUser, session: SessionDep
+) -> Response:
+    """Change one's own password; every other session and every API token ends."""
+    if not service.verify_password(user.password_hash, body.current_password):
+        raise ValidationFailed("当前密码不正确", en="The current password is wrong")
+    key = request.session.get("sk")
+    service.set_password(
+        session,
+        user=user,
+        password=body.new_password,
+        actor=user,
+        keep_session_key=key if isinstance(key, str) else None,
+    )
+    return Response(status_code=204)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from biopark.accounts import service
+from biopark.accounts import service, sessions
 from biopark.accounts.models import Role, User, UserView
 from biopark.db import get_session
 from biopark.errors import AuthRequired, Forbidden
@@ -55,13 +55,14 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
         if user is None:
             raise AuthRequired("令牌无效或已过期", en="Invalid or expired token")
     else:
-        uid = request.session.get("uid")
-        if uid is not None:
-            candidate = session.get(User, uid)
-            if candidate is not None and candidate.active:
-                user = candidate
-            else:
+        key = request.session.get("sk")
+        if isinstance(key, str):
+            user = sessions.session_user(session, key=key)
+            if user is None:
                 request.session.clear()
+        elif "uid" in request.session:
+            # A cookie from before server-side sessions: sign in again.
+            request.session.clear()
     # A detached snapshot: error pages render after the request's session rolled back.
     request.state.user = UserView.of(user) if user is not None else None
     return user

@@ -50,6 +50,8 @@ class User(IdMixin, TimestampMixin, Base):
     )
     language: Mapped[str] = mapped_column(String(5), default="zh")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Base32 TOTP secret once the user has enrolled a second factor.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
 
 
 @dataclass(frozen=True)
@@ -94,3 +96,20 @@ class LoginAttempt(IdMixin, Base):
     address: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class UserSession(IdMixin, Base):
+    """A signed-in browser: the cookie holds the key, only its hash is stored.
+
+    Being a row, it can be ended by sign-out or by a password change, and its idle
+    and absolute ages are checked on every request.
+    """
+
+    __tablename__ = "user_session"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

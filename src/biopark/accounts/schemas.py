@@ -34,6 +34,7 @@ class UserRead(BaseModel):
 class TokenRequest(BaseModel):
     username: str = Field(max_length=60)
     password: str = Field(max_length=200)
+    otp: str | None = Field(default=None, max_length=10, description="TOTP code, if enrolled")
     name: str = Field(default="api", max_length=100)
 
 
@@ -42,3 +43,8 @@ class TokenRead(BaseModel):
     token_type: str = "bearer"
     expires_at: datetime
     user: UserRead
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200)

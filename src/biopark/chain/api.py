@@ -109,11 +109,11 @@ def list_clusters(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]
 
 
 @router.post("/candidates/import", response_model=ImportResult)
-async def import_candidates(
+def import_candidates(
     user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
 ) -> ImportResult:
     """Import candidate firms from an xlsx or csv file; all rows or none."""
-    content = await file.read(MAX_BYTES + 1)
+    content = file.file.read(MAX_BYTES + 1)
     return gaps.import_candidates(
         session, park_id=user.park_id, filename=file.filename or "", content=content, actor=user
     )

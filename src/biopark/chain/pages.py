@@ -23,6 +23,7 @@ from biopark.registry import NavItem
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -184,8 +185,8 @@ def _link_page(request, user, session, detail, errors, status):  # type: ignore[
 
 
 @router.post("/chain/links/{link_id}/place", response_class=HTMLResponse)
-async def place(request: Request, link_id: int, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def place(request: Request, link_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     raw = str(form.get("enterprise_id") or "")
     if not raw.isdigit():
         detail = service.link_detail(session, user=user, link_id=link_id)
@@ -202,10 +203,8 @@ async def place(request: Request, link_id: int, user: CurrentUser, session: Sess
 
 
 @router.post("/chain/links/{link_id}/edit", response_class=HTMLResponse)
-async def edit_link(
-    request: Request, link_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    form = await request.form()
+def edit_link(request: Request, link_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     values: dict[str, Any] = {
         "name": form.get("name"),
         "min_enterprises": form.get("min_enterprises"),
@@ -230,10 +229,8 @@ async def edit_link(
 
 
 @router.post("/chain/links/{link_id}/children", response_class=HTMLResponse)
-async def add_child(
-    request: Request, link_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    form = await request.form()
+def add_child(request: Request, link_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     values: dict[str, Any] = {
         "name": form.get("name"),
         "name_en": form.get("name_en"),
@@ -285,12 +282,12 @@ def _gaps_page(request, user, session, errors, result, status):  # type: ignore[
 
 
 @router.post("/chain/gaps/import", response_class=HTMLResponse)
-async def import_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def import_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         return _gaps_page(request, user, session, ["请选择要上传的文件"], None, 422)
-    content = await upload.read(MAX_BYTES + 1)
+    content = upload.file.read(MAX_BYTES + 1)
     try:
         result = gaps.import_candidates(
             session, park_id=user.park_id, filename=upload.filename, content=content, actor=user

@@ -89,11 +89,9 @@ def export_enterprises(user: CurrentUser, session: SessionDep) -> Response:
 
 
 @router.post("/import")
-async def import_enterprises(
-    file: UploadFile, user: CurrentUser, session: SessionDep
-) -> dict[str, Any]:
+def import_enterprises(file: UploadFile, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
     """Create or update enterprises from an .xlsx file; any bad row rejects the whole file."""
-    content = await file.read(sheets.MAX_BYTES + 1)
+    content = file.file.read(sheets.MAX_BYTES + 1)
     if not content:
         raise ValidationFailed("文件为空", en="Empty file")
     result = excel.import_xlsx(session, park_id=user.park_id, actor=user, content=content)

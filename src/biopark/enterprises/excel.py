@@ -21,7 +21,7 @@ from biopark.enterprises.schemas import EnterpriseCreate
 from biopark.enterprises.service import ASSIGNERS
 from biopark.errors import Forbidden, ValidationFailed
 from biopark.kit.money import parse_cny
-from biopark.kit.sheets import SheetError, read_rows
+from biopark.kit.sheets import SheetError, export_value, read_rows, save_workbook
 from biopark.web.forms import error_messages
 
 # (column header, field)
@@ -242,12 +242,12 @@ def export_xlsx(session: Session, *, stmt: Select[Any]) -> bytes:
                 row.append("、".join(getattr(ent, name) or []) or None)
             else:
                 row.append(getattr(ent, name))
-        ws.append(row)
+        ws.append([export_value(v) for v in row])
     ws.freeze_panes = "A2"
     for col, width in zip(
         "ABCDEFGHIJKLMN", (36, 14, 22, 12, 16, 10, 28, 30, 10, 16, 14, 24, 18, 40), strict=False
     ):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
-    wb.save(buf)
+    save_workbook(wb, buf)
     return buf.getvalue()

@@ -31,6 +31,7 @@ from biopark.web import i18n
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -217,12 +218,12 @@ def import_form(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/enterprises/import", response_class=HTMLResponse)
-async def import_upload(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def import_upload(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     upload = form.get("file")
     content = b""
     if upload is not None and not isinstance(upload, str):
-        content = await upload.read(sheets.MAX_BYTES + 1)
+        content = upload.file.read(sheets.MAX_BYTES + 1)
     if not content:
         ctx = {"errors": ["请选择 .xlsx 文件"], "result": None}
         return render(request, "enterprises/import.html", ctx, 422)
@@ -251,8 +252,8 @@ def _form(
     return render(request, "enterprises/form.html", ctx, status)
 
 
-async def _form_values(request: Request) -> dict[str, Any]:
-    form = await request.form()
+def _form_values(request: Request) -> dict[str, Any]:
+    form = form_of(request)
     values: dict[str, Any] = {k: form.get(k) for k in LABELS if k != "tags"}
     values["tags"] = [t for t in form.getlist("tags") if isinstance(t, str)]
     values["chain_links"] = values.get("chain_links") or []
@@ -266,8 +267,8 @@ def new_page(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/enterprises/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    values = await _form_values(request)
+def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    values = _form_values(request)
     try:
         data = parse_form(EnterpriseCreate, values)
     except ValidationError as exc:
@@ -340,9 +341,9 @@ def edit_page(request: Request, enterprise_id: int, user: CurrentUser, session: 
 
 
 @router.post("/enterprises/{enterprise_id}/edit", response_class=HTMLResponse)
-async def update(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
+def update(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
     ent = service.get_enterprise(session, user=user, enterprise_id=enterprise_id)
-    values = await _form_values(request)
+    values = _form_values(request)
     try:
         data = parse_form(EnterpriseUpdate, values)
     except ValidationError as exc:
@@ -352,7 +353,7 @@ async def update(request: Request, enterprise_id: int, user: CurrentUser, sessio
     return RedirectResponse(f"/enterprises/{enterprise_id}", status_code=303)
 
 
-async def _sub_form(
+def _sub_form(
     request: Request,
     session: Any,
     user: User,
@@ -365,7 +366,7 @@ async def _sub_form(
     """Validate a section form, run the action, and come back to the section."""
     # Reading the enterprise first keeps others' ids at 404 before any validation message.
     service.get_enterprise(session, user=user, enterprise_id=enterprise_id)
-    form = await request.form()
+    form = form_of(request)
     values: dict[str, Any] = {k: v for k, v in form.items() if k != "csrf_token"}
     if "is_primary" in model.model_fields:
         values["is_primary"] = "is_primary" in form
@@ -386,8 +387,8 @@ async def _sub_form(
 
 
 @router.post("/enterprises/{enterprise_id}/pools", response_class=HTMLResponse)
-async def pool_enter(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
-    return await _sub_form(
+def pool_enter(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
+    return _sub_form(
         request,
         session,
         user,
@@ -400,10 +401,10 @@ async def pool_enter(request: Request, enterprise_id: int, user: CurrentUser, se
 
 
 @router.post("/enterprises/{enterprise_id}/pools/{pool_id}/leave", response_class=HTMLResponse)
-async def pool_leave(
+def pool_leave(
     request: Request, enterprise_id: int, pool_id: int, user: CurrentUser, session: SessionDep
 ):
-    return await _sub_form(
+    return _sub_form(
         request,
         session,
         user,
@@ -418,8 +419,8 @@ async def pool_leave(
 
 
 @router.post("/enterprises/{enterprise_id}/contacts", response_class=HTMLResponse)
-async def contact_add(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
-    return await _sub_form(
+def contact_add(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
+    return _sub_form(
         request,
         session,
         user,
@@ -440,8 +441,8 @@ def contact_remove(
 
 
 @router.post("/enterprises/{enterprise_id}/products", response_class=HTMLResponse)
-async def product_add(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
-    return await _sub_form(
+def product_add(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
+    return _sub_form(
         request,
         session,
         user,
@@ -462,8 +463,8 @@ def product_remove(
 
 
 @router.post("/enterprises/{enterprise_id}/plan", response_class=HTMLResponse)
-async def plan_save(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
-    return await _sub_form(
+def plan_save(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
+    return _sub_form(
         request,
         session,
         user,
@@ -475,10 +476,8 @@ async def plan_save(request: Request, enterprise_id: int, user: CurrentUser, ses
 
 
 @router.post("/enterprises/{enterprise_id}/follow-ups", response_class=HTMLResponse)
-async def follow_up_add(
-    request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep
-):
-    return await _sub_form(
+def follow_up_add(request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep):
+    return _sub_form(
         request,
         session,
         user,
@@ -490,10 +489,10 @@ async def follow_up_add(
 
 
 @router.post("/enterprises/{enterprise_id}/commissioner")
-async def commissioner_assign(
+def commissioner_assign(
     request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep
 ):
-    form = await request.form()
+    form = form_of(request)
     raw = str(form.get("commissioner_id") or "").strip()
     if raw and not raw.isdigit():
         raise ValidationFailed("服务专员不存在", en="No such commissioner")

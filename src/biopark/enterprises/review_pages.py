@@ -16,6 +16,7 @@ from biopark.kit.dates import today
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -67,10 +68,10 @@ def _back(enterprise_id: int) -> RedirectResponse:
 
 
 @router.post("/enterprises/{enterprise_id}/proposals")
-async def propose(
+def propose(
     request: Request, enterprise_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
-    form = await request.form()
+    form = form_of(request)
     fields = (*proposals.FIELD_LABELS, "note")
     # Empty boxes mean "no change", so they are left out rather than sent as blanks.
     values: dict[str, Any] = {
@@ -91,10 +92,8 @@ async def propose(
     return _back(enterprise_id)
 
 
-async def _review(
-    request: Request, proposal_id: int, user: Any, session: Any, approve: bool
-) -> Response:
-    form = await request.form()
+def _review(request: Request, proposal_id: int, user: Any, session: Any, approve: bool) -> Response:
+    form = form_of(request)
     data = ProposalReview(reason=str(form.get("reason") or "")[:2000] or None)
     call = proposals.approve if approve else proposals.reject
     try:
@@ -110,14 +109,10 @@ async def _review(
 
 
 @router.post("/enterprises/proposals/{proposal_id}/approve")
-async def approve(
-    request: Request, proposal_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    return await _review(request, proposal_id, user, session, approve=True)
+def approve(request: Request, proposal_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    return _review(request, proposal_id, user, session, approve=True)
 
 
 @router.post("/enterprises/proposals/{proposal_id}/reject")
-async def reject(
-    request: Request, proposal_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    return await _review(request, proposal_id, user, session, approve=False)
+def reject(request: Request, proposal_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    return _review(request, proposal_id, user, session, approve=False)

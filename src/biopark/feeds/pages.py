@@ -20,6 +20,7 @@ from biopark.registry import NavItem
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -72,8 +73,8 @@ def _form(
     return render(request, "feeds/form.html", ctx, status)
 
 
-async def _values(request: Request) -> dict[str, Any]:
-    form = await request.form()
+def _values(request: Request) -> dict[str, Any]:
+    form = form_of(request)
     values: dict[str, Any] = {k: form.get(k) for k in ("name", "kind", "url", "interval_minutes")}
     values["enabled"] = form.get("enabled") is not None
     return values
@@ -114,9 +115,9 @@ def _save(
 
 
 @router.post("/intel/sources/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     check_write(user)
-    return _save(request, session, user, None, await _values(request))
+    return _save(request, session, user, None, _values(request))
 
 
 @router.get("/intel/sources/{source_id}/edit", response_class=HTMLResponse)
@@ -128,12 +129,10 @@ def edit_page(request: Request, source_id: int, user: CurrentUser, session: Sess
 
 
 @router.post("/intel/sources/{source_id}/edit", response_class=HTMLResponse)
-async def update(
-    request: Request, source_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
+def update(request: Request, source_id: int, user: CurrentUser, session: SessionDep) -> Response:
     check_write(user)
     source = service.get_source(session, user=user, source_id=source_id)
-    return _save(request, session, user, source, await _values(request))
+    return _save(request, session, user, source, _values(request))
 
 
 @router.post("/intel/sources/{source_id}/toggle")

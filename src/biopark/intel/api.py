@@ -133,12 +133,10 @@ def ingest_url(body: IngestRequest, user: CurrentUser, session: SessionDep) -> A
 
 
 @router.post("/documents/upload", response_model=IngestResultRead, status_code=201)
-async def ingest_upload(
-    user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
-) -> Any:
+def ingest_upload(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)) -> Any:
     """Store one uploaded file (HTML or text, any encoding)."""
     check_write(user)
-    data = await file.read(MAX_BYTES + 1)
+    data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ValidationFailed("文件过大（上限 5 MB）", en="File too large (5 MB limit)")
     return service.ingest_bytes(

@@ -110,6 +110,9 @@ def _expand(targets: list[str]) -> list[str]:
     return out
 
 
+INGEST_CHUNK = 20
+
+
 @app.command("ingest")
 def ingest_command(
     targets: list[str] = typer.Argument(None, help="Files, folders or http(s) URLs."),
@@ -124,15 +127,15 @@ def ingest_command(
         raise typer.BadParameter("至少给出一个文件、目录、URL 或 --rss / give a path, URL or --rss")
     counts = {NEW: 0, DUPLICATE: 0, FAILED: 0}
     failures: list[IngestResult] = []
-    with (
-        session_scope() as session,
-        Fetcher(min_interval=rate, timeout=timeout, allow_private=True) as fetcher,
-    ):
-        the_park = _park(session, park)
-        for feed in rss:
-            targets += feed_targets(session, park_id=the_park.id, feed_url=feed, fetcher=fetcher)
+    new_ids: list[int] = []
+    allow_private = get_settings().fetch_allow_private
+    with Fetcher(min_interval=rate, timeout=timeout, allow_private=allow_private) as fetcher:
+        with session_scope() as session:
+            park_id = _park(session, park).id
+            for feed in rss:
+                targets += feed_targets(session, park_id=park_id, feed_url=feed, fetcher=fetcher)
         expanded = _expand(targets)
-        new_ids: list[int] = []
+        index = SearchIndex.open_if_exists(_index_dir())
         with Progress(console=console) as progress:
             task = progress.add_task("ingest", total=len(expanded))
 
@@ -144,12 +147,22 @@ def ingest_command(
                     new_ids.append(result.document_id)
                 progress.advance(task)
 
-            ingest_many(
-                session, park_id=the_park.id, targets=expanded, fetcher=fetcher, on_result=tick
-            )
-        index = SearchIndex.open_if_exists(_index_dir())
-        if index is not None and new_ids:
-            index_documents(session, index=index, document_ids=new_ids)
+            # One short transaction per chunk: web writers are not blocked for the whole
+            # run, and a killed run keeps its finished chunks; a re-run skips them as
+            # duplicates of stored content.
+            for start in range(0, len(expanded), INGEST_CHUNK):
+                done = len(new_ids)
+                with session_scope() as session:
+                    ingest_many(
+                        session,
+                        park_id=park_id,
+                        targets=expanded[start : start + INGEST_CHUNK],
+                        fetcher=fetcher,
+                        on_result=tick,
+                    )
+                if index is not None and len(new_ids) > done:
+                    with session_scope(read_only=True) as session:
+                        index_documents(session, index=index, document_ids=new_ids[done:])
     console.print(
         f"新增 new: {counts[NEW]}  重复 duplicate: {counts[DUPLICATE]}  失败 failed: {counts[FAILED]}"
     )

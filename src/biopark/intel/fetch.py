@@ -12,6 +12,7 @@ import time
 import urllib.robotparser
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -19,6 +20,27 @@ import httpx
 
 USER_AGENT = "biopark-intel/0.1 (+https://github.com/biopark)"
 MAX_BYTES = 5 * 1024 * 1024
+# Whole-URL limit: a server trickling a byte every few seconds never trips the read timeout.
+TOTAL_SECONDS = 30.0
+
+
+class FileTooLarge(OSError):
+    """A local file over the size cap."""
+
+
+def read_capped(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """A local file's bytes, refusing files over the cap without reading them whole."""
+    with path.open("rb") as f:
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileTooLarge(f"too large: over {max_bytes} bytes")
+    return data
+
+
+def _allow_private_default() -> bool:
+    from biopark.config import get_settings
+
+    return get_settings().fetch_allow_private
 
 
 class BlockedAddress(httpx.RequestError):
@@ -57,9 +79,13 @@ class Fetcher:
         min_interval: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
         transport: httpx.BaseTransport | None = None,
-        allow_private: bool = False,
+        allow_private: bool | None = None,
+        total_seconds: float = TOTAL_SECONDS,
     ) -> None:
+        if allow_private is None:
+            allow_private = _allow_private_default()
         self.max_bytes = max_bytes
+        self.total_seconds = total_seconds
         self.min_interval = min_interval
         self._sleep = sleep
         self._client = httpx.Client(
@@ -67,8 +93,9 @@ class Fetcher:
             follow_redirects=True,
             headers={"User-Agent": USER_AGENT},
             transport=transport,
-            # Web users must not make the server reach its own network (SSRF); every
-            # request, redirects included, is checked. Operators' CLI may allow it.
+            # Nobody (web users, feeds read by the CLI) may make the server reach its own
+            # network (SSRF); every request, redirects included, is checked. Only the
+            # BIOPARK_FETCH_ALLOW_PRIVATE setting (tests, a lab network) turns this off.
             event_hooks={} if allow_private else {"request": [_check_public]},
         )
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -96,27 +123,44 @@ class Fetcher:
     def _get(self, url: str) -> Fetched:
         host = urlsplit(url).netloc
         self._wait_turn(host)
+        deadline = time.monotonic() + self.total_seconds
         try:
             with self._client.stream("GET", url) as resp:
-                if resp.status_code >= 400:
-                    return Fetched(url=url, error=f"HTTP {resp.status_code}")
-                declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                    return Fetched(url=url, error=f"too large: {declared} bytes")
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in resp.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        return Fetched(url=url, error=f"too large: over {self.max_bytes} bytes")
-                    chunks.append(chunk)
-                return Fetched(url=url, data=b"".join(chunks))
+                # Closing the response from a timer ends a read that is still trickling.
+                watchdog = threading.Timer(self.total_seconds, resp.close)
+                watchdog.daemon = True
+                watchdog.start()
+                try:
+                    return self._read(url, resp, deadline)
+                finally:
+                    watchdog.cancel()
         except BlockedAddress:
             return Fetched(url=url, error="address not allowed (private or local network)")
         except httpx.TimeoutException:
             return Fetched(url=url, error="timed out")
         except httpx.HTTPError as exc:
+            if time.monotonic() >= deadline:
+                return Fetched(url=url, error=f"timed out after {self.total_seconds:g} s")
             return Fetched(url=url, error=f"fetch failed: {type(exc).__name__}")
+
+    def _read(self, url: str, resp: httpx.Response, deadline: float) -> Fetched:
+        if resp.status_code >= 400:
+            return Fetched(url=url, error=f"HTTP {resp.status_code}")
+        declared = resp.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self.max_bytes:
+            return Fetched(url=url, error=f"too large: {declared} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_bytes():
+            if time.monotonic() >= deadline:
+                return Fetched(url=url, error=f"timed out after {self.total_seconds:g} s")
+            size += len(chunk)
+            if size > self.max_bytes:
+                return Fetched(url=url, error=f"too large: over {self.max_bytes} bytes")
+            chunks.append(chunk)
+        if time.monotonic() >= deadline:
+            return Fetched(url=url, error=f"timed out after {self.total_seconds:g} s")
+        return Fetched(url=url, data=b"".join(chunks))
 
     def allowed(self, url: str) -> bool:
         """Whether the site's robots.txt lets this user agent fetch the URL."""
@@ -151,4 +195,6 @@ class Fetcher:
         links = [str(e.get("link")) for e in feed.entries if e.get("link")]
         if not links and feed.get("bozo"):
             return [], "not a readable RSS/Atom feed"
-        return [urljoin(url, link) for link in links], None
+        # A feed may only point at web pages: never file: paths or other schemes.
+        absolute = [urljoin(url, link) for link in links]
+        return [link for link in absolute if urlsplit(link).scheme in ("http", "https")], None

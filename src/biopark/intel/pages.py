@@ -22,6 +22,7 @@ from biopark.intel.service.review import ENTITY_TYPES, EVENT_TYPES, UNITS, get_f
 from biopark.registry import NavItem
 from biopark.web.flash import flash
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -163,14 +164,14 @@ def list_page(
 
 
 @router.post("/intel/ingest", response_class=HTMLResponse)
-async def ingest(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def ingest(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     check_write(user)
-    form = await request.form()
+    form = form_of(request)
     url = str(form.get("url") or "").strip()
     upload = form.get("file")
     try:
         if isinstance(upload, UploadFile) and upload.filename:
-            data = await upload.read(MAX_BYTES + 1)
+            data = upload.file.read(MAX_BYTES + 1)
             if len(data) > MAX_BYTES:
                 raise BioparkError("文件过大（上限 5 MB）", en="File too large (5 MB limit)")
             result = service.ingest_bytes(
@@ -235,10 +236,10 @@ def detail_page(
 
 
 @router.post("/intel/facts/{kind}/{fact_id}/review", response_class=HTMLResponse)
-async def review(
+def review(
     request: Request, kind: str, fact_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
-    form = await request.form()
+    form = form_of(request)
     values = {
         k: str(form.get(k) or "")
         for k in ("label", "value", "unit", "period", "type", "date", "name")

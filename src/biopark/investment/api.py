@@ -257,14 +257,12 @@ def export_projects(
 @router.post(
     "/projects/import", response_model=ImportReport, responses={422: {"model": ImportReport}}
 )
-async def import_projects(
-    user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
-) -> Any:
+def import_projects(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)) -> Any:
     """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row.
 
     Rows with a 项目编号 update that project; rows without one create projects.
     """
-    content = await file.read(sheets.MAX_BYTES + 1)
+    content = file.file.read(sheets.MAX_BYTES + 1)
     try:
         result = excel.import_ledger(session, user=user, content=content)
     except excel.ImportRejected as exc:

@@ -51,7 +51,11 @@ def export_ledger(
     assert ws is not None
     ws.title = "招商项目台账"
     ncol = len(COLUMNS)
-    ws.cell(row=1, column=1, value=f"{park.name if park else ''}招商项目台账{title_note}")
+    ws.cell(
+        row=1,
+        column=1,
+        value=sheets.export_value(f"{park.name if park else ''}招商项目台账{title_note}"),
+    )
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
@@ -81,7 +85,7 @@ def export_ledger(
             value = values[col.field]
             if col.kind == "money" and value is not None:
                 value = value / _WAN
-            cell = ws.cell(row=n + 2, column=i, value=value)
+            cell = ws.cell(row=n + 2, column=i, value=sheets.export_value(value))
             cell.border = _BORDER
             if col.kind == "money":
                 cell.number_format = "#,##0.00"
@@ -115,7 +119,7 @@ def export_ledger(
 
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     buf = io.BytesIO()
-    wb.save(buf)
+    sheets.save_workbook(wb, buf)
     return buf.getvalue()
 
 

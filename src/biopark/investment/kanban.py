@@ -19,6 +19,7 @@ from biopark.investment.models import Project, Stage
 from biopark.investment.schemas import StageChangeCreate
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages
+from biopark.web.posted import json_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -76,13 +77,10 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 
 @router.post("/investment/kanban/{project_id}/move")
-async def kanban_move(
+def kanban_move(
     request: Request, project_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
-    try:
-        body = await request.json()
-    except ValueError:
-        body = None
+    body = json_of(request)
     if not isinstance(body, dict):
         return _error(
             400, "BadRequest", "请求格式不对" if lang_of(request) != "en" else "Bad request"

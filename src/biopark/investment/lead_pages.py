@@ -23,6 +23,7 @@ from biopark.investment.schemas import (
     LeadVisitCreate,
 )
 from biopark.web.flash import flash
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -72,11 +73,11 @@ def lead_page(request: Request, lead_id: int, user: CurrentUser, session: Sessio
 
 
 @router.post("/investment/leads/{lead_id}/{action}", response_class=HTMLResponse)
-async def lead_action(
+def lead_action(
     request: Request, lead_id: int, action: str, user: CurrentUser, session: SessionDep
 ) -> Response:
     service.get_lead(session, user=user, lead_id=lead_id)
-    form = await request.form()
+    form = form_of(request)
     errors: list[str] = []
     target = f"/investment/leads/{lead_id}"
     try:

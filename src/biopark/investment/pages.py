@@ -28,6 +28,7 @@ from biopark.parks.models import Park
 from biopark.registry import NavItem
 from biopark.web.flash import flash
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -212,9 +213,9 @@ def projects_page(
 
 
 @router.post("/investment/projects/import", response_class=HTMLResponse)
-async def import_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def import_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     service.check_access(user)
-    form = await request.form()
+    form = form_of(request)
     upload = form.get("file")
     errors: list[str] = []
     imported = 0
@@ -223,7 +224,7 @@ async def import_page(request: Request, user: CurrentUser, session: SessionDep) 
     else:
         try:
             result = excel.import_ledger(
-                session, user=user, content=await upload.read(sheets.MAX_BYTES + 1)
+                session, user=user, content=upload.file.read(sheets.MAX_BYTES + 1)
             )
             imported = result.total
             flash(request, "台账已导入")
@@ -265,9 +266,9 @@ def new_project_page(request: Request, user: CurrentUser, session: SessionDep) -
 
 
 @router.post("/investment/projects/new", response_class=HTMLResponse)
-async def create_project(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def create_project(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     service.check_access(user)
-    values = _values(await request.form(), PROJECT_FIELDS)
+    values = _values(form_of(request), PROJECT_FIELDS)
     data, errors = _parse(ProjectCreate, values, request)
     if data:
         try:
@@ -289,11 +290,11 @@ def edit_project_page(
 
 
 @router.post("/investment/projects/{project_id}/edit", response_class=HTMLResponse)
-async def update_project(
+def update_project(
     request: Request, project_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
     project = service.get_project(session, user=user, project_id=project_id)
-    values = _values(await request.form(), PROJECT_FIELDS)
+    values = _values(form_of(request), PROJECT_FIELDS)
     data, errors = _parse(ProjectUpdate, values, request)
     if data:
         try:
@@ -337,11 +338,11 @@ def project_page(
 
 
 @router.post("/investment/projects/{project_id}/{action}", response_class=HTMLResponse)
-async def project_action(
+def project_action(
     request: Request, project_id: int, action: str, user: CurrentUser, session: SessionDep
 ) -> Response:
     service.get_project(session, user=user, project_id=project_id)
-    form = await request.form()
+    form = form_of(request)
     errors: list[str] = []
     try:
         if action == "stage":
@@ -388,9 +389,9 @@ def targets_page(request: Request, user: CurrentUser, session: SessionDep) -> Re
 
 
 @router.post("/investment/targets", response_class=HTMLResponse)
-async def set_target(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def set_target(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     values = _values(
-        await request.form(),
+        form_of(request),
         ("year", "scope", "scope_value", "projects", "agreed_investment", "funds_in_place"),
     )
     data, errors = _parse(TargetSet, values, request)

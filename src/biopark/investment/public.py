@@ -16,6 +16,7 @@ from biopark.investment.config import get_investment_settings
 from biopark.investment.schemas import ConsultationCreate
 from biopark.parks import service as parks
 from biopark.web.forms import error_messages, parse_form
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -82,9 +83,9 @@ def consult_form(request: Request, park_code: str, session: SessionDep) -> Respo
 
 
 @router.post("/consult/{park_code}", response_class=HTMLResponse)
-async def consult_submit(request: Request, park_code: str, session: SessionDep) -> Response:
+def consult_submit(request: Request, park_code: str, session: SessionDep) -> Response:
     park = parks.get_park_by_code(session, code=park_code)
-    form = await request.form()
+    form = form_of(request)
     values: dict[str, Any] = {k: (v if isinstance(v := form.get(k), str) else None) for k in FIELDS}
     en = lang_of(request) == "en"
     if form.get("website"):

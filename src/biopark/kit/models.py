@@ -8,6 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+import biopark.kit.text  # noqa: F401  (registers the control-character cleaning)
 from biopark.kit.dates import now_utc
 
 NAMING = {

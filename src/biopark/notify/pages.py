@@ -22,6 +22,7 @@ from biopark.notify.models import (
 )
 from biopark.web.flash import flash
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -113,11 +114,9 @@ def read_all(request: Request, user: CurrentUser, session: SessionDep) -> Respon
 
 
 @router.post("/notifications/{notice_id}/read")
-async def read_one(
-    request: Request, notice_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
+def read_one(request: Request, notice_id: int, user: CurrentUser, session: SessionDep) -> Response:
     notice = service.mark_read(session, user=user, notice_id=notice_id)
-    form = await request.form()
+    form = form_of(request)
     if form.get("open"):
         return RedirectResponse(_safe_next(notice.url), status_code=303)
     flash(request, "已标为已读")
@@ -155,8 +154,8 @@ def settings_page(request: Request, user: CurrentUser, session: SessionDep) -> R
 
 
 @router.post("/notifications/settings", response_class=HTMLResponse)
-async def save_settings(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def save_settings(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     modes: dict[tuple[str, str], str] = {}
     for key, value in form.multi_items():
         if not key.startswith("mode:") or not isinstance(value, str):
@@ -178,8 +177,8 @@ async def save_settings(request: Request, user: CurrentUser, session: SessionDep
 
 
 @router.post("/notifications/robots", response_class=HTMLResponse)
-async def save_robots(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def save_robots(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     try:
         with session.begin_nested():
             for channel in ROBOTS:

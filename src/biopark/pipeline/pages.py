@@ -25,6 +25,7 @@ from biopark.registry import NavItem
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -203,8 +204,8 @@ def new_page(request: Request, user: CurrentUser, session: SessionDep) -> Respon
 
 
 @router.post("/pipeline/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     values = {k: form.get(k) for k in DRUG_LABELS}
     try:
         data = parse_form(DrugCreate, values)
@@ -245,8 +246,8 @@ def detail_page(request: Request, drug_id: int, user: CurrentUser, session: Sess
     return _detail(request, user, session, drug_id)
 
 
-async def _form(request: Request, model: type[BaseModel]) -> tuple[BaseModel | None, list[str]]:
-    form = await request.form()
+def _form(request: Request, model: type[BaseModel]) -> tuple[BaseModel | None, list[str]]:
+    form = form_of(request)
     values = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
     try:
         return parse_form(model, values), []
@@ -255,10 +256,8 @@ async def _form(request: Request, model: type[BaseModel]) -> tuple[BaseModel | N
 
 
 @router.post("/pipeline/drugs/{drug_id}/stage", response_class=HTMLResponse)
-async def stage_post(
-    request: Request, drug_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    data, errors = await _form(request, StageChange)
+def stage_post(request: Request, drug_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    data, errors = _form(request, StageChange)
     if data is not None:
         assert isinstance(data, StageChange)
         try:
@@ -274,10 +273,10 @@ async def stage_post(
 
 
 @router.post("/pipeline/drugs/{drug_id}/milestones", response_class=HTMLResponse)
-async def milestone_post(
+def milestone_post(
     request: Request, drug_id: int, user: CurrentUser, session: SessionDep
 ) -> Response:
-    data, errors = await _form(request, MilestoneCreate)
+    data, errors = _form(request, MilestoneCreate)
     if data is None:
         return _detail(request, user, session, drug_id, {"milestone": errors}, 422)
     assert isinstance(data, MilestoneCreate)
@@ -287,10 +286,8 @@ async def milestone_post(
 
 
 @router.post("/pipeline/drugs/{drug_id}/deals", response_class=HTMLResponse)
-async def deal_post(
-    request: Request, drug_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    data, errors = await _form(request, DealCreate)
+def deal_post(request: Request, drug_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    data, errors = _form(request, DealCreate)
     if data is None:
         return _detail(request, user, session, drug_id, {"deal": errors}, 422)
     assert isinstance(data, DealCreate)
@@ -335,10 +332,10 @@ def proposals_page(
 
 
 @router.post("/pipeline/proposals/{proposal_id}/{decision}", response_class=HTMLResponse)
-async def decide(
+def decide(
     request: Request, proposal_id: int, decision: str, user: CurrentUser, session: SessionDep
 ) -> Response:
-    data, errors = await _form(request, ProposalDecision)
+    data, errors = _form(request, ProposalDecision)
     back = RedirectResponse("/pipeline/proposals", status_code=303)
     if data is None:
         flash(request, "；".join(errors) or "输入有误", level="error")

@@ -23,6 +23,7 @@ from biopark.web import i18n
 from biopark.web.flash import flash
 from biopark.web.forms import blank_to_none, error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -222,9 +223,9 @@ def _values_of(policy: Policy) -> dict[str, Any]:
     return values
 
 
-async def _posted(request: Request) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+def _posted(request: Request) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """The raw form (to show again) and the parsed values, with JSON errors in Chinese."""
-    form = await request.form()
+    form = form_of(request)
     raw: dict[str, Any] = {k: form.get(k) for k in LABELS}
     raw["auto_grant"] = "auto_grant" in form
     raw["published"] = "published" in form
@@ -256,9 +257,9 @@ def new_page(request: Request, user: CurrentUser) -> Response:
 
 
 @router.post("/policies/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     service.require_editor(user)
-    raw, values, errors = await _posted(request)
+    raw, values, errors = _posted(request)
     if errors:
         return _form(request, None, raw, errors, 422)
     try:
@@ -276,9 +277,9 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
 
 
 @router.post("/policies/check-conditions", response_class=HTMLResponse)
-async def check_conditions(request: Request, user: CurrentUser) -> Response:
+def check_conditions(request: Request, user: CurrentUser) -> Response:
     service.require_editor(user)
-    form = await request.form()
+    form = form_of(request)
     text = str(form.get("conditions") or "")
     try:
         node = rules.parse(json.loads(text))
@@ -322,10 +323,10 @@ def edit_page(request: Request, policy_id: int, user: CurrentUser, session: Sess
 
 
 @router.post("/policies/{policy_id}/edit", response_class=HTMLResponse)
-async def update(request: Request, policy_id: int, user: CurrentUser, session: SessionDep):
+def update(request: Request, policy_id: int, user: CurrentUser, session: SessionDep):
     service.require_editor(user)
     policy = service.get_policy(session, user=user, policy_id=policy_id)
-    raw, values, errors = await _posted(request)
+    raw, values, errors = _posted(request)
     if errors:
         return _form(request, policy, raw, errors, 422)
     try:
@@ -363,8 +364,8 @@ def push_page(
 
 
 @router.post("/push-list/mark")
-async def push_mark(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def push_mark(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     try:
         policy_id = int(str(form.get("policy_id")))
         enterprise_id = int(str(form.get("enterprise_id")))

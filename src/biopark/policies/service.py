@@ -33,7 +33,18 @@ READERS = {
     Role.enterprise,
 }
 PUSHERS = {Role.admin, Role.leader, Role.commissioner}
-REQUIRED = ("title", "issuer", "level", "benefit", "summary", "valid_from", "conditions")
+# Non-nullable columns: an explicit null in a PATCH leaves them as they are.
+REQUIRED = (
+    "title",
+    "issuer",
+    "level",
+    "benefit",
+    "summary",
+    "valid_from",
+    "conditions",
+    "auto_grant",
+    "published",
+)
 ORDER = {
     rules.Verdict.qualified: 0,
     rules.Verdict.nearly: 1,

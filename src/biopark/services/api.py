@@ -215,7 +215,7 @@ def list_messages(request_id: int, user: CurrentUser, session: SessionDep) -> li
 
 
 @router.post("/{request_id}/messages", response_model=MessageRead, status_code=201)
-async def post_message(
+def post_message(
     request_id: int,
     request: Request,
     user: CurrentUser,
@@ -227,7 +227,7 @@ async def post_message(
     settings = _settings(request)
     max_bytes = settings.attachment_max_mb * 1024 * 1024
     uploads = [
-        thread.Upload(f.filename or "", await f.read(max_bytes + 1)) for f in files or [] if f
+        thread.Upload(f.filename or "", f.file.read(max_bytes + 1)) for f in files or [] if f
     ]
     return thread.post_message(
         session,

@@ -41,6 +41,7 @@ from biopark.services.schemas import (
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -270,8 +271,8 @@ def new_page(request: Request, user: CurrentUser, session: SessionDep) -> Respon
 
 
 @router.post("/requests/new", response_class=HTMLResponse)
-async def submit(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    form = await request.form()
+def submit(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     values: dict[str, Any] = {
         k: form.get(k) for k in ("category", "title", "content", "contact", "enterprise_id")
     }
@@ -367,7 +368,7 @@ def detail_page(
     return _detail(request, session, user, request_id)
 
 
-async def _act(
+def _act(
     request: Request,
     session: Session,
     user: User,
@@ -376,7 +377,7 @@ async def _act(
     call: Callable[..., Any],
     done: str,
 ) -> Response:
-    form = await request.form()
+    form = form_of(request)
     values: dict[str, Any] = {k: form.get(k) for k in schema.model_fields}
     if "department_ids" in schema.model_fields:
         values["department_ids"] = [v for v in form.getlist("department_ids") if isinstance(v, str)]
@@ -413,14 +414,12 @@ STEPS: dict[str, tuple[type[BaseModel], Callable[..., Any], str]] = {
 
 
 @router.post("/requests/{request_id}/messages", response_class=HTMLResponse)
-async def message(
-    request: Request, request_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
+def message(request: Request, request_id: int, user: CurrentUser, session: SessionDep) -> Response:
     settings = request.app.state.settings
     max_bytes = settings.attachment_max_mb * 1024 * 1024
-    form = await request.form()
+    form = form_of(request)
     uploads = [
-        thread.Upload(f.filename or "", await f.read(max_bytes + 1))
+        thread.Upload(f.filename or "", f.file.read(max_bytes + 1))
         for f in form.getlist("files")
         if not isinstance(f, str) and f.filename
     ]
@@ -460,10 +459,10 @@ def attachment(
 
 
 @router.post("/requests/{request_id}/{step}", response_class=HTMLResponse)
-async def step(
+def step(
     request: Request, request_id: int, step: str, user: CurrentUser, session: SessionDep
 ) -> Response:
     if step not in STEPS:
         raise BioparkError("页面不存在", en="Not found", status=404)
     schema, call, done = STEPS[step]
-    return await _act(request, session, user, request_id, schema, call, done)
+    return _act(request, session, user, request_id, schema, call, done)

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from biopark.kit.sheets import export_value, save_workbook
 from biopark.parks.models import Department
 from biopark.tasks.models import STATUS_LABELS, CoordTask
 
@@ -46,7 +47,9 @@ def task_workbook(
     ws.title = "重点任务推进表"
     width = len(HEADERS)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(1, 1, f"{park_name}专项协调机制重点任务推进表").font = Font(bold=True, size=16)
+    ws.cell(1, 1, export_value(f"{park_name}专项协调机制重点任务推进表")).font = Font(
+        bold=True, size=16
+    )
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     counts = {k: 0 for k in STATUS_LABELS}
@@ -88,7 +91,7 @@ def task_workbook(
         )
         r = n + 3
         for col, value in enumerate(row, start=1):
-            cell = ws.cell(r, col, value)
+            cell = ws.cell(r, col, export_value(value))
             cell.border = _BORDER
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if status == "overdue":
@@ -99,5 +102,5 @@ def task_workbook(
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     out = BytesIO()
-    wb.save(out)
+    save_workbook(wb, out)
     return out.getvalue()

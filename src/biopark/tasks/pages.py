@@ -21,6 +21,7 @@ from biopark.tasks.schemas import MilestoneCreate, ProgressCreate, TaskCreate, T
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
+from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -160,8 +161,8 @@ def _form(
     return render(request, "tasks/form.html", ctx, status)
 
 
-async def _values(request: Request) -> dict[str, Any]:
-    form = await request.form()
+def _values(request: Request) -> dict[str, Any]:
+    form = form_of(request)
     values: dict[str, Any] = {
         k: form.get(k)
         for k in ("category", "title", "description", "lead_department_id", "start_on", "deadline")
@@ -182,9 +183,9 @@ def new_page(request: Request, user: CurrentUser, session: SessionDep) -> Respon
 
 
 @router.post("/tasks/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     _manager(user)
-    values = await _values(request)
+    values = _values(request)
     try:
         data = parse_form(TaskCreate, values)
         with session.begin_nested():
@@ -207,12 +208,10 @@ def edit_page(request: Request, task_id: int, user: CurrentUser, session: Sessio
 
 
 @router.post("/tasks/{task_id}/edit", response_class=HTMLResponse)
-async def update(
-    request: Request, task_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
+def update(request: Request, task_id: int, user: CurrentUser, session: SessionDep) -> Response:
     task = service.get_task(session, user=user, task_id=task_id)
     _manager(user)
-    values = await _values(request)
+    values = _values(request)
     try:
         data = parse_form(TaskUpdate, values)
         with session.begin_nested():
@@ -259,10 +258,8 @@ def detail_page(request: Request, task_id: int, user: CurrentUser, session: Sess
 
 
 @router.post("/tasks/{task_id}/progress", response_class=HTMLResponse)
-async def progress(
-    request: Request, task_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    form = await request.form()
+def progress(request: Request, task_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     values = {k: form.get(k) for k in ("progress", "content", "drop_reason")}
     try:
         data = parse_form(ProgressCreate, values)
@@ -278,10 +275,8 @@ async def progress(
 
 
 @router.post("/tasks/{task_id}/milestones", response_class=HTMLResponse)
-async def milestone(
-    request: Request, task_id: int, user: CurrentUser, session: SessionDep
-) -> Response:
-    form = await request.form()
+def milestone(request: Request, task_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
     values = {"title": form.get("title"), "due_on": form.get("due_on")}
     try:
         data = parse_form(MilestoneCreate, values)

@@ -16,7 +16,7 @@ from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise
 from biopark.intel import dedupe, minhash
 from biopark.intel.extract import extract_document
-from biopark.intel.fetch import Fetcher
+from biopark.intel.fetch import Fetcher, FileTooLarge, read_capped
 from biopark.intel.models import (
     EXTRACTED,
     REJECTED,
@@ -412,7 +412,11 @@ def ingest_file(
 ) -> IngestResult:
     """Read one local file and ingest it; unreadable files are recorded as failures."""
     try:
-        data = path.read_bytes()
+        data = read_capped(path)
+    except FileTooLarge as exc:
+        return record_failure(
+            session, park_id=park_id, origin=str(path), actor=actor, error=str(exc)
+        )
     except OSError as exc:
         return record_failure(
             session,

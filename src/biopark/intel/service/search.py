@@ -10,6 +10,7 @@ documents or a stale one.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,27 +66,21 @@ class SearchResult:
 
 def snippet(text: str, terms: list[str], *, width: int = SNIPPET) -> str:
     """An HTML-escaped window of the text around the first term, terms wrapped in <mark>."""
-    lower = text.lower()
-    first = min((p for p in (lower.find(t) for t in terms) if p >= 0), default=0)
+    # Case-insensitive matching on the text itself: lower-casing first can change the
+    # length ("İ" becomes two characters) and shift every offset after it.
+    wanted = sorted({t for t in terms if t}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(t) for t in wanted), re.IGNORECASE) if wanted else None
+    found = pattern.search(text) if pattern else None
+    first = found.start() if found else 0
     start = max(0, first - width // 3)
     window = text[start : start + width * 2]
-    low = window.lower()
-    marks = [False] * len(window)
-    for t in terms:
-        at = low.find(t)
-        while at >= 0 and t:
-            for i in range(at, at + len(t)):
-                marks[i] = True
-            at = low.find(t, at + len(t))
     out: list[str] = ["…" if start > 0 else ""]
-    i = 0
-    while i < len(window):
-        j = i
-        while j < len(window) and marks[j] == marks[i]:
-            j += 1
-        piece = html.escape(window[i:j])
-        out.append(f"<mark>{piece}</mark>" if marks[i] else piece)
-        i = j
+    at = 0
+    for match in pattern.finditer(window) if pattern else ():
+        out.append(html.escape(window[at : match.start()]))
+        out.append(f"<mark>{html.escape(match.group())}</mark>")
+        at = match.end()
+    out.append(html.escape(window[at:]))
     if start + len(window) < len(text):
         out.append("…")
     return "".join(out)

@@ -1,0 +1,137 @@
+"""ASGI middleware: request ids, security headers and the last-resort 500.
+
+They are plain ASGI classes rather than BaseHTTPMiddleware so that a crash in a
+route becomes a clean response on a connection that stays open. The request
+body cap is FastAPI's own `max_body_size` (declared and streamed bodies).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from biopark.kit.logs import request_id_var
+
+log = logging.getLogger("biopark.web")
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+CSP = (
+    "default-src 'self'; "
+    # The chart pages keep small inline scripts next to their data.
+    "script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "font-src 'self' data:; "
+    "connect-src 'self'; "
+    "object-src 'none'; "
+    "base-uri 'self'; "
+    "form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+class RequestContext:
+    """Give each request an id (logs, X-Request-ID, error pages) and the security headers."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool, max_body_bytes: int) -> None:
+        self.app = app
+        self.hsts = hsts
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = sent if _REQUEST_ID_RE.match(sent) else secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+        token = request_id_var.set(request_id)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or [])
+                present = {k.lower() for k, _ in headers}
+                extra = [
+                    (b"x-request-id", request_id.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                if not scope["path"].startswith(("/docs", "/redoc")):
+                    extra.append((b"content-security-policy", CSP.encode()))
+                if self.hsts:
+                    extra.append((b"strict-transport-security", b"max-age=31536000"))
+                headers += [(k, v) for k, v in extra if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+            if declared.isdigit() and int(declared) > self.max_body_bytes:
+                # Refused before a byte is read; FastAPI's max_body_size stops streamed ones.
+                response = too_large_response(scope, self.max_body_bytes, request_id)
+                await response(scope, receive, send_with_headers)
+                return
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            request_id_var.reset(token)
+
+
+def too_large_response(scope: Scope, max_bytes: int, request_id: str) -> Response:
+    """413 in the caller's language: JSON for the API, a short page otherwise."""
+    request = Request(scope)
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "zh"
+    mb = max_bytes // 1024 // 1024
+    message = (
+        f"Request body too large ({mb} MB limit)"
+        if lang == "en"
+        else f"请求内容过大（上限 {mb} MB）"
+    )
+    if scope["path"].startswith("/api/"):
+        body = {"error": {"code": "HTTPError", "message": message, "request_id": request_id}}
+        return JSONResponse(body, status_code=413)
+    return HTMLResponse(
+        f"<!doctype html><meta charset=utf-8><title>413</title><p>{message}</p><p>{request_id}</p>",
+        status_code=413,
+    )
+
+
+class CatchAll:
+    """Turn any unexpected exception into the 500 page without dropping the connection.
+
+    Starlette's outermost handler re-raises after answering, and uvicorn then
+    closes the kept-alive connection; answering here keeps it usable.
+    """
+
+    def __init__(self, app: ASGIApp, *, on_error: Callable[[Scope, Exception], Any]) -> None:
+        self.app = app
+        self.on_error = on_error
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            response = await self.on_error(scope, exc)
+            await response(scope, receive, send)
