@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import Engine, create_engine, event
@@ -14,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from biopark.config import get_settings
 
 WRITER_OPTION = "biopark_writer"
+_HOLDS_WRITE_LOCK = "biopark_holds_write_lock"
+SQLITE_BUSY_SECONDS = 30
 
 
 def _dumps(value: object) -> str:
@@ -26,7 +30,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS},
             json_serializer=_dumps,
         )
 
@@ -37,19 +41,40 @@ def make_engine(url: str) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
             # WAL's recommended durability: a crash loses at most the last commits.
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        # SQLite's busy handler polls with growing sleeps and is not fair: under a steady
+        # stream of writers one waiter can lose every round until its timeout runs out.
+        # Writers of this process therefore queue on a lock first, so SQLite only ever
+        # arbitrates between processes. The lock is released when the transaction ends
+        # (commit and rollback may run on another thread than begin, hence no RLock), and
+        # the wait is bounded so that a nested writer cannot hang: it then falls back to
+        # SQLite's own busy timeout.
+        writers = threading.Lock()
+
+        def _release(conn: Any) -> None:
+            if conn.info.pop(_HOLDS_WRITE_LOCK, False):
+                writers.release()
+
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
             # A writer takes the write lock when its transaction starts, so concurrent
-            # writers queue on the busy timeout instead of failing with "database is
-            # locked" when a read transaction tries to upgrade. Reads stay DEFERRED
-            # and, under WAL, never wait.
+            # writers queue instead of failing with "database is locked" when a read
+            # transaction tries to upgrade. Reads stay DEFERRED and, under WAL, never wait.
             immediate = conn.get_execution_options().get(WRITER_OPTION, False)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            if immediate and writers.acquire(timeout=SQLITE_BUSY_SECONDS):
+                conn.info[_HOLDS_WRITE_LOCK] = True
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            except BaseException:
+                _release(conn)
+                raise
+
+        event.listen(engine, "commit", _release)
+        event.listen(engine, "rollback", _release)
 
         return engine
     return create_engine(

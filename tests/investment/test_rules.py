@@ -87,7 +87,8 @@ def test_signing_needs_facts_api(
     path = f"/api/investment/projects/{project.id}/stage"
     resp = _post(client, headers, path, {"stage": "签约"}, lang)
     assert resp.status_code == 422
-    assert resp.json()["error"] == {"code": "ValidationFailed", "message": message}
+    error = resp.json()["error"]
+    assert (error["code"], error["message"]) == ("ValidationFailed", message)
     session.refresh(project)
     assert project.stage == Stage.negotiating and _changes(session, project) == 0
 
