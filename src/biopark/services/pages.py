@@ -54,6 +54,7 @@ NAV = [
         frozenset(r.value for r in READERS),
         order=40,
         description="企业诉求受理、分派与办理",
+        group="企业服务",
     )
 ]
 register({"企业诉求受理、分派与办理": "Enterprise requests: intake, dispatch, handling, feedback"})

@@ -82,6 +82,7 @@ def render(
         "lang": lang,
         "_": lambda text: translate(text, lang),
         "nav": nav,
+        "nav_menus": registry.nav_groups(nav),
         "csrf_token": csrf_token(request),
         "path": request.url.path,
         "flashes": pop_flashes(request),
