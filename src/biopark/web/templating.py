@@ -9,12 +9,14 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from biopark import registry
 from biopark.accounts.models import ROLE_LABELS
 from biopark.kit.dates import format_local
 from biopark.web.flash import pop_flashes
+from biopark.web import numbers
 from biopark.web.i18n import translate
 
 
@@ -26,7 +28,12 @@ def templates() -> Jinja2Templates:
         autoescape=select_autoescape(["html"]),
     )
     env.globals["role_labels"] = {k.value: v for k, v in ROLE_LABELS.items()}
-    env.filters["cny"] = _cny
+    env.filters["cny"] = _money
+    env.filters["money"] = _money
+    env.filters["number"] = _number
+    env.filters["percent"] = _percent
+    env.filters["metric"] = _metric
+    env.filters["editable"] = numbers.editable
     env.filters["localtime"] = format_local
     env.globals["describe_history"] = _describe_history
     return Jinja2Templates(env=env)
@@ -43,15 +50,25 @@ def _describe_history(entries: Any, lang: str) -> list[Any]:
     return list(describe(entries, lang, session))
 
 
-def _cny(value: Any) -> str:
-    if value is None:
-        return "—"
-    try:
-        from biopark.kit.money import format_cny
+# The number filters read the page language from the template context.
+@pass_context
+def _money(ctx: Context, value: Any, currency: str = "CNY") -> str:
+    return numbers.money(value, str(ctx.get("lang", "zh")), currency)
 
-        return format_cny(value)
-    except (ImportError, ValueError):
-        return f"{value} 元"
+
+@pass_context
+def _number(ctx: Context, value: Any, digits: int = 2) -> str:
+    return numbers.number(value, str(ctx.get("lang", "zh")), digits)
+
+
+@pass_context
+def _percent(ctx: Context, value: Any) -> str:
+    return numbers.percent(value, str(ctx.get("lang", "zh")))
+
+
+@pass_context
+def _metric(ctx: Context, value: Any, unit: str | None) -> str:
+    return numbers.metric(value, unit, str(ctx.get("lang", "zh")))
 
 
 def csrf_token(request: Request) -> str:
