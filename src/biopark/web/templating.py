@@ -16,6 +16,7 @@ from biopark import registry
 from biopark.accounts.models import ROLE_LABELS
 from biopark.kit.dates import format_local
 from biopark.web.flash import pop_flashes
+from biopark.web import fixed_lists  # noqa: F401  (registers the fixed lists' English)
 from biopark.web import numbers
 from biopark.web.i18n import translate
 
