@@ -194,8 +194,7 @@ register(
         "部门": "Department",
     }
 )
-for _label in CATEGORIES:
-    register({_label: _label})
+# The categories' English lives with the other fixed lists in biopark.web.fixed_lists.
 
 
 def _base_ctx(user: User) -> dict[str, Any]:

@@ -47,6 +47,14 @@ register(
         "位于产业链环节": "is in chain link",
         "成立满（年）": "founded at least (years)",
         "成立不超过（年）": "founded at most (years)",
+        # services: CATEGORIES; "其他" (other) closes several lists
+        "审评审批": "Review & approval",
+        "临床试验对接": "Clinical trial matching",
+        "市场准入": "Market access",
+        "融资贷款": "Financing & loans",
+        "用地": "Land",
+        "人才": "Talent",
+        "其他": "Other",
         # chart axes
         "亿元": "100 million yuan",
         # tasks: TASK_CATEGORIES

@@ -112,3 +112,12 @@ def editable(value: Any) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def month_name(month: int, lang: str = "zh") -> str:
+    """A month number as a column head: "3月" or "Mar"."""
+    from babel.dates import get_month_names
+
+    if lang == "en":
+        return str(get_month_names("abbreviated", locale="en")[int(month)])
+    return f"{int(month)}月"

@@ -35,6 +35,7 @@ def templates() -> Jinja2Templates:
     env.filters["percent"] = _percent
     env.filters["metric"] = _metric
     env.filters["editable"] = numbers.editable
+    env.filters["month_name"] = _month_name
     env.filters["localtime"] = format_local
     env.globals["describe_history"] = _describe_history
     return Jinja2Templates(env=env)
@@ -70,6 +71,11 @@ def _percent(ctx: Context, value: Any) -> str:
 @pass_context
 def _metric(ctx: Context, value: Any, unit: str | None) -> str:
     return numbers.metric(value, unit, str(ctx.get("lang", "zh")))
+
+
+@pass_context
+def _month_name(ctx: Context, month: int) -> str:
+    return numbers.month_name(month, str(ctx.get("lang", "zh")))
 
 
 def csrf_token(request: Request) -> str:
