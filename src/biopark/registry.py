@@ -98,9 +98,7 @@ class NavGroup:
 def nav_groups(items: list[NavItem]) -> tuple[list[NavItem], list[NavGroup]]:
     """Split entries into those kept in the bar and the non-empty menus, in NAV_GROUPS order."""
     pinned = [i for i in items if not i.group]
-    groups = [
-        NavGroup(label, tuple(i for i in items if i.group == label)) for label in NAV_GROUPS
-    ]
+    groups = [NavGroup(label, tuple(i for i in items if i.group == label)) for label in NAV_GROUPS]
     unknown = {i.group for i in items if i.group and i.group not in NAV_GROUPS}
     if unknown:
         raise ValueError(f"unknown navigation group(s): {sorted(unknown)}")

@@ -113,7 +113,9 @@ def open_nav(page, href: str) -> None:  # type: ignore[no-untyped-def]
         if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
     if not link.is_visible():
-        page.locator(".navgroup", has=page.locator(f"a[href='{href}']")).locator(".navgroup-button").click()
+        page.locator(".navgroup", has=page.locator(f"a[href='{href}']")).locator(
+            ".navgroup-button"
+        ).click()
     link.click()
 
 

@@ -26,13 +26,13 @@ def _reveal(page, item: registry.NavItem) -> None:  # type: ignore[no-untyped-de
     if not link.is_visible() and toggle.is_visible():
         toggle.click()
     if not link.is_visible():
-        page.locator(".navgroup", has=page.locator(f"a[href='{item.path}']")).locator(".navgroup-button").click()
+        page.locator(".navgroup", has=page.locator(f"a[href='{item.path}']")).locator(
+            ".navgroup-button"
+        ).click()
 
 
 def _no_overflow(page) -> None:  # type: ignore[no-untyped-def]
-    width, inner = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"page is {width}px wide in a {inner}px window"
 
 

@@ -20,7 +20,11 @@ from tests.builders import make_enterprise, make_park, make_user, page_login
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Modules outside models.py that declare lists shown in the interface.
-EXTRA_MODULES = ("biopark.pipeline.stages", "biopark.policies.rules", "biopark.intel.service.review")
+EXTRA_MODULES = (
+    "biopark.pipeline.stages",
+    "biopark.policies.rules",
+    "biopark.intel.service.review",
+)
 
 
 def _modules() -> Iterator[ModuleType]:
@@ -71,9 +75,7 @@ def test_the_walk_finds_the_lists_named_in_the_issue() -> None:
 
 
 def test_every_fixed_value_has_english() -> None:
-    missing = {
-        name: [v for v in values if v not in _EN] for name, values in fixed_lists().items()
-    }
+    missing = {name: [v for v in values if v not in _EN] for name, values in fixed_lists().items()}
     missing = {k: v for k, v in missing.items() if v}
     assert not missing, f"no English for: {missing}"
     for values in fixed_lists().values():

@@ -58,9 +58,15 @@ def _figures(session, park) -> int:  # type: ignore[no-untyped-def]
     common = {"park_id": park.id, "document_id": doc.id, "quote": "原文", "start": 0, "end": 2}
     session.add_all(
         [
-            IntelMetric(label="总投资", value=Decimal("6.5E+8"), unit="CNY", qualifier="", **common),
-            IntelMetric(label="占比", value=Decimal("8E+1"), unit="percent", qualifier="", **common),
-            IntelMetric(label="员工", value=Decimal("1.2E+4"), unit="count", qualifier="", **common),
+            IntelMetric(
+                label="总投资", value=Decimal("6.5E+8"), unit="CNY", qualifier="", **common
+            ),
+            IntelMetric(
+                label="占比", value=Decimal("8E+1"), unit="percent", qualifier="", **common
+            ),
+            IntelMetric(
+                label="员工", value=Decimal("1.2E+4"), unit="count", qualifier="", **common
+            ),
             IntelEvent(
                 type="licensing_deal",
                 amount_value=Decimal("1.02E+9"),
