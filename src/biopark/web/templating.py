@@ -15,13 +15,12 @@ from jinja2.runtime import Context
 from biopark import registry
 from biopark.accounts.models import ROLE_LABELS
 from biopark.kit.dates import format_local
+from biopark.web import (
+    fixed_lists,  # noqa: F401  (registers the fixed lists' English)
+    numbers,
+)
 from biopark.web.flash import pop_flashes
-from biopark.web import fixed_lists, numbers
 from biopark.web.i18n import translate
-
-
-# Imported for its side effect: the English of the domains' fixed lists.
-assert fixed_lists
 
 
 @lru_cache
