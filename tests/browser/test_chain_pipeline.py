@@ -75,7 +75,7 @@ def test_gaps_list_entry_and_pipeline_funnel(page, live_server: str) -> None:  #
     page.wait_for_selector("#drugs")
     page.click("#drugs >> text=GR1803注射液")
     page.wait_for_selector("#deals")
-    assert "USD 712,000,000" in page.locator("#deals").inner_text()
+    assert "7.12亿美元" in page.locator("#deals").inner_text()
     screenshot(page, "pipeline-drug")
 
 
