@@ -32,6 +32,9 @@ DOMAINS = [
     "demo",
 ]
 
+# The header menus, in the order they are shown (Chinese source text, English via i18n).
+NAV_GROUPS = ("招商", "企业服务", "产业", "情报", "管理")
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -41,6 +44,8 @@ class NavItem:
 
     `description` is a one-line Chinese summary shown on the home page tile;
     `badge`, when set, is a URL whose HTML fragment (a count) is loaded next to the label.
+    `group` is one of NAV_GROUPS: the header menu the entry sits in; "" keeps it
+    in the bar itself (kept for the few entries people open many times a day).
     """
 
     label: str
@@ -49,6 +54,7 @@ class NavItem:
     order: int = 100
     description: str = ""
     badge: str = ""
+    group: str = ""
 
 
 def domain_module(domain: str, role: str) -> ModuleType | None:
@@ -79,3 +85,21 @@ def nav_items() -> list[NavItem]:
         if module is not None:
             items.extend(getattr(module, "NAV", []))
     return sorted(items, key=lambda i: i.order)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """One header menu and the entries a user may open from it."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+
+def nav_groups(items: list[NavItem]) -> tuple[list[NavItem], list[NavGroup]]:
+    """Split entries into those kept in the bar and the non-empty menus, in NAV_GROUPS order."""
+    pinned = [i for i in items if not i.group]
+    groups = [NavGroup(label, tuple(i for i in items if i.group == label)) for label in NAV_GROUPS]
+    unknown = {i.group for i in items if i.group and i.group not in NAV_GROUPS}
+    if unknown:
+        raise ValueError(f"unknown navigation group(s): {sorted(unknown)}")
+    return pinned, [g for g in groups if g.items]

@@ -105,6 +105,20 @@ def login(page, base: str, username: str) -> None:  # type: ignore[no-untyped-de
     page.wait_for_url(f"{base}/")
 
 
+def open_nav(page, href: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the navigation entry for href, opening the menu button and its group first."""
+    link = page.locator(f"nav.mainnav a[href='{href}']").first
+    if not link.is_visible():
+        toggle = page.locator("nav.mainnav [data-menu-toggle]")
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+    if not link.is_visible():
+        page.locator(".navgroup", has=page.locator(f"a[href='{href}']")).locator(
+            ".navgroup-button"
+        ).click()
+    link.click()
+
+
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     """Save a full-page screenshot under var/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -113,4 +127,4 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-__all__ = ["DEMO_PASSWORD", "login", "screenshot"]
+__all__ = ["DEMO_PASSWORD", "login", "open_nav", "screenshot"]

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, open_nav, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ NODE_POSITION = """name => {
 
 def test_chain_map_node_to_link_to_enterprise(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     login(page, live_server, "demo-leader")
-    page.click("nav.mainnav a[href='/chain']")
+    open_nav(page, "/chain")
     page.wait_for_selector("#chain-chart canvas")
     width, height = page.evaluate(CANVAS_SIZE, "#chain-chart")
     assert width > 300 and height > 300
@@ -61,7 +61,7 @@ def test_gaps_list_entry_and_pipeline_funnel(page, live_server: str) -> None:  #
     assert "上海示例生物制剂CDMO有限公司（演示）" in page.content()
     page.goto(f"{live_server}/chain/gaps")
     screenshot(page, "chain-gaps")
-    page.click("nav.mainnav a[href='/pipeline']")
+    open_nav(page, "/pipeline")
     page.click("text=管线漏斗")
     page.wait_for_selector("#funnel-park canvas")
     for sel in ("#funnel-park", "#funnel-city"):
@@ -75,7 +75,7 @@ def test_gaps_list_entry_and_pipeline_funnel(page, live_server: str) -> None:  #
     page.wait_for_selector("#drugs")
     page.click("#drugs >> text=GR1803注射液")
     page.wait_for_selector("#deals")
-    assert "USD 712,000,000" in page.locator("#deals").inner_text()
+    assert "7.12亿美元" in page.locator("#deals").inner_text()
     screenshot(page, "pipeline-drug")
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, open_nav, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_analyst_searches_and_opens_a_cited_brief(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     login(page, live_server, "demo-analyst")
-    page.click("nav.mainnav a[href='/intel']")
+    open_nav(page, "/intel")
     page.wait_for_selector("table.grid")
     assert page.locator("table.grid tbody tr").count() >= 6
     page.click("text=检索")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, open_nav, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +38,7 @@ def test_phone_consultation_reaches_the_officer(browser, page, live_server: str)
     phone.close()
 
     login(page, live_server, "demo-investment")
-    page.click("nav.mainnav a[href='/investment']")
+    open_nav(page, "/investment")
     page.wait_for_selector("#kpis")
     page.goto(f"{live_server}/investment/leads")
     row = page.locator("#leads tbody tr", has_text="浏览器测试生物科技有限公司")

@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, open_nav, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def test_commissioner_push_list_and_enterprise_matches(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     login(page, live_server, "demo-commissioner")
-    page.click("nav.mainnav a[href='/push-list']")
+    open_nav(page, "/push-list")
     page.wait_for_selector("table.matches")
     rows = page.locator("table.matches tbody tr.match")
     assert rows.count() >= 10
@@ -45,7 +45,7 @@ def test_commissioner_sees_cannot_evaluate_with_reason(page, live_server: str) -
 
 def test_enterprise_user_sees_own_matches_and_404_for_others(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     login(page, live_server, "demo-enterprise")
-    page.click("nav.mainnav a[href='/my/policies']")
+    open_nav(page, "/my/policies")
     page.wait_for_selector("#qualified table.matches")
     assert page.locator("#qualified tr.match").count() >= 3
     assert "重庆科瑞制药" not in page.content()

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, open_nav, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def _logout(page) -> None:  # type: ignore[no-untyped-def]
 def test_request_from_enterprise_to_rating(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     base = live_server
     login(page, base, "demo-enterprise")
-    page.click("nav.mainnav a[href='/requests']")
+    open_nav(page, "/requests")
     page.click("text=提交诉求")
     page.select_option("select[name=category]", "临床试验对接")
     page.fill("input[name=title]", "浏览器测试：临床试验机构备案咨询")
@@ -44,7 +44,7 @@ def test_request_from_enterprise_to_rating(page, live_server: str) -> None:  # t
     _logout(page)
 
     login(page, base, "demo-department")
-    page.click("nav.mainnav a[href='/requests']")
+    open_nav(page, "/requests")
     assert page.locator(f"a[href='/requests/{rid}']").count() == 1
     page.click(f"a[href='/requests/{rid}']")
     page.fill(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import login, screenshot
+from tests.browser.conftest import login, open_nav, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_enterprise_user_cannot_open_another_enterprise(page, live_server: str) 
 
 def test_leader_browses_registry_and_switches_language(page, live_server: str) -> None:  # type: ignore[no-untyped-def]
     login(page, live_server, "demo-leader")
-    page.click("nav.mainnav a[href='/enterprises']")
+    open_nav(page, "/enterprises")
     page.wait_for_selector("table.grid")
     assert page.locator("table.grid tbody tr").count() >= 10
     page.fill("input[name=q]", "智翔")

@@ -28,6 +28,7 @@ NAV = [
         frozenset({Role.admin.value}),
         order=900,
         description="账号、角色与权限管理",
+        group="管理",
     )
 ]
 register({"账号、角色与权限管理": "Accounts, roles and permissions"})

@@ -22,6 +22,7 @@ NAV = [
         frozenset({Role.admin.value, Role.leader.value}),
         order=950,
         description="全部数据变更的留痕记录",
+        group="管理",
     )
 ]
 register({"全部数据变更的留痕记录": "Trail of every change to the data"})

@@ -35,6 +35,7 @@ NAV = [
         frozenset(r.value for r in service.READERS),
         order=40,
         description="链图全景、短板与补链候选",
+        group="产业",
     )
 ]
 register({"链图全景、短板与补链候选": "Chain map, link coverage, gaps and candidate firms"})

@@ -45,6 +45,7 @@ NAV = [
         frozenset(r.value for r in service.READERS),
         order=20,
         description="企业档案、培育库与一企一策",
+        group="企业服务",
     ),
     NavItem(
         "我的企业",
@@ -52,6 +53,7 @@ NAV = [
         frozenset({Role.enterprise.value}),
         order=20,
         description="本企业档案、产业链与管线",
+        group="企业服务",
     ),
     NavItem(
         "到期跟进",
@@ -59,6 +61,7 @@ NAV = [
         frozenset({Role.admin.value, Role.leader.value, Role.commissioner.value}),
         order=21,
         description="一企一策跟进事项：已逾期或 7 天内到期",
+        group="企业服务",
     ),
 ]
 register(

@@ -32,6 +32,7 @@ NAV = [
         frozenset(r.value for r in WRITERS),
         order=41,
         description="RSS 与网页信息源的定时抓取",
+        group="情报",
     )
 ]
 

@@ -34,6 +34,7 @@ NAV = [
         frozenset(r.value for r in READERS),
         order=40,
         description="新闻采集、事件抽取与简报",
+        group="情报",
     )
 ]
 register({"新闻采集、事件抽取与简报": "News collection, figures and events, briefings"})

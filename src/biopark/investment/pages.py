@@ -41,6 +41,7 @@ NAV = [
         frozenset(r.value for r in service.ACCESS),
         order=30,
         description="线索、项目推进与签约入库",
+        group="招商",
     )
 ]
 register({"线索、项目推进与签约入库": "Leads, projects, signings and funds in place"})

@@ -37,6 +37,7 @@ NAV = [
         frozenset({*(r.value for r in service.READERS), Role.enterprise.value}),
         order=45,
         description="药物阶段、里程碑与授权交易",
+        group="产业",
     )
 ]
 register({"药物阶段、里程碑与授权交易": "Drug stages, milestones and licensing deals"})

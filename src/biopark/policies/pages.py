@@ -36,6 +36,7 @@ NAV = [
         frozenset(r.value for r in LIBRARY_ROLES),
         order=40,
         description="惠企政策条款与申报条件查询",
+        group="企业服务",
     ),
     NavItem(
         "政策推送",
@@ -43,6 +44,7 @@ NAV = [
         frozenset(r.value for r in service.PUSHERS),
         order=41,
         description="按条件匹配企业，精准推送",
+        group="企业服务",
     ),
     NavItem(
         "我的政策",
@@ -50,6 +52,7 @@ NAV = [
         frozenset({Role.enterprise.value}),
         order=40,
         description="本企业可申报的政策",
+        group="企业服务",
     ),
 ]
 register(

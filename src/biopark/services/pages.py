@@ -54,6 +54,7 @@ NAV = [
         frozenset(r.value for r in READERS),
         order=40,
         description="企业诉求受理、分派与办理",
+        group="企业服务",
     )
 ]
 register({"企业诉求受理、分派与办理": "Enterprise requests: intake, dispatch, handling, feedback"})
@@ -193,8 +194,7 @@ register(
         "部门": "Department",
     }
 )
-for _label in CATEGORIES:
-    register({_label: _label})
+# The categories' English lives with the other fixed lists in biopark.web.fixed_lists.
 
 
 def _base_ctx(user: User) -> dict[str, Any]:

@@ -33,6 +33,7 @@ NAV = [
         frozenset({Role.admin.value, Role.leader.value, Role.department.value}),
         order=45,
         description="重点任务分解、打表与督办",
+        group="管理",
     )
 ]
 register({"重点任务分解、打表与督办": "Key tasks, progress reporting and follow-up"})

@@ -76,5 +76,12 @@ register(
         "情报分析员": "Analyst",
         "我的企业": "My enterprise",
         "English": "中文",
+        "主导航": "Main navigation",
+        "菜单": "Menu",
+        "招商": "Investment",
+        "企业服务": "Enterprise services",
+        "产业": "Industry",
+        "情报": "Intelligence",
+        "管理": "Administration",
     }
 )

@@ -9,11 +9,16 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from biopark import registry
 from biopark.accounts.models import ROLE_LABELS
 from biopark.kit.dates import format_local
+from biopark.web import (
+    fixed_lists,  # noqa: F401  (registers the fixed lists' English)
+    numbers,
+)
 from biopark.web.flash import pop_flashes
 from biopark.web.i18n import translate
 
@@ -26,7 +31,13 @@ def templates() -> Jinja2Templates:
         autoescape=select_autoescape(["html"]),
     )
     env.globals["role_labels"] = {k.value: v for k, v in ROLE_LABELS.items()}
-    env.filters["cny"] = _cny
+    env.filters["cny"] = _money
+    env.filters["money"] = _money
+    env.filters["number"] = _number
+    env.filters["percent"] = _percent
+    env.filters["metric"] = _metric
+    env.filters["editable"] = numbers.editable
+    env.filters["month_name"] = _month_name
     env.filters["localtime"] = format_local
     env.globals["describe_history"] = _describe_history
     return Jinja2Templates(env=env)
@@ -43,15 +54,30 @@ def _describe_history(entries: Any, lang: str) -> list[Any]:
     return list(describe(entries, lang, session))
 
 
-def _cny(value: Any) -> str:
-    if value is None:
-        return "—"
-    try:
-        from biopark.kit.money import format_cny
+# The number filters read the page language from the template context.
+@pass_context
+def _money(ctx: Context, value: Any, currency: str = "CNY") -> str:
+    return numbers.money(value, str(ctx.get("lang", "zh")), currency)
 
-        return format_cny(value)
-    except (ImportError, ValueError):
-        return f"{value} 元"
+
+@pass_context
+def _number(ctx: Context, value: Any, digits: int = 2) -> str:
+    return numbers.number(value, str(ctx.get("lang", "zh")), digits)
+
+
+@pass_context
+def _percent(ctx: Context, value: Any) -> str:
+    return numbers.percent(value, str(ctx.get("lang", "zh")))
+
+
+@pass_context
+def _metric(ctx: Context, value: Any, unit: str | None) -> str:
+    return numbers.metric(value, unit, str(ctx.get("lang", "zh")))
+
+
+@pass_context
+def _month_name(ctx: Context, month: int) -> str:
+    return numbers.month_name(month, str(ctx.get("lang", "zh")))
 
 
 def csrf_token(request: Request) -> str:
@@ -82,6 +108,7 @@ def render(
         "lang": lang,
         "_": lambda text: translate(text, lang),
         "nav": nav,
+        "nav_menus": registry.nav_groups(nav),
         "csrf_token": csrf_token(request),
         "path": request.url.path,
         "flashes": pop_flashes(request),
