@@ -41,7 +41,7 @@ register(
     }
 )
 STATUS_LABELS = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "失败"}
-ITEM_LABELS = {"ok": "已导入", "duplicate": "重复", "failed": "无法读取"}
+ITEM_LABELS = {"new": "已导入", "duplicate": "重复", "failed": "无法读取"}
 
 
 @router.post("/jobs/tasks", response_class=HTMLResponse)
