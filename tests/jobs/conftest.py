@@ -12,9 +12,3 @@ from biopark.accounts import service as accounts
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024))
-
-
-@pytest.fixture(autouse=True)
-def inline_background_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
-    # No worker runs under the test client: uploads are processed inside the request.
-    monkeypatch.setenv("BIOPARK_JOBS_INLINE", "true")

@@ -28,7 +28,9 @@ BAD = [["环节", "企业名称"], ["cdmo", "甲CDMO有限公司"], ["nowhere", 
 def _candidates(session: Session, park_id: int) -> int:
     return int(
         session.scalar(
-            select(func.count()).select_from(ChainCandidate).where(ChainCandidate.park_id == park_id)
+            select(func.count())
+            .select_from(ChainCandidate)
+            .where(ChainCandidate.park_id == park_id)
         )
         or 0
     )
@@ -90,7 +92,12 @@ def test_submit_refuses_wrong_kind_role_empty_and_oversized_files(
         (analyst, "candidate_import", [], ValidationFailed),
         (analyst, "candidate_import", [("a.xlsx", b"")], ValidationFailed),
         (analyst, "candidate_import", [("a.xlsx", b"1"), ("b.xlsx", b"2")], ValidationFailed),
-        (analyst, "intel_batch", [("big.txt", b"x" * (tasks.MAX_FILE_BYTES + 1))], ValidationFailed),
+        (
+            analyst,
+            "intel_batch",
+            [("big.txt", b"x" * (tasks.MAX_FILE_BYTES + 1))],
+            ValidationFailed,
+        ),
     ]
     for user, kind, files, error in cases:
         with pytest.raises(error):

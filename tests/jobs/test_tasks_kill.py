@@ -82,7 +82,9 @@ def test_kill_9_mid_batch_keeps_finished_documents_and_a_new_worker_finishes(
     def stored() -> list[str]:
         with Session(engine) as s:
             return list(
-                s.scalars(select(IntelDocument.content_hash).where(IntelDocument.park_id == park_id))
+                s.scalars(
+                    select(IntelDocument.content_hash).where(IntelDocument.park_id == park_id)
+                )
             )
 
     first = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -9,20 +9,10 @@ from fastapi.responses import JSONResponse
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.jobs import tasks
+from biopark.jobs.uploads import accepted, submit_upload
 from biopark.web.templating import lang_of
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
-
-
-def start(request: Request, session: Any, task: Any) -> None:
-    """Run the task now (inline setting) or hand it to a worker."""
-    if request.app.state.settings.jobs_inline:
-        tasks.run_inline(session, task=task)
-        return
-    from biopark.jobs import queue
-
-    # The worker waits for this request's commit before it claims the record.
-    queue.enqueue_task(task.id)
 
 
 @router.post("/tasks", status_code=202)
@@ -35,13 +25,7 @@ def submit_task(
 ) -> JSONResponse:
     """Store an upload (one file; several for intel_batch) and process it in the background."""
     files = [(f.filename or "", f.file.read(tasks.MAX_FILE_BYTES + 1)) for f in file]
-    task = tasks.submit(
-        session, user=user, kind=kind, files=files, var_dir=request.app.state.settings.var_dir
-    )
-    start(request, session, task)
-    return JSONResponse(
-        {"task_id": task.id, "status_url": f"/api/jobs/tasks/{task.id}"}, status_code=202
-    )
+    return accepted(submit_upload(request, session, user=user, kind=kind, files=files))
 
 
 @router.get("/tasks/{task_id}")

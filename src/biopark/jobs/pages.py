@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.errors import BioparkError
 from biopark.jobs import tasks
-from biopark.jobs.api import start
+from biopark.jobs.uploads import submit_upload, to_status_page
 from biopark.web.flash import flash
 from biopark.web.i18n import register
 from biopark.web.posted import form_of
@@ -18,7 +18,6 @@ from biopark.web.templating import lang_of, render
 router = APIRouter(include_in_schema=False)
 register(
     {
-        "文件已上传，正在后台处理": "File uploaded; it is being processed in the background",
         "后台任务": "Background task",
         "排队中": "Queued",
         "处理中": "Running",
@@ -55,15 +54,11 @@ def submit_page(request: Request, user: CurrentUser, session: SessionDep) -> Res
         if isinstance(u, UploadFile) and u.filename
     ]
     try:
-        task = tasks.submit(
-            session, user=user, kind=kind, files=files, var_dir=request.app.state.settings.var_dir
-        )
+        task = submit_upload(request, session, user=user, kind=kind, files=files)
     except BioparkError as exc:
         flash(request, exc.text(lang_of(request)), level="error")
         return RedirectResponse(back, status_code=303)
-    start(request, session, task)
-    flash(request, "文件已上传，正在后台处理")
-    return RedirectResponse(f"/jobs/tasks/{task.id}", status_code=303)
+    return to_status_page(request, task)
 
 
 def _ctx(request: Request, user: CurrentUser, session: SessionDep, task_id: int) -> dict:  # type: ignore[type-arg]

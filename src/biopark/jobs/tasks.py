@@ -27,6 +27,7 @@ from biopark.db import session_scope
 from biopark.errors import BioparkError, NotFound, ValidationFailed
 from biopark.jobs.models import DONE, FAILED, QUEUED, RUNNING, BackgroundTask
 from biopark.jobs.runs import WORKER
+from biopark.kit import sheets
 from biopark.kit.dates import now_utc
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class Kind:
     check: Callable[[User], None]
     run: Runner
     batch: bool = False
+    sheet: bool = True
     back_url: str = "/"
 
 
@@ -193,6 +195,7 @@ KINDS: dict[str, Kind] = {
             _check_intel,
             _run_intel,
             batch=True,
+            sheet=False,
             back_url="/intel",
         ),
     )
@@ -254,6 +257,12 @@ def submit(
                 f"文件过大（上限 5 MB）：{_safe_name(name)}",
                 en=f"File too large (5 MB limit): {_safe_name(name)}",
             )
+        if spec.sheet and data[:2] == b"PK":
+            # A bomb is refused at once, as before: its directory says enough, no rows read.
+            try:
+                sheets.check_archive(data)
+            except sheets.SheetError as exc:
+                raise ValidationFailed(str(exc), en=f"Spreadsheet refused: {exc}") from None
     folder = var_dir / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True, mode=0o700)
     for i, (name, data) in enumerate(files):
