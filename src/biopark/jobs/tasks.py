@@ -257,7 +257,7 @@ def submit(
                 f"文件过大（上限 5 MB）：{_safe_name(name)}",
                 en=f"File too large (5 MB limit): {_safe_name(name)}",
             )
-        if spec.sheet and data[:2] == b"PK":
+        if spec.sheet and (data[:2] == b"PK" or name.lower().endswith(".xlsx")):
             # A bomb is refused at once, as before: its directory says enough, no rows read.
             try:
                 sheets.check_archive(data)
