@@ -158,3 +158,29 @@ def test_page_shows_a_failed_import_and_refuses_a_bad_upload(
     )
     assert nothing.status_code == 303 and nothing.headers["location"] == "/chain/gaps"
     assert "请选择要上传的文件" in client.get("/chain/gaps").text
+
+
+def test_enterprise_and_ledger_pages_hand_uploads_to_tasks(
+    client: TestClient, session: Session
+) -> None:
+    park = make_park(session)
+    admin = make_user(session, park, Role.admin)
+    h = token_headers(client, admin)
+    page_login(client, admin)
+    csrf = csrf_of(client.get("/enterprises/import").text)
+    export = client.get("/api/enterprises/export.xlsx", headers=h).content
+    resp = client.post(
+        "/enterprises/import",
+        data={"csrf_token": csrf},
+        files={"file": ("e.xlsx", export, XLSX)},
+        follow_redirects=False,
+    )
+    assert resp.status_code == 303 and resp.headers["location"].startswith("/jobs/tasks/")
+    assert "已完成" in client.get(resp.headers["location"]).text
+    junk = client.post(
+        "/investment/projects/import?lang=en",
+        data={"csrf_token": csrf},
+        files={"file": ("x.xlsx", b"not a workbook", XLSX)},
+    )
+    assert junk.status_code == 422 and "Spreadsheet refused" in junk.text
+    assert session.scalar(select(func.count()).select_from(BackgroundTask)) == 1
