@@ -81,7 +81,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(session: Session, tmp_path: Path):  # type: ignore[no-untyped-def]
-    application = create_app(Settings(var_dir=tmp_path, secret_key="test-secret"))
+    application = create_app(Settings(var_dir=tmp_path, secret_key="test-secret", jobs_inline=True))
 
     def _session() -> Iterator[Session]:
         # The test's own setup is kept; the request then gets its own savepoint,

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     # A job run whose worker has not beaten its heartbeat for this long is taken over.
     job_lease_seconds: int = 300
+    # Run uploads' background tasks inside the request instead of on the queue (tests only).
+    jobs_inline: bool = False
     # Test hook: seconds a job sleeps between its effects (the kill -9 test needs a slow job).
     job_slow_seconds: float = 0.0
     # Feeds on the local network are refused unless an operator allows them.

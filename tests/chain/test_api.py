@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role
 from tests.builders import make_enterprise, make_park, make_user, token_headers
 from tests.chain.builders import link_of, xlsx_bytes
+from tests.jobs.builders import finished_task
 
 
 def test_readers_get_the_map_gaps_clusters_and_echarts(
@@ -85,11 +86,14 @@ def test_import_upload_all_or_nothing(client: TestClient, session: Session) -> N
     rows = [["环节", "企业名称"], ["cdmo", "甲CDMO有限公司"], ["nowhere", "乙公司"]]
     files = {"file": ("c.xlsx", xlsx_bytes(rows), "application/octet-stream")}
     resp = client.post("/api/chain/candidates/import", files=files, headers=analyst)
-    assert resp.status_code == 422 and "第 3 行" in resp.json()["error"]["message"]
+    body = finished_task(client, resp, analyst)
+    assert body["status"] == "failed" and "第 3 行" in body["error"]
+    assert any("第 3 行" in e for e in body["result"]["errors"])
     rows.pop()
     files = {"file": ("c.xlsx", xlsx_bytes(rows), "application/octet-stream")}
     resp = client.post("/api/chain/candidates/import", files=files, headers=analyst)
-    assert resp.status_code == 200 and resp.json()["created"] == 1
+    body = finished_task(client, resp, analyst)
+    assert body["status"] == "done" and body["result"]["created"] == 1
     leader = token_headers(client, make_user(session, park, Role.leader))
     resp = client.post("/api/chain/candidates/import", files=files, headers=leader)
     assert resp.status_code == 403

@@ -79,15 +79,17 @@ def test_gaps_page_import_shows_row_errors_in_chinese(client: TestClient, sessio
         data={"csrf_token": csrf_of(html)},
         files={"file": ("x.xlsx", xlsx_bytes(rows), "application/octet-stream")},
     )
-    assert resp.status_code == 422
-    assert "第 2 行：企业名称为空或太短" in resp.text and "丙生物有限公司" not in resp.text
+    assert resp.status_code == 200 and "失败原因" in resp.text
+    assert "第 2 行：企业名称为空或太短" in resp.text
+    assert "丙生物有限公司" not in client.get("/chain/gaps").text
     rows.pop(1)
     resp = client.post(
         "/chain/gaps/import",
         data={"csrf_token": csrf_of(html)},
         files={"file": ("x.xlsx", xlsx_bytes(rows), "application/octet-stream")},
     )
-    assert resp.status_code == 200 and "丙生物有限公司" in resp.text
+    assert resp.status_code == 200 and "已完成" in resp.text and "新增 1" in resp.text
+    assert "丙生物有限公司" in client.get("/chain/gaps").text
 
 
 def test_leader_has_no_import_form_and_enterprise_users_no_chain(

@@ -13,6 +13,7 @@ from biopark.accounts.models import Role
 from biopark.enterprises import records
 from biopark.enterprises.schemas import ContactCreate
 from tests.builders import csrf_of, make_enterprise, make_park, make_user, page_login, token_headers
+from tests.jobs.builders import finished_task
 
 SUB = ("pools", "contacts", "products", "plan", "history")
 
@@ -144,7 +145,8 @@ def test_api_file_round_trip(client: TestClient, session: Session) -> None:
         headers=h,
         files={"file": ("e.xlsx", export.content, "application/octet-stream")},
     )
-    assert resp.status_code == 200 and resp.json()["created"] == 0
+    body = finished_task(client, resp, h)
+    assert body["status"] == "done" and body["result"]["created"] == 0
     bad = client.post(
         "/api/enterprises/import", headers=h, files={"file": ("e.xlsx", b"junk", "x")}
     )

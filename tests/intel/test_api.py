@@ -1,6 +1,7 @@
 from biopark.accounts.models import Role
 from tests.builders import make_park, make_user, token_headers
 from tests.intel.builders import demo_bytes, ingest_demo
+from tests.jobs.builders import finished_task
 
 
 def test_readers_search_brief_and_read_documents(client, session) -> None:
@@ -69,19 +70,24 @@ def _first_metric(client, session, park) -> int:  # type: ignore[no-untyped-def]
 def test_analyst_uploads_and_reviews(client, session) -> None:
     park = make_park(session)
     h = token_headers(client, make_user(session, park, Role.analyst))
-    up = client.post(
-        "/api/intel/documents/upload", files={"file": ("deal.txt", demo_bytes("05"))}, headers=h
-    )
-    assert up.status_code == 201 and up.json()["status"] == "new"
+    up = finished_task(
+        client,
+        client.post(
+            "/api/intel/documents/upload", files={"file": ("deal.txt", demo_bytes("05"))}, headers=h
+        ),
+        h,
+    )["result"]["items"][0]
+    assert up["status"] == "new"
     again = client.post(
         "/api/intel/documents/upload", files={"file": ("copy.txt", demo_bytes("05"))}, headers=h
     )
-    assert again.json()["status"] == "duplicate"
+    assert finished_task(client, again, h)["result"]["items"][0]["status"] == "duplicate"
     junk = client.post(
         "/api/intel/documents/upload", files={"file": ("x.bin", b"\x00\x01\x02" * 100)}, headers=h
     )
-    assert junk.json()["status"] == "failed" and junk.json()["error"]
-    doc = client.get(f"/api/intel/documents/{up.json()['document_id']}", headers=h).json()
+    junk_item = finished_task(client, junk, h)["result"]["items"][0]
+    assert junk_item["status"] == "failed" and junk_item["error"]
+    doc = client.get(f"/api/intel/documents/{up['document_id']}", headers=h).json()
     metric = doc["metrics"][0]
     resp = client.post(
         f"/api/intel/facts/metric/{metric['id']}/review",

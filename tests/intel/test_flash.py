@@ -16,7 +16,9 @@ def test_ingest_and_review_flash_success(client, session) -> None:
     page = client.post(
         "/intel/ingest", data={"csrf_token": csrf}, files={"file": ("a.txt", demo_bytes("05"))}
     )
-    assert 'class="flash flash-success">文档已导入<' in page.text
+    assert 'class="flash flash-success">文件已上传，正在后台处理<' in page.text
+    doc_url = re.search(r'href="(/intel/documents/\d+)"', page.text).group(1)  # type: ignore[union-attr]
+    page = client.get(doc_url)
     metric_id = re.search(r'id="metric-(\d+)"', page.text).group(1)  # type: ignore[union-attr]
     page = client.post(
         f"/intel/facts/metric/{metric_id}/review", data={"action": "confirm", "csrf_token": csrf}

@@ -41,7 +41,9 @@ def test_ingest_form_uploads_a_file(client, session) -> None:
         files={"file": ("deal.txt", demo_bytes("05"))},
         follow_redirects=False,
     )
-    assert resp.status_code == 303 and resp.headers["location"].startswith("/intel/documents/")
+    assert resp.status_code == 303 and resp.headers["location"].startswith("/jobs/tasks/")
+    status = client.get(resp.headers["location"]).text
+    assert "已完成" in status and 'href="/intel/documents/' in status
     bad = client.post("/intel/ingest", data={"csrf_token": csrf, "url": "ftp://x"})
     assert bad.status_code == 422 and "http" in bad.text
 

@@ -17,6 +17,7 @@ from biopark.pipeline.models import Drug, Milestone, MilestoneProposal
 from biopark.pipeline.stages import Stage
 from tests.builders import make_park, make_user, token_headers
 from tests.intel.builders import make_document
+from tests.jobs.builders import finished_task
 from tests.pipeline.builders import make_drug, make_member
 
 HOOKS = Path(__file__).parent / "fixtures" / "hooks"
@@ -38,8 +39,7 @@ def test_ind_news_is_proposed_accepted_and_sourced(session: Session, client: Tes
         headers=headers,
         files={"file": ("ind.txt", (HOOKS / "ind_approval.txt").read_bytes(), "text/plain")},
     )
-    assert upload.status_code == 201, upload.text
-    doc_id = upload.json()["document_id"]
+    doc_id = finished_task(client, upload, headers)["result"]["items"][0]["document_id"]
 
     pending = client.get("/api/pipeline/proposals", headers=headers).json()
     assert [(p["drug_id"], p["proposed_stage"], p["status"]) for p in pending] == [

@@ -18,6 +18,7 @@ from biopark.investment.config import InvestmentSettings
 from biopark.investment.models import Lead, Project
 from tests.builders import make_park, make_user, token_headers
 from tests.investment.builders import make_project, make_registered
+from tests.jobs.builders import finished_task
 
 FORM = {
     "company": "苏州某医疗科技有限公司",
@@ -188,11 +189,13 @@ def test_export_and_import_over_api(client: TestClient, session: Session) -> Non
     assert ws is not None and ws["C3"].value == project.name and ws["B3"].value == project.code
     files = {"file": ("ledger.xlsx", resp.content, "application/octet-stream")}
     again = client.post("/api/investment/projects/import", files=files, headers=headers)
-    assert again.status_code == 200, again.text
-    assert again.json() == {"imported": 1, "created": 0, "updated": 1, "errors": []}
+    body = finished_task(client, again, headers)
+    assert body["status"] == "done"
+    assert body["result"] == {"total": 1, "created": 0, "updated": 1}
     other_headers = token_headers(client, make_user(session, other, Role.leader))
     refused = client.post("/api/investment/projects/import", files=files, headers=other_headers)
-    assert refused.status_code == 422 and "项目编号不存在" in refused.json()["errors"][0]
+    body = finished_task(client, refused, other_headers)
+    assert body["status"] == "failed" and "项目编号不存在" in body["result"]["errors"][0]
     count = select(func.count()).select_from(Project)
     assert session.scalar(count.where(Project.park_id == park.id)) == 1
     assert session.scalar(count.where(Project.park_id == other.id)) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.chain import gaps, service, taxonomy
@@ -12,7 +12,6 @@ from biopark.chain.models import ChainLink
 from biopark.chain.schemas import (
     ClusterRead,
     GapRead,
-    ImportResult,
     LinkCreate,
     LinkDetail,
     LinkRead,
@@ -22,6 +21,8 @@ from biopark.chain.schemas import (
     VersionRead,
 )
 from biopark.errors import ValidationFailed
+from biopark.jobs.schemas import TaskAccepted
+from biopark.jobs.uploads import accepted, submit_upload
 from biopark.kit.sheets import MAX_BYTES
 
 router = APIRouter(prefix="/api/chain", tags=["chain"])
@@ -108,12 +109,18 @@ def list_clusters(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]
     return gaps.cluster_view(session, user=user)
 
 
-@router.post("/candidates/import", response_model=ImportResult)
+@router.post("/candidates/import", status_code=202, response_model=TaskAccepted)
 def import_candidates(
-    user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
-) -> ImportResult:
-    """Import candidate firms from an xlsx or csv file; all rows or none."""
+    request: Request, user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
+) -> Any:
+    """Import candidate firms from an xlsx or csv file in the background; all rows or none.
+    Poll `status_url` for the result."""
     content = file.file.read(MAX_BYTES + 1)
-    return gaps.import_candidates(
-        session, park_id=user.park_id, filename=file.filename or "", content=content, actor=user
+    task = submit_upload(
+        request,
+        session,
+        user=user,
+        kind="candidate_import",
+        files=[(file.filename or "", content)],
     )
+    return accepted(task)

@@ -16,6 +16,7 @@ from biopark.chain.imports import TEMPLATE_HEADER
 from biopark.chain.schemas import LinkCreate, LinkUpdate
 from biopark.enterprises.models import CLUSTERS, Enterprise
 from biopark.errors import BioparkError
+from biopark.jobs.uploads import submit_upload, to_status_page
 from biopark.kit.sheets import MAX_BYTES
 from biopark.pipeline.models import MODALITIES
 from biopark.pipeline.stages import LABELS as STAGE_LABELS
@@ -290,9 +291,9 @@ def import_page(request: Request, user: CurrentUser, session: SessionDep) -> Res
         return _gaps_page(request, user, session, ["请选择要上传的文件"], None, 422)
     content = upload.file.read(MAX_BYTES + 1)
     try:
-        result = gaps.import_candidates(
-            session, park_id=user.park_id, filename=upload.filename, content=content, actor=user
+        task = submit_upload(
+            request, session, user=user, kind="candidate_import", files=[(upload.filename, content)]
         )
-    except gaps.ImportRejected as exc:
-        return _gaps_page(request, user, session, exc.errors, None, 422)
-    return _gaps_page(request, user, session, [], result, 200)
+    except BioparkError as exc:
+        return _gaps_page(request, user, session, [exc.text(lang_of(request))], None, 422)
+    return to_status_page(request, task)

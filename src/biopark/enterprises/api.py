@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi import APIRouter, Query, Request, Response, UploadFile
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.audit import service as audit
@@ -31,7 +31,8 @@ from biopark.enterprises.schemas import (
     ProposalRead,
     ProposalReview,
 )
-from biopark.errors import ValidationFailed
+from biopark.jobs.schemas import TaskAccepted
+from biopark.jobs.uploads import accepted, submit_upload
 from biopark.kit import sheets
 from biopark.kit.dates import today
 from biopark.kit.pagination import Page
@@ -88,14 +89,21 @@ def export_enterprises(user: CurrentUser, session: SessionDep) -> Response:
     )
 
 
-@router.post("/import")
-def import_enterprises(file: UploadFile, user: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    """Create or update enterprises from an .xlsx file; any bad row rejects the whole file."""
+@router.post("/import", status_code=202, response_model=TaskAccepted)
+def import_enterprises(
+    request: Request, file: UploadFile, user: CurrentUser, session: SessionDep
+) -> Any:
+    """Create or update enterprises from an .xlsx file in the background; any bad row rejects
+    the whole file. Poll `status_url` for the result."""
     content = file.file.read(sheets.MAX_BYTES + 1)
-    if not content:
-        raise ValidationFailed("文件为空", en="Empty file")
-    result = excel.import_xlsx(session, park_id=user.park_id, actor=user, content=content)
-    return {"created": result.created, "updated": result.updated, "names": result.names}
+    task = submit_upload(
+        request,
+        session,
+        user=user,
+        kind="enterprise_import",
+        files=[(file.filename or "", content)],
+    )
+    return accepted(task)
 
 
 @router.get("/follow-ups/due")

@@ -24,6 +24,7 @@ from biopark.enterprises.schemas import (
     ProductCreate,
 )
 from biopark.errors import BioparkError, Forbidden, ValidationFailed
+from biopark.jobs.uploads import submit_upload, to_status_page
 from biopark.kit import sheets
 from biopark.kit.dates import today
 from biopark.registry import NavItem
@@ -227,14 +228,18 @@ def import_upload(request: Request, user: CurrentUser, session: SessionDep) -> R
     content = b""
     if upload is not None and not isinstance(upload, str):
         content = upload.file.read(sheets.MAX_BYTES + 1)
-    if not content:
-        ctx = {"errors": ["请选择 .xlsx 文件"], "result": None}
-        return render(request, "enterprises/import.html", ctx, 422)
     try:
-        result = excel.import_xlsx(session, park_id=user.park_id, actor=user, content=content)
-    except excel.ImportRejected as exc:
-        return render(request, "enterprises/import.html", {"errors": exc.rows, "result": None}, 422)
-    return render(request, "enterprises/import.html", {"errors": [], "result": result})
+        task = submit_upload(
+            request,
+            session,
+            user=user,
+            kind="enterprise_import",
+            files=[(getattr(upload, "filename", "") or "upload.xlsx", content)],
+        )
+    except BioparkError as exc:
+        ctx = {"errors": [exc.text(lang_of(request))], "result": None}
+        return render(request, "enterprises/import.html", ctx, 422)
+    return to_status_page(request, task)
 
 
 def _form(

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.errors import ValidationFailed
 from biopark.intel import service
 from biopark.intel.brief import Brief, to_markdown
 from biopark.intel.fetch import MAX_BYTES, Fetcher
@@ -26,6 +25,8 @@ from biopark.intel.schemas import (
 from biopark.intel.service.access import check_read, check_write
 from biopark.intel.service.documents import cluster_members
 from biopark.intel.service.search import SearchResult, index_path, parse_date
+from biopark.jobs.schemas import TaskAccepted
+from biopark.jobs.uploads import accepted, submit_upload
 
 router = APIRouter(prefix="/api/intel", tags=["intel"])
 
@@ -132,20 +133,17 @@ def ingest_url(body: IngestRequest, user: CurrentUser, session: SessionDep) -> A
         )[0]
 
 
-@router.post("/documents/upload", response_model=IngestResultRead, status_code=201)
-def ingest_upload(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)) -> Any:
-    """Store one uploaded file (HTML or text, any encoding)."""
+@router.post("/documents/upload", status_code=202, response_model=TaskAccepted)
+def ingest_upload(
+    request: Request, user: CurrentUser, session: SessionDep, file: list[UploadFile] = File(...)
+) -> Any:
+    """Store uploaded files (HTML or text, any encoding; several at once) in the background.
+
+    Each document is committed as it is stored; poll `status_url` for each file's outcome.
+    """
     check_write(user)
-    data = file.file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise ValidationFailed("文件过大（上限 5 MB）", en="File too large (5 MB limit)")
-    return service.ingest_bytes(
-        session,
-        park_id=user.park_id,
-        origin=f"upload:{file.filename or 'file'}",
-        data=data,
-        actor=user,
-    )
+    files = [(f.filename or "file", f.file.read(MAX_BYTES + 1)) for f in file]
+    return accepted(submit_upload(request, session, user=user, kind="intel_batch", files=files))
 
 
 @router.get("/search", response_model=SearchResultRead)

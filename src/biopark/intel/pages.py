@@ -19,6 +19,7 @@ from biopark.intel.service.access import READERS, WRITERS, check_read, check_wri
 from biopark.intel.service.documents import cluster_members
 from biopark.intel.service.ingest import DUPLICATE, FAILED
 from biopark.intel.service.review import ENTITY_TYPES, EVENT_TYPES, UNITS, get_fact
+from biopark.jobs.uploads import submit_upload, to_status_page
 from biopark.registry import NavItem
 from biopark.web.flash import flash
 from biopark.web.i18n import register
@@ -169,20 +170,13 @@ def ingest(request: Request, user: CurrentUser, session: SessionDep) -> Response
     check_write(user)
     form = form_of(request)
     url = str(form.get("url") or "").strip()
-    upload = form.get("file")
+    uploads = [u for u in form.getlist("file") if isinstance(u, UploadFile) and u.filename]
     try:
-        if isinstance(upload, UploadFile) and upload.filename:
-            data = upload.file.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
-                raise BioparkError("文件过大（上限 5 MB）", en="File too large (5 MB limit)")
-            result = service.ingest_bytes(
-                session,
-                park_id=user.park_id,
-                origin=f"upload:{upload.filename}",
-                data=data,
-                actor=user,
-            )
-        elif url.startswith(("http://", "https://")) and len(url) <= 1000:
+        if uploads:
+            files = [(u.filename or "file", u.file.read(MAX_BYTES + 1)) for u in uploads]
+            task = submit_upload(request, session, user=user, kind="intel_batch", files=files)
+            return to_status_page(request, task)
+        if url.startswith(("http://", "https://")) and len(url) <= 1000:
             with Fetcher() as fetcher:
                 result = service.ingest_many(
                     session, park_id=user.park_id, targets=[url], fetcher=fetcher, actor=user

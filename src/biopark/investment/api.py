@@ -6,12 +6,12 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from biopark.accounts.deps import CurrentUser, SessionDep, client_address
 from biopark.audit import service as audit
 from biopark.audit.schemas import AuditRead
-from biopark.investment import excel, excel_export, service, stages
+from biopark.investment import excel_export, service, stages
 from biopark.investment.models import (
     FundsEntry,
     Lead,
@@ -28,7 +28,6 @@ from biopark.investment.schemas import (
     ConsultationReceipt,
     FundsCreate,
     FundsRead,
-    ImportReport,
     LeadClose,
     LeadContact,
     LeadCreate,
@@ -51,6 +50,8 @@ from biopark.investment.schemas import (
     VisitRead,
     YearStats,
 )
+from biopark.jobs.schemas import TaskAccepted
+from biopark.jobs.uploads import accepted, submit_upload
 from biopark.kit import sheets
 from biopark.kit.dates import today
 from biopark.kit.pagination import Page
@@ -254,24 +255,20 @@ def export_projects(
     )
 
 
-@router.post(
-    "/projects/import", response_model=ImportReport, responses={422: {"model": ImportReport}}
-)
-def import_projects(user: CurrentUser, session: SessionDep, file: UploadFile = File(...)) -> Any:
-    """Import a project ledger (.xlsx): all rows or none; a rejection lists every bad row.
+@router.post("/projects/import", status_code=202, response_model=TaskAccepted)
+def import_projects(
+    request: Request, user: CurrentUser, session: SessionDep, file: UploadFile = File(...)
+) -> Any:
+    """Import a project ledger (.xlsx) in the background: all rows or none.
 
-    Rows with a 项目编号 update that project; rows without one create projects.
+    Rows with a 项目编号 update that project; rows without one create projects. Poll
+    `status_url` for the result: created/updated counts, or every bad row.
     """
     content = file.file.read(sheets.MAX_BYTES + 1)
-    try:
-        result = excel.import_ledger(session, user=user, content=content)
-    except excel.ImportRejected as exc:
-        return JSONResponse(
-            ImportReport(imported=0, errors=exc.errors).model_dump(), status_code=422
-        )
-    return ImportReport(
-        imported=result.total, created=result.created, updated=result.updated, errors=[]
+    task = submit_upload(
+        request, session, user=user, kind="ledger_import", files=[(file.filename or "", content)]
     )
+    return accepted(task)
 
 
 @router.get(

@@ -11,7 +11,7 @@ from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import User
 from biopark.chain import service as chain_links
 from biopark.errors import BioparkError
-from biopark.investment import excel, i18n, kanban, lead_pages, public, service, stages
+from biopark.investment import i18n, kanban, lead_pages, public, service, stages
 from biopark.investment.models import LeadStatus, Stage, TargetScope
 from biopark.investment.page_forms import parse as _parse
 from biopark.investment.page_forms import values as _values
@@ -23,6 +23,7 @@ from biopark.investment.schemas import (
     TargetSet,
     VisitCreate,
 )
+from biopark.jobs.uploads import submit_upload, to_status_page
 from biopark.kit import sheets
 from biopark.parks.models import Park
 from biopark.registry import NavItem
@@ -219,26 +220,22 @@ def import_page(request: Request, user: CurrentUser, session: SessionDep) -> Res
     form = form_of(request)
     upload = form.get("file")
     errors: list[str] = []
-    imported = 0
     if upload is None or isinstance(upload, str):
         errors = ["请选择 Excel 文件（.xlsx）"]
     else:
+        content = upload.file.read(sheets.MAX_BYTES + 1)
         try:
-            result = excel.import_ledger(
-                session, user=user, content=upload.file.read(sheets.MAX_BYTES + 1)
+            task = submit_upload(
+                request,
+                session,
+                user=user,
+                kind="ledger_import",
+                files=[(upload.filename or "", content)],
             )
-            imported = result.total
-            flash(request, "台账已导入")
-        except excel.ImportRejected as exc:
-            errors = exc.errors
+            return to_status_page(request, task)
         except BioparkError as exc:
             errors = [exc.text(lang_of(request))]
-    return render(
-        request,
-        "investment/import.html",
-        {"errors": errors, "imported": imported},
-        422 if errors else 200,
-    )
+    return render(request, "investment/import.html", {"errors": errors, "imported": 0}, 422)
 
 
 def _project_form(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -103,15 +104,33 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _watch_abandoned_tasks() -> None:
+    # A worker killed mid-task took its queue message with it: every few seconds, hand tasks
+    # whose lease ran out (and queued ones never picked up) back to the queue.
+    from biopark.config import get_settings
+    from biopark.jobs import queue
+
+    interval = max(1.0, get_settings().job_lease_seconds / 3)
+
+    def watch() -> None:
+        while True:
+            try:
+                queue.requeue_abandoned()
+            except Exception:
+                logging.getLogger(__name__).exception("requeue of abandoned tasks failed")
+            time.sleep(interval)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def worker_command(workers: int, periodic: bool, with_parent: bool = False) -> None:
     """Consume the queue until stopped (SIGINT/SIGTERM)."""
-    import logging
-
     from biopark.jobs import queue
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if with_parent:
         _exit_with_parent()
+    _watch_abandoned_tasks()
     queue.consumer(workers=workers, periodic=periodic).run()
 
 

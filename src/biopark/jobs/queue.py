@@ -8,6 +8,7 @@ Every scheduled job is a periodic huey task that calls `runs.execute`, which cla
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -15,8 +16,10 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 
 from biopark.config import Settings, get_settings
-from biopark.jobs import runs
+from biopark.db import session_scope
+from biopark.jobs import runs, tasks
 from biopark.jobs.service import JOBS
+from biopark.kit.dates import now_utc
 
 RETRIES = 2
 RETRY_DELAY = 30
@@ -46,7 +49,12 @@ def queue() -> Huey:
     def run_job(name: str, period: str | None = None) -> None:
         runs.execute(name, period=period)
 
+    @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY, name="run_task")
+    def run_task(task_id: int) -> None:
+        tasks.execute(task_id)
+
     huey.run_job = run_job  # type: ignore[attr-defined]
+    huey.run_task = run_task  # type: ignore[attr-defined]
     for job in JOBS.values():
         _periodic(huey, job.name, job.cron)
     return huey
@@ -65,6 +73,21 @@ def enqueue(name: str, *, period: str | None = None) -> Any:
     """Put one run of a job on the queue (a worker picks it up)."""
     runs.get_job(name)
     return queue().run_job(name, period)  # type: ignore[attr-defined]
+
+
+def enqueue_task(task_id: int) -> Any:
+    """Hand one background task (an upload) to a worker."""
+    return queue().run_task(task_id)  # type: ignore[attr-defined]
+
+
+def requeue_abandoned() -> list[int]:
+    """Enqueue tasks no worker holds any more (killed worker, lost message); claims dedupe."""
+    lease = timedelta(seconds=get_settings().job_lease_seconds)
+    with session_scope(read_only=True) as session:
+        ids = tasks.abandoned(session, now=now_utc(), lease=lease)
+    for task_id in ids:
+        enqueue_task(task_id)
+    return ids
 
 
 def consumer(*, workers: int = 2, periodic: bool = True) -> Consumer:

@@ -97,6 +97,11 @@ def _check_archive(content: bytes, *, max_rows: int) -> None:
                 )
 
 
+def check_archive(content: bytes, *, max_rows: int = MAX_ROWS) -> None:
+    """Refuse a zip bomb from its directory and declared sizes alone (cheap: no rows read)."""
+    _check_archive(content, max_rows=max_rows)
+
+
 def _xlsx_rows(content: bytes, *, max_rows: int) -> list[tuple[Any, ...]]:
     _check_archive(content, max_rows=max_rows)
     try:
