@@ -107,13 +107,20 @@ def _unit_of(m: re.Match[str], text: str) -> tuple[str, Decimal] | None:
     return None
 
 
+# Compiled once: these run for every number found, and the re module's cache lookup adds up.
+_ARABIC_RE = re.compile(ARABIC)
+_CN_DIGIT = re.compile("[零〇一二两三四五六七八九十]")
+_CN_TENS = re.compile("[十百千万亿]")
+_PRE_Q_END = re.compile(_PRE_Q + "$")
+
+
 def _chinese_ok(num: str, unit: str) -> bool:
-    if re.fullmatch(ARABIC, num):
+    if _ARABIC_RE.fullmatch(num):
         return True
-    if not re.search("[零〇一二两三四五六七八九十]", num):
+    if not _CN_DIGIT.search(num):
         return False
     # Single-digit Chinese numerals before classifiers ("一批", "两家") are phrasing, not data.
-    return unit != "count" or bool(re.search("[十百千万亿]", num))
+    return unit != "count" or bool(_CN_TENS.search(num))
 
 
 def find_chinese(*, text: str) -> Iterator[Quantity]:
@@ -125,7 +132,7 @@ def find_chinese(*, text: str) -> Iterator[Quantity]:
         unit, factor = unit_factor
         if not _chinese_ok(m.group("num"), unit):
             continue
-        pre = re.search(_PRE_Q + "$", text[max(0, m.start() - 4) : m.start()])
+        pre = _PRE_Q_END.search(text[max(0, m.start() - 4) : m.start()])
         words = [
             w
             for w in ((pre.group("preq") if pre else None), m.group("postq"), m.group("tail"))
