@@ -294,13 +294,14 @@ def find_entities(*, text: str, known_names: Iterable[str] = ()) -> list[Entity]
     found = _tidy(found)
     # Prefer the longer name when one contains another of the same kind.
     names = sorted(found, key=len, reverse=True)
+    # Counted once: the containment check below compares every pair of names.
+    counts = {name: text.count(name) for name in names}
     kept: list[Entity] = []
     for name in names:
         kind = found[name]
         if any(
-            kind == e.type and name in e.name and text.count(name) == text.count(e.name)
-            for e in kept
+            kind == e.type and name in e.name and counts[name] == counts[e.name] for e in kept
         ):
             continue
-        kept.append(Entity(name=name, type=kind, mentions=max(1, text.count(name))))
+        kept.append(Entity(name=name, type=kind, mentions=max(1, counts[name])))
     return sorted(kept, key=lambda e: (-e.mentions, text.find(e.name)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from collections.abc import Callable
 from typing import Any
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
@@ -75,22 +76,36 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     return _required(sre_parse.parse(pattern.pattern, pattern.flags))
 
 
+def _shortest(need: frozenset[str]) -> frozenset[str]:
+    """Drop strings that contain another one ("licens" is found whenever "exclusive licens" is)."""
+    return frozenset(s for s in need if not any(t != s and t in s for t in need))
+
+
+def _literal_pattern(need: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(s) for s in sorted(need, key=len, reverse=True)))
+
+
+def any_possible(guards: tuple[Prefiltered, ...]) -> Callable[[str], bool]:
+    """One check standing for many: False only when none of the patterns can match."""
+    if any(g.need is None for g in guards):
+        return lambda text: True
+    union = _literal_pattern(_shortest(frozenset().union(*(g.need or () for g in guards))))
+    return lambda text: union.search(text) is not None
+
+
 class Prefiltered:
     """A pattern guarded by a fast literal check that never hides a match."""
 
-    __slots__ = ("pattern", "_guard")
+    __slots__ = ("pattern", "need", "_guard")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         need = required_literals(pattern)
         if need:
             # "licens" is found whenever "exclusive licens" is: keep only the shorter.
-            need = frozenset(s for s in need if not any(t != s and t in s for t in need))
-        self._guard = (
-            re.compile("|".join(re.escape(s) for s in sorted(need, key=len, reverse=True)))
-            if need
-            else None
-        )
+            need = _shortest(need)
+        self.need = need or None
+        self._guard = _literal_pattern(need) if need else None
 
     def possible(self, text: str) -> bool:
         """False only when the pattern surely has no match in text."""
