@@ -11,7 +11,7 @@ from biopark.intel.deals import deal_terms
 from biopark.intel.names import is_generic
 from biopark.intel.numbers import normalize
 from biopark.intel.prefilter import Prefiltered, any_possible
-from biopark.intel.quantities import Quantity, find_chinese, find_english
+from biopark.intel.quantities import Quantity, chinese_in, english_in
 from biopark.intel.sentences import sentence_spans
 from biopark.intel.types import Amount, DealTerms, Entity, Event
 from biopark.intel.wordlists import PLACES
@@ -416,7 +416,7 @@ def _amount(kind: str, clause: str, part: str, following: list[str]) -> Amount |
 
 
 def _quantities(clause: str) -> list[Quantity]:
-    found = list(find_chinese(text=clause))
+    found = list(chinese_in(clause))
     if _LATIN.search(clause) or "$" in clause or "€" in clause:
-        found += find_english(text=clause)
+        found += english_in(clause)
     return found

@@ -13,6 +13,7 @@ from biopark.intel.events import find_events
 from biopark.intel.html import is_html, read_html
 from biopark.intel.meta import language_of
 from biopark.intel.metrics import find_metrics
+from biopark.intel.quantities import forget as forget_quantities
 from biopark.intel.script import original_span, to_simplified
 from biopark.intel.types import (
     Amount,
@@ -64,6 +65,7 @@ def extract_document(raw: RawDocument, *, known_names: Iterable[str] = ()) -> Ex
 
 
 def _extract(raw: RawDocument, doc: CleanDocument, known_names: Iterable[str]) -> Extraction:
+    forget_quantities()
     text = to_simplified(doc.text)
     title = to_simplified(doc.title) if doc.title else doc.title
     entities = find_entities(text=text, known_names=known_names)

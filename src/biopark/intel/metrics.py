@@ -10,7 +10,7 @@ import rjieba
 
 from biopark.intel.numbers import normalize
 from biopark.intel.periods import nearest_period, periods_in
-from biopark.intel.quantities import Quantity, find_chinese, find_english, find_english_counts
+from biopark.intel.quantities import Quantity, chinese_in, english_in, find_english_counts
 from biopark.intel.sentences import sentence_spans
 from biopark.intel.types import Metric
 
@@ -282,11 +282,11 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
     for lo, hi in sentence_spans(text=text):
         sentence = text[lo:hi]
         english = not _HAN.search(sentence)
-        found = list(find_english(text=sentence) if english else find_chinese(text=sentence))
+        found = list(english_in(sentence) if english else chinese_in(sentence))
         if english:
             found += find_english_counts(text=sentence)
         if not english and ("$" in sentence or "RMB" in sentence) and _FOREIGN.search(sentence):
-            found += list(find_english(text=sentence))
+            found += english_in(sentence)
         periods = periods_in(text=sentence, pub_year=pub_year) if found else []
         prev: Metric | None = None
         prev_end = lo

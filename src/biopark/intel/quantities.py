@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from biopark.intel.numbers import ARABIC, CN_NUMERAL, RANGE_SEP, parse_english, parse_number
@@ -161,6 +162,26 @@ def find_chinese(*, text: str) -> Iterator[Quantity]:
             )
         except ValueError:
             continue
+
+
+# Events, deal terms and metrics read the same sentences (and parts of them) several times
+# over; the extractor clears this per document, so it only saves repeated work within one.
+@lru_cache(maxsize=2048)
+def chinese_in(text: str) -> tuple[Quantity, ...]:
+    """find_chinese as a tuple, remembered for the current document."""
+    return tuple(find_chinese(text=text))
+
+
+@lru_cache(maxsize=2048)
+def english_in(text: str) -> tuple[Quantity, ...]:
+    """find_english as a tuple, remembered for the current document."""
+    return tuple(find_english(text=text))
+
+
+def forget() -> None:
+    """Drop the remembered quantities (called at the start of each document)."""
+    chinese_in.cache_clear()
+    english_in.cache_clear()
 
 
 def find_english(*, text: str) -> Iterator[Quantity]:
