@@ -12,7 +12,7 @@ from biopark.intel.names import is_generic
 from biopark.intel.numbers import normalize
 from biopark.intel.prefilter import Prefiltered, any_possible
 from biopark.intel.quantities import Quantity, chinese_in, english_in
-from biopark.intel.sentences import sentence_spans
+from biopark.intel.sentences import sentence_list
 from biopark.intel.types import Amount, DealTerms, Entity, Event
 from biopark.intel.wordlists import PLACES
 
@@ -106,7 +106,7 @@ _SUBJECT_TYPES = ("company", "drug", "park", "platform", "institution")
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for lo, hi in sentence_spans(text=text):
+    for lo, hi in sentence_list(text):
         pos = lo
         for m in re.finditer(r"；|;", text[lo:hi]):
             spans.append((pos, lo + m.end()))

@@ -11,7 +11,7 @@ import rjieba
 from biopark.intel.numbers import normalize
 from biopark.intel.periods import nearest_period, periods_in
 from biopark.intel.quantities import Quantity, chinese_in, english_in, find_english_counts
-from biopark.intel.sentences import sentence_spans
+from biopark.intel.sentences import sentence_list
 from biopark.intel.types import Metric
 
 _CLAUSE = re.compile(r"[，,。；;：:！？!?、（()）\n]")
@@ -279,7 +279,7 @@ def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = (
     """Read every figure in the cleaned text into Metric records, in text order."""
     names = sorted(set(subjects), key=len, reverse=True)
     out: list[Metric] = []
-    for lo, hi in sentence_spans(text=text):
+    for lo, hi in sentence_list(text):
         sentence = text[lo:hi]
         english = not _HAN.search(sentence)
         found = list(english_in(sentence) if english else chinese_in(sentence))

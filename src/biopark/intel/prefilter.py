@@ -10,9 +10,9 @@ cannot drift from the pattern) with one all-literal alternation, which the engin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
-from collections.abc import Callable
 from typing import Any
 
 _REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
@@ -96,7 +96,7 @@ def any_possible(guards: tuple[Prefiltered, ...]) -> Callable[[str], bool]:
 class Prefiltered:
     """A pattern guarded by a fast literal check that never hides a match."""
 
-    __slots__ = ("pattern", "need", "_guard")
+    __slots__ = ("_guard", "need", "pattern")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
