@@ -65,7 +65,9 @@ GUARDED = [
 
 
 @pytest.mark.parametrize("pair", GUARDED, ids=lambda p: p[0][0])
-def test_trigger_guards_never_hide_a_match(pair: tuple[tuple[str, re.Pattern[str]], Prefiltered]) -> None:
+def test_trigger_guards_never_hide_a_match(
+    pair: tuple[tuple[str, re.Pattern[str]], Prefiltered],
+) -> None:
     (_kind, pattern), guard = pair
     rng = random.Random(11)
     texts = _sentences()
