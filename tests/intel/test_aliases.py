@@ -63,3 +63,29 @@ def test_extract_reports_one_entity_with_aliases() -> None:
     assert not any(e["name"] == "青岚生物医药" for e in companies)
     # Grouping comes after event finding, so events are read exactly as before.
     assert [ev["type"] for ev in out["events"]] == ["clinical_approval"]
+
+
+def test_search_by_short_name_finds_the_grouped_company(session) -> None:
+    from sqlalchemy import select
+
+    from biopark.accounts.models import Role
+    from biopark.intel.index import Filters
+    from biopark.intel.models import IntelEntity
+    from biopark.intel.service.search import search
+    from tests.builders import make_park, make_user
+    from tests.intel.builders import make_document
+
+    park = make_park(session)
+    doc = make_document(session, park, ARTICLE.encode(), origin="test:alias")
+    row = session.scalars(
+        select(IntelEntity).where(IntelEntity.document_id == doc.id, IntelEntity.type == "company")
+    ).one()
+    assert row.name == "青岚生物医药股份有限公司"
+    assert row.aliases == "\n青岚生物医药\n"
+    user = make_user(session, park, Role.analyst)
+    for name in ("青岚生物医药股份有限公司", "青岚生物医药"):
+        hits = search(session, user=user, query="", filters=Filters(entity=name)).hits
+        assert [h.document.id for h in hits] == [doc.id], name
+    # Part of a name is no alias: LIKE wildcards and fragments find nothing.
+    for name in ("青岚", "%", "青岚生物_药"):
+        assert search(session, user=user, query="", filters=Filters(entity=name)).hits == []
