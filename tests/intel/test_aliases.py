@@ -89,3 +89,21 @@ def test_search_by_short_name_finds_the_grouped_company(session) -> None:
     # Part of a name is no alias: LIKE wildcards and fragments find nothing.
     for name in ("青岚", "%", "青岚生物_药"):
         assert search(session, user=user, query="", filters=Filters(entity=name)).hits == []
+
+
+def test_news_companies_group_short_names_across_pages(session) -> None:
+    from biopark.intel.service.facts import companies_in_news
+    from tests.builders import make_park
+    from tests.intel.builders import make_document
+
+    park = make_park(session)
+    first = make_document(session, park, ARTICLE.encode(), origin="test:alias-1")
+    other = "青岚生物医药宣布完成新一轮融资，资金将用于抗体平台建设。\n".encode()
+    second = make_document(session, park, other, origin="test:alias-2")
+    leads = [c for c in companies_in_news(session, park_id=park.id) if "青岚" in c.name]
+    assert len(leads) == 1
+    lead = leads[0]
+    assert lead.name == "青岚生物医药股份有限公司"
+    assert lead.aliases == ["青岚生物医药"]
+    assert sorted(lead.document_ids) == sorted([first.id, second.id])
+    assert lead.mentions >= 4
