@@ -76,7 +76,10 @@ def leads(session: Session, *, park_id: int) -> list[NewsLead]:
         modalities.setdefault(company or "", set()).add(modality)
     out = []
     for c in companies:
-        context = "\n".join(s for d in c.document_ids for s in sentences.get(d, ()) if c.name in s)
+        forms = [c.name, *c.aliases]
+        context = "\n".join(
+            s for d in c.document_ids for s in sentences.get(d, ()) if any(f in s for f in forms)
+        )
         documents = [
             {"id": d, "title": docs[d][0] or f"#{d}"} for d in c.document_ids if d in docs
         ][:MAX_DOCUMENTS]

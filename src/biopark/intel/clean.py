@@ -57,14 +57,20 @@ def split_lines(*, text: str) -> list[Line]:
         m = _MD_HEADING.match(s)
         if m:
             level, s = len(m.group(1)), m.group(2).strip(" #")
-        s = _MD_DECOR.sub(lambda mm: mm.group(1) or "", s).strip()
+        # Most lines carry no markdown: test for the characters it needs before the regex.
+        if s[:1] in ">*-+" or "**" in s or "__" in s or "[" in s:
+            s = _MD_DECOR.sub(lambda mm: mm.group(1) or "", s)
+        s = s.strip()
         if s and not _SNAPSHOT.match(s):
             out.append(Line(s, level))
     return out
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _title_like(s: str) -> bool:
-    longest = 90 if re.search(r"[\u4e00-\u9fff]", s) else 180
+    longest = 90 if _HAN.search(s) else 180
     return (
         6 <= len(s) <= longest
         and not _TITLE_STOP.search(s)
@@ -96,8 +102,11 @@ _NOT_HEADLINE = re.compile(
 )
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def _key(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _WHITESPACE.sub("", s)
 
 
 _NOTICE = re.compile(r"^关于.{2,60}(?:公告|通知|提示性公告|报告书?)$")

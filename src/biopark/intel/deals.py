@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from biopark.intel.numbers import normalize
-from biopark.intel.quantities import Quantity, find_chinese, find_english
+from biopark.intel.quantities import Quantity, chinese_in, english_in
 from biopark.intel.types import Amount, DealTerms
 
 _MONEY = {"CNY", "USD", "EUR", "HKD"}
@@ -47,9 +47,9 @@ _ENGLISH_MONEY = re.compile(r"[$€]|\b(?:USD|RMB|CNY|EUR|million|billion|yuan|d
 
 
 def _quantities(text: str) -> list[Quantity]:
-    found = [q for q in find_chinese(text=text) if q.unit in _MONEY]
+    found = [q for q in chinese_in(text) if q.unit in _MONEY]
     if _ENGLISH_MONEY.search(text):
-        found += [q for q in find_english(text=text) if q.unit in _MONEY]
+        found += [q for q in english_in(text) if q.unit in _MONEY]
     return sorted(found, key=lambda q: q.start)
 
 

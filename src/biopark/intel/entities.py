@@ -17,6 +17,7 @@ from biopark.intel.names import (
     trim_left,
 )
 from biopark.intel.orgs import MUTATION, chinese_parties, drug_names, english_parties
+from biopark.intel.prefilter import Prefiltered
 from biopark.intel.types import Entity
 from biopark.intel.wordlists import KNOWN_COMPANIES
 
@@ -82,6 +83,8 @@ _EN_BODY_NEXT = re.compile(
 _EN_FIELD = re.compile(r"(?:Oncology|Medicines|Biotech)$")
 # "建成后可年产疫苗": production talk, not a product name.
 _DRUG_STEM_BAD = re.compile(r"年产|生产|建成|研发|开发|用于|可年|以及|新增|批签发")
+# Most Chinese pages hold none of the legal suffixes: skip the costly English scan there.
+_EN_COMPANY_GUARD = Prefiltered(_EN_COMPANY)
 _KNOWN_RE = re.compile(
     "|".join(re.escape(n) for n in sorted(KNOWN_COMPANIES, key=len, reverse=True))
 )
@@ -146,7 +149,7 @@ def _companies(text: str, found: dict[str, str]) -> None:
         name = m.group(1)
         if plain_name(text=name) and not is_generic(stem=name) and not _AREA.match(name):
             _add(found, name, "company")
-    for m in _EN_COMPANY.finditer(text):
+    for m in _EN_COMPANY.finditer(text) if _EN_COMPANY_GUARD.possible(text) else ():
         # "American Society of Clinical Oncology" names a society, not a company.
         after_of = text[max(0, m.start() - 4) : m.start()] == " of "
         if _EN_BODY_NEXT.match(text, m.end()):
@@ -294,13 +297,12 @@ def find_entities(*, text: str, known_names: Iterable[str] = ()) -> list[Entity]
     found = _tidy(found)
     # Prefer the longer name when one contains another of the same kind.
     names = sorted(found, key=len, reverse=True)
+    # Counted once: the containment check below compares every pair of names.
+    counts = {name: text.count(name) for name in names}
     kept: list[Entity] = []
     for name in names:
         kind = found[name]
-        if any(
-            kind == e.type and name in e.name and text.count(name) == text.count(e.name)
-            for e in kept
-        ):
+        if any(kind == e.type and name in e.name and counts[name] == counts[e.name] for e in kept):
             continue
-        kept.append(Entity(name=name, type=kind, mentions=max(1, text.count(name))))
+        kept.append(Entity(name=name, type=kind, mentions=max(1, counts[name])))
     return sorted(kept, key=lambda e: (-e.mentions, text.find(e.name)))

@@ -10,8 +10,9 @@ from decimal import Decimal
 from biopark.intel.deals import deal_terms
 from biopark.intel.names import is_generic
 from biopark.intel.numbers import normalize
-from biopark.intel.quantities import Quantity, find_chinese, find_english
-from biopark.intel.sentences import sentence_spans
+from biopark.intel.prefilter import Prefiltered, any_possible
+from biopark.intel.quantities import Quantity, chinese_in, english_in
+from biopark.intel.sentences import sentence_list
 from biopark.intel.types import Amount, DealTerms, Entity, Event
 from biopark.intel.wordlists import PLACES
 
@@ -85,15 +86,18 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-# One pass to skip the many clauses that name no event at all.
-_ANY_TRIGGER = re.compile("|".join(f"(?:{p.pattern})" for _, p in _TRIGGERS), re.I)
 # Case folding makes the scan several times slower; clauses without Latin letters skip it.
 _TRIGGERS_ZH = tuple((kind, re.compile(p.pattern)) for kind, p in _TRIGGERS)
-_ANY_TRIGGER_ZH = re.compile(_ANY_TRIGGER.pattern)
 # Case-insensitive matching is slow; lower-cased patterns run on a lower-cased clause instead
 # (the patterns use no upper-case escapes such as \B or \W, so lowering them is safe).
 _TRIGGERS_LOW = tuple((kind, re.compile(p.pattern.lower())) for kind, p in _TRIGGERS)
-_ANY_TRIGGER_LOW = re.compile(_ANY_TRIGGER.pattern.lower())
+# Literal guards, so clauses that cannot match skip the costly patterns.
+_KIND_GUARDS_ZH = tuple(Prefiltered(p) for _, p in _TRIGGERS_ZH)
+_KIND_GUARDS_LOW = tuple(Prefiltered(p) for _, p in _TRIGGERS_LOW)
+_KIND_GUARDS = tuple(Prefiltered(p) for _, p in _TRIGGERS)
+# One fast pass to skip the many clauses that name no event at all.
+_ANY_GUARD_ZH = any_possible(_KIND_GUARDS_ZH)
+_ANY_GUARD_LOW = any_possible(_KIND_GUARDS_LOW)
 _LATIN = re.compile(r"[A-Za-z]")
 _MONTH_DAY = re.compile(r"(?:(?:19|20)(\d{2})年)?(\d{1,2})月(\d{1,2})日")
 _MONEY = {"CNY", "USD", "EUR", "HKD"}
@@ -102,7 +106,7 @@ _SUBJECT_TYPES = ("company", "drug", "park", "platform", "institution")
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    for lo, hi in sentence_spans(text=text):
+    for lo, hi in sentence_list(text):
         pos = lo
         for m in re.finditer(r"；|;", text[lo:hi]):
             spans.append((pos, lo + m.end()))
@@ -180,12 +184,21 @@ def find_events(
     terms_of: dict[int, DealTerms] = {}
     for at, clause in enumerate(clauses):
         latin = bool(_LATIN.search(clause))
-        target, any_trigger, triggers = clause, _ANY_TRIGGER_ZH, _TRIGGERS_ZH
+        target, triggers, guards, gate = clause, _TRIGGERS_ZH, _KIND_GUARDS_ZH, _ANY_GUARD_ZH
         if latin:
-            target, any_trigger, triggers = clause.lower(), _ANY_TRIGGER_LOW, _TRIGGERS_LOW
+            target, triggers, guards = clause.lower(), _TRIGGERS_LOW, _KIND_GUARDS_LOW
+            gate = _ANY_GUARD_LOW
             if len(target) != len(clause):
-                target, any_trigger, triggers = clause, _ANY_TRIGGER, _TRIGGERS
-        if not any_trigger.search(target):
+                target, triggers, guards = clause, _TRIGGERS, _KIND_GUARDS
+        if not gate(target):
+            continue
+        # Each kind's matches, read once: a clause no kind matches names no event.
+        hits = [
+            (kind, matches)
+            for (kind, pat), guard in zip(triggers, guards, strict=True)
+            if guard.possible(target) and (matches := list(pat.finditer(target)))
+        ]
+        if not hits:
             continue
         if _NOT_A_FACT.search(clause):
             continue
@@ -193,9 +206,9 @@ def find_events(
         if date_ is None and _SAME_DAY.search(clause):
             date_ = last_date
         last_date = date_ or last_date
-        for kind, pat in triggers:
+        for kind, matches in hits:
             parts: dict[str, list[str]] = {}
-            for m in pat.finditer(target):
+            for m in matches:
                 if kind == "award" and _GRANTED_RIGHTS.search(
                     clause[max(0, m.start() - 40) : m.end() + 40]
                 ):
@@ -403,7 +416,7 @@ def _amount(kind: str, clause: str, part: str, following: list[str]) -> Amount |
 
 
 def _quantities(clause: str) -> list[Quantity]:
-    found = list(find_chinese(text=clause))
+    found = list(chinese_in(clause))
     if _LATIN.search(clause) or "$" in clause or "€" in clause:
-        found += find_english(text=clause)
+        found += english_in(clause)
     return found

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from biopark.intel.aliases import group_aliases
 from biopark.intel.clean import clean_body, read_page
 from biopark.intel.decode import DecodeError, decode_bytes
 from biopark.intel.entities import find_entities
@@ -13,6 +14,7 @@ from biopark.intel.events import find_events
 from biopark.intel.html import is_html, read_html
 from biopark.intel.meta import language_of
 from biopark.intel.metrics import find_metrics
+from biopark.intel.quantities import forget as forget_quantities
 from biopark.intel.script import original_span, to_simplified
 from biopark.intel.types import (
     Amount,
@@ -64,6 +66,7 @@ def extract_document(raw: RawDocument, *, known_names: Iterable[str] = ()) -> Ex
 
 
 def _extract(raw: RawDocument, doc: CleanDocument, known_names: Iterable[str]) -> Extraction:
+    forget_quantities()
     text = to_simplified(doc.text)
     title = to_simplified(doc.title) if doc.title else doc.title
     entities = find_entities(text=text, known_names=known_names)
@@ -71,6 +74,8 @@ def _extract(raw: RawDocument, doc: CleanDocument, known_names: Iterable[str]) -
     year = doc.published_at.year if doc.published_at else None
     metrics = find_metrics(text=text, pub_year=year, subjects=subjects)
     events = find_events(text=text, entities=entities, published_at=doc.published_at, title=title)
+    # After events: they look names up by every form, the report lists each company once.
+    entities = group_aliases(entities, text)
     if text != doc.text:
         entities, metrics, events = _back_to_original(doc.text, text, entities, metrics, events)
     linked = tuple(n for n in known_names if any(e.name == n for e in entities))
@@ -96,7 +101,9 @@ def _back_to_original(
     def orig(piece: str) -> str:
         return original_span(simplified=simplified, original=original, piece=piece)
 
-    entities = [replace(e, name=orig(e.name)) for e in entities]
+    entities = [
+        replace(e, name=orig(e.name), aliases=tuple(orig(a) for a in e.aliases)) for e in entities
+    ]
     metrics = [
         replace(
             m,
@@ -156,7 +163,8 @@ def to_json(extraction: Extraction) -> dict[str, Any]:
             for m in extraction.metrics
         ],
         "entities": [
-            {"name": e.name, "type": e.type, "mentions": e.mentions} for e in extraction.entities
+            {"name": e.name, "type": e.type, "mentions": e.mentions, "aliases": list(e.aliases)}
+            for e in extraction.entities
         ],
         "events": [
             {

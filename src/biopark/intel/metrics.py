@@ -10,8 +10,8 @@ import rjieba
 
 from biopark.intel.numbers import normalize
 from biopark.intel.periods import nearest_period, periods_in
-from biopark.intel.quantities import Quantity, find_chinese, find_english, find_english_counts
-from biopark.intel.sentences import sentence_spans
+from biopark.intel.quantities import Quantity, chinese_in, english_in, find_english_counts
+from biopark.intel.sentences import sentence_list
 from biopark.intel.types import Metric
 
 _CLAUSE = re.compile(r"[，,。；;：:！？!?、（()）\n]")
@@ -270,18 +270,23 @@ def _subject(prefix: str, subjects: list[str]) -> str | None:
     return best[1] if best else None
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Every match holds "$" or "RMB": find_metrics checks those with `in` first, which is cheaper.
+_FOREIGN = re.compile(r"US\$|\$\s?\d|RMB\s?\d")
+
+
 def find_metrics(*, text: str, pub_year: int | None, subjects: Iterable[str] = ()) -> list[Metric]:
     """Read every figure in the cleaned text into Metric records, in text order."""
     names = sorted(set(subjects), key=len, reverse=True)
     out: list[Metric] = []
-    for lo, hi in sentence_spans(text=text):
+    for lo, hi in sentence_list(text):
         sentence = text[lo:hi]
-        english = not re.search(r"[\u4e00-\u9fff]", sentence)
-        found = list(find_english(text=sentence) if english else find_chinese(text=sentence))
+        english = not _HAN.search(sentence)
+        found = list(english_in(sentence) if english else chinese_in(sentence))
         if english:
             found += find_english_counts(text=sentence)
-        if not english and re.search(r"US\$|\$\s?\d|RMB\s?\d", sentence):
-            found += list(find_english(text=sentence))
+        if not english and ("$" in sentence or "RMB" in sentence) and _FOREIGN.search(sentence):
+            found += english_in(sentence)
         periods = periods_in(text=sentence, pub_year=pub_year) if found else []
         prev: Metric | None = None
         prev_end = lo

@@ -106,6 +106,8 @@ class IntelEntity(IdMixin, ParkMixin, Base):
     name: Mapped[str] = mapped_column(String(200), index=True)
     type: Mapped[str] = mapped_column(String(20), index=True)
     mentions: Mapped[int] = mapped_column(Integer, default=1)
+    # Other names of the same company ("\n短名\nEnglish Name\n"), so lookups by any form find it.
+    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")
     # First mention in the cleaned text (-1 when the name was normalised away from the text).
     start: Mapped[int] = mapped_column(Integer, default=-1)
     end: Mapped[int] = mapped_column(Integer, default=-1)

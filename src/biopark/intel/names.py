@@ -38,6 +38,8 @@ def _tag(text: str) -> tuple[tuple[str, str], ...]:
 
 
 _LEAD_CHARS = frozenset("以与和及的了在对向为将把被由从于是等")
+# Everything up to the last character that cannot sit inside a name (greedy, so the last one).
+_UP_TO_LAST_MARK = re.compile(r"(?s).*[^\u4e00-\u9fffA-Za-z0-9（）()·\-]")
 _CJK_OR_CODE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -59,9 +61,9 @@ def grow_left(*, text: str, end: int, suffix_len: int, max_chars: int = 16) -> s
     lo = max(0, end - suffix_len - max_chars)
     window = text[lo : end - suffix_len]
     # Cut at the last punctuation mark: names never span one.
-    marks = list(re.finditer(r"[^\u4e00-\u9fffA-Za-z0-9（）()·\-]", window))
-    if marks:
-        window = window[marks[-1].end() :]
+    last = _UP_TO_LAST_MARK.match(window)
+    if last:
+        window = window[last.end() :]
     tokens = _tag(window) if window else []
     kept: list[str] = []
     for word, pos in reversed(tokens):

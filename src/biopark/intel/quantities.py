@@ -10,8 +10,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from biopark.intel.numbers import ARABIC, CN_NUMERAL, RANGE_SEP, parse_english, parse_number
+from biopark.intel.prefilter import Prefiltered
 
 _NUM = rf"(?:{ARABIC}|{CN_NUMERAL})"
 _MONEY_UNITS = {
@@ -58,6 +60,7 @@ _EN_COUNT = re.compile(
     r"jobs|sites|facilities|parks|programs|programmes|therapies|vaccines|deals|agreements|startups|"
     r"institutions|hospitals|patents|approvals|biotechs|biotech companies)\b"
 )
+_EN_COUNT_GUARD = Prefiltered(_EN_COUNT)
 _EN_PRE = re.compile(
     r"(more than|over|above|exceeding|nearly|almost|about|approximately|around|roughly|up to|less than|under|below|some)\s*$",
     re.I,
@@ -107,25 +110,36 @@ def _unit_of(m: re.Match[str], text: str) -> tuple[str, Decimal] | None:
     return None
 
 
+# Compiled once: these run for every number found, and the re module's cache lookup adds up.
+_ARABIC_RE = re.compile(ARABIC)
+_CN_DIGIT = re.compile("[零〇一二两三四五六七八九十]")
+_CN_TENS = re.compile("[十百千万亿]")
+_PRE_Q_END = re.compile(_PRE_Q + "$")
+# The characters a number in _CN_QUANT can start with (ARABIC or CN_NUMERAL).
+_NUMBER_START = re.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
+
+
 def _chinese_ok(num: str, unit: str) -> bool:
-    if re.fullmatch(ARABIC, num):
+    if _ARABIC_RE.fullmatch(num):
         return True
-    if not re.search("[零〇一二两三四五六七八九十]", num):
+    if not _CN_DIGIT.search(num):
         return False
     # Single-digit Chinese numerals before classifiers ("一批", "两家") are phrasing, not data.
-    return unit != "count" or bool(re.search("[十百千万亿]", num))
+    return unit != "count" or bool(_CN_TENS.search(num))
 
 
 def find_chinese(*, text: str) -> Iterator[Quantity]:
     """Yield quantities written the Chinese way."""
-    for m in _CN_QUANT.finditer(text):
+    # Every figure starts with a digit or a Chinese numeral; a third of sentences hold neither.
+    figures = _CN_QUANT.finditer(text) if _NUMBER_START.search(text) else ()
+    for m in figures:
         unit_factor = _unit_of(m, text)
         if unit_factor is None:
             continue
         unit, factor = unit_factor
         if not _chinese_ok(m.group("num"), unit):
             continue
-        pre = re.search(_PRE_Q + "$", text[max(0, m.start() - 4) : m.start()])
+        pre = _PRE_Q_END.search(text[max(0, m.start() - 4) : m.start()])
         words = [
             w
             for w in ((pre.group("preq") if pre else None), m.group("postq"), m.group("tail"))
@@ -143,7 +157,7 @@ def find_chinese(*, text: str) -> Iterator[Quantity]:
             part = None if len(values) == 1 else ("low" if i == 0 else "high")
             q = qualifier if part is None else ("over" if i == 0 else "under")
             yield Quantity(v * factor, unit, q, m.start(), m.end(), part)
-    for m in _PERCENT_CN.finditer(text):
+    for m in _PERCENT_CN.finditer(text) if "百分之" in text else ():
         try:
             yield Quantity(
                 parse_number(text=m.group("num").replace("点", ".")),
@@ -154,6 +168,26 @@ def find_chinese(*, text: str) -> Iterator[Quantity]:
             )
         except ValueError:
             continue
+
+
+# Events, deal terms and metrics read the same sentences (and parts of them) several times
+# over; the extractor clears this per document, so it only saves repeated work within one.
+@lru_cache(maxsize=2048)
+def chinese_in(text: str) -> tuple[Quantity, ...]:
+    """find_chinese as a tuple, remembered for the current document."""
+    return tuple(find_chinese(text=text))
+
+
+@lru_cache(maxsize=2048)
+def english_in(text: str) -> tuple[Quantity, ...]:
+    """find_english as a tuple, remembered for the current document."""
+    return tuple(find_english(text=text))
+
+
+def forget() -> None:
+    """Drop the remembered quantities (called at the start of each document)."""
+    chinese_in.cache_clear()
+    english_in.cache_clear()
 
 
 def find_english(*, text: str) -> Iterator[Quantity]:
@@ -192,7 +226,7 @@ def find_english(*, text: str) -> Iterator[Quantity]:
 
 def find_english_counts(*, text: str) -> Iterator[Quantity]:
     """Yield counts of things written the English way ("48 innovative drugs")."""
-    for m in _EN_COUNT.finditer(text):
+    for m in _EN_COUNT.finditer(text) if _EN_COUNT_GUARD.possible(text) else ():
         try:
             value = parse_english(number=m.group(1), scale=m.group(2))
         except ValueError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 # Chinese sentences end at 。！？ (plus a closing quote); English ones at .!? before a capital.
 _END = re.compile(r"[。！？!?]+[”’\"」』)）]*|\n+|(?<=[a-z0-9)%\"”])\.(?=\s+[A-Z\"“(])")
@@ -17,6 +18,12 @@ def sentence_spans(*, text: str) -> Iterator[tuple[int, int]]:
         yield from _trim(text, pos, end)
         pos = m.end()
     yield from _trim(text, pos, len(text))
+
+
+@lru_cache(maxsize=4)
+def sentence_list(text: str) -> tuple[tuple[int, int], ...]:
+    """sentence_spans as a tuple; metrics and events split the same document text."""
+    return tuple(sentence_spans(text=text))
 
 
 def _trim(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -51,6 +51,8 @@ class Entity:
     name: str
     type: str
     mentions: int
+    # Other names of the same entity in the text (short name, English name), canonical first.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

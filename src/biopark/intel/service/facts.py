@@ -99,6 +99,8 @@ class NewsCompany:
     name: str
     mentions: int
     document_ids: list[int]
+    # Its other names in the news (short, English), so callers can find it by any form.
+    aliases: list[str] = field(default_factory=list)
 
 
 def companies_in_news(session: Session, *, park_id: int) -> list[NewsCompany]:
@@ -111,7 +113,7 @@ def companies_in_news(session: Session, *, park_id: int) -> list[NewsCompany]:
         if short:
             registered.add(short)
     rows = session.execute(
-        select(IntelEntity.name, IntelEntity.mentions, IntelEntity.document_id)
+        select(IntelEntity.name, IntelEntity.aliases, IntelEntity.mentions, IntelEntity.document_id)
         .join(IntelDocument, IntelDocument.id == IntelEntity.document_id)
         .where(
             IntelEntity.park_id == park_id,
@@ -121,12 +123,21 @@ def companies_in_news(session: Session, *, park_id: int) -> list[NewsCompany]:
             IntelDocument.status == STATUS_OK,
         )
         .order_by(IntelEntity.document_id)
-    )
+    ).all()
+    # One page's legal name groups its short name; other pages may print the short one alone.
+    canonical: dict[str, str] = {}
+    for name, aliases, _, _ in rows:
+        for alias in (aliases or "").split("\n"):
+            if alias:
+                canonical.setdefault(alias, name)
     out: dict[str, NewsCompany] = {}
-    for name, mentions, doc_id in rows:
-        if name in registered:
+    for name, aliases, mentions, doc_id in rows:
+        key = canonical.get(name, name)
+        forms = {name, key, *(a for a in (aliases or "").split("\n") if a)}
+        if forms & registered:
             continue
-        company = out.setdefault(name, NewsCompany(name=name, mentions=0, document_ids=[]))
+        company = out.setdefault(key, NewsCompany(name=key, mentions=0, document_ids=[]))
+        company.aliases += sorted(f for f in forms - {key} if f not in company.aliases)
         company.mentions += mentions
         if doc_id not in company.document_ids:
             company.document_ids.append(doc_id)

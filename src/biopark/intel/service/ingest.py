@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -77,6 +77,11 @@ class Linker:
     @property
     def names(self) -> list[str]:
         return list(self.by_name)
+
+
+def alias_field(aliases: Sequence[str]) -> str:
+    """Aliases stored one per line with a newline at each end, so a LIKE finds whole names."""
+    return "\n" + "\n".join(a[:200] for a in aliases) + "\n" if aliases else ""
 
 
 def _who(actor: User | None) -> str:
@@ -252,7 +257,11 @@ def store_facts(
             "mentions": e.mentions,
             "start": _offsets(text, e.name)[0],
             "end": _offsets(text, e.name)[1],
-            "enterprise_id": linker.by_name.get(e.name),
+            "aliases": alias_field(e.aliases),
+            # The registry may know the company by its short or English name.
+            "enterprise_id": next(
+                (linker.by_name[n] for n in (e.name, *e.aliases) if n in linker.by_name), None
+            ),
         }
         for e in extraction.entities
     ]

@@ -96,7 +96,12 @@ def _filtered(stmt: Select[Any], filters: Filters) -> Select[Any]:
     if filters.entity:
         stmt = stmt.where(
             exists().where(
-                IntelEntity.document_id == IntelDocument.id, IntelEntity.name == filters.entity
+                IntelEntity.document_id == IntelDocument.id,
+                or_(
+                    IntelEntity.name == filters.entity,
+                    # A short or English name finds the company grouped under its legal name.
+                    IntelEntity.aliases.contains(f"\n{filters.entity}\n", autoescape=True),
+                ),
             )
         )
     if filters.event_type:
