@@ -1,7 +1,7 @@
 """intel entity aliases
 
 Revision ID: 0720
-Revises: 0670
+Revises: 0710
 Create Date: 2026-11-29 23:05:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0720"
-down_revision: str | Sequence[str] | None = "0670"
+down_revision: str | Sequence[str] | None = "0710"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
