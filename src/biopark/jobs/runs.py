@@ -110,11 +110,13 @@ def finish(session: Session, *, run_id: int, result: dict[str, Any], now: dateti
 
 
 class Heartbeat:
-    """Refreshes the run's heartbeat from a thread while the job works."""
+    """Refreshes a running row's heartbeat (a JobRun or a BackgroundTask) from a thread
+    while the work goes on, so that its lease is not taken over."""
 
-    def __init__(self, run_id: int, interval: float) -> None:
-        self.run_id = run_id
+    def __init__(self, row_id: int, interval: float, model: Any = JobRun) -> None:
+        self.row_id = row_id
         self.interval = interval
+        self.model = model
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, daemon=True)
 
@@ -123,8 +125,8 @@ class Heartbeat:
             try:
                 with session_scope() as s:
                     s.execute(
-                        update(JobRun)
-                        .where(JobRun.id == self.run_id, JobRun.status == RUNNING)
+                        update(self.model)
+                        .where(self.model.id == self.row_id, self.model.status == RUNNING)
                         .values(heartbeat_at=now_utc())
                     )
             except Exception:

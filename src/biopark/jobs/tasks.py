@@ -26,7 +26,7 @@ from biopark.config import get_settings
 from biopark.db import session_scope
 from biopark.errors import BioparkError, NotFound, ValidationFailed
 from biopark.jobs.models import DONE, FAILED, QUEUED, RUNNING, BackgroundTask
-from biopark.jobs.runs import WORKER
+from biopark.jobs.runs import WORKER, Heartbeat
 from biopark.kit import sheets
 from biopark.kit.dates import now_utc
 
@@ -400,42 +400,10 @@ def execute(task_id: int) -> str:
     with session_scope() as session:
         task = session.get(BackgroundTask, task_id)
         assert task is not None
-        with _TaskHeartbeat(task_id, max(1.0, lease.total_seconds() / 3)):
+        with Heartbeat(task_id, max(1.0, lease.total_seconds() / 3), model=BackgroundTask):
             process(session, task=task, commit=session.commit, own_transaction=True)
         status = task.status
     return status
-
-
-class _TaskHeartbeat:
-    """Keeps the task's lease while one long step (a big import) runs."""
-
-    def __init__(self, task_id: int, interval: float) -> None:
-        import threading
-
-        self.task_id = task_id
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._beat, daemon=True)
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                with session_scope() as s:
-                    s.execute(
-                        update(BackgroundTask)
-                        .where(BackgroundTask.id == self.task_id, BackgroundTask.status == RUNNING)
-                        .values(heartbeat_at=now_utc())
-                    )
-            except Exception:
-                continue
-
-    def __enter__(self) -> _TaskHeartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
 
 
 def abandoned(session: Session, *, now: datetime, lease: timedelta) -> list[int]:
