@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.dashboard import reconciliation, report, service
+from biopark.dashboard import jsonify, reconciliation, report, service
 from biopark.web.templating import render
 
 router = APIRouter(prefix="/api/dashboard", tags=["dashboard"])
@@ -27,7 +27,7 @@ def dashboard(
     period = service.period_for(
         session, user=user, year=year, month_from=month_from, month_to=month_to
     )
-    return service.to_json(service.for_user(session, user=user, period=period))
+    return jsonify.to_json(service.for_user(session, user=user, period=period))
 
 
 @router.get("/reconcile")

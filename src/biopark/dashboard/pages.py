@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.dashboard import reconciliation, report, service
+from biopark.dashboard import jsonify, reconciliation, report, service
 from biopark.dashboard.api import DOCX
 from biopark.registry import NavItem
 from biopark.web import i18n
@@ -84,6 +84,32 @@ i18n.register(
         "截至当月累计": "year to date",
         "合作方": "Partner",
         "总额": "Total",
+        "核心指标": "Headline figures",
+        "指标": "Indicator",
+        "上年同期": "Same period last year",
+        "同比": "Year on year",
+        "上期": "Previous period",
+        "环比": "Period on period",
+        "上期为零": "From zero",
+        "件": "",
+        "点击图中柱条可打开对应记录": "Click a bar to open the records behind it",
+        "各月明细": "By month",
+        "合计": "Total",
+        "分产业链签约": "Signed by industry chain",
+        "未标注": "Untagged",
+        "本期无签约入库项目": "No signed projects in this period",
+        "需关注事项": "Needs attention",
+        "逾期或升级的诉求": "Overdue or escalated requests",
+        "已升级": "Escalated",
+        "逾期": "Overdue",
+        "无": "None",
+        "全部": "All",
+        "新闻与台账不一致": "News vs ledger mismatches",
+        "兄弟园区对比": "Peer parks",
+        "情报引擎从新闻中读到的其他园区数据，点击来源查看原文": (
+            "Figures about other parks read from the news; open a source to see the article"
+        ),
+        "亿元": "100 million yuan",
     }
 )
 
@@ -104,7 +130,7 @@ def dashboard_page(
     return render(
         request,
         "dashboard/index.html",
-        {"d": d, "data": service.to_json(d), "years": range(period.year - 4, period.year + 2)},
+        {"d": d, "data": jsonify.to_json(d), "years": range(period.year - 4, period.year + 2)},
     )
 
 

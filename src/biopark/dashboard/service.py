@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role, User
 from biopark.chain import graph
 from biopark.chain import service as chain_service
+from biopark.dashboard import compare
 from biopark.errors import Forbidden, NotFound, ValidationFailed
 from biopark.investment import service as investment
 from biopark.investment.access import ACCESS as INVESTMENT_READERS
+from biopark.investment.models import REGISTERED_OR_LATER, Project
 from biopark.investment.schemas import YearStats
 from biopark.kit.dates import SHANGHAI, today
 from biopark.kit.models import utcnow
@@ -176,6 +178,74 @@ class Dashboard:
     tasks_due_soon: int
     deals: list[dict[str, Any]]
     links: dict[str, bool]
+    comparisons: dict[str, Comparison] = field(default_factory=dict)
+    by_chain: list[dict[str, Any]] = field(default_factory=list)
+    attention: Any = None
+    peers: list[Any] = field(default_factory=list)
+    panels: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One headline figure against last year's same months (同比) and the period before (环比)."""
+
+    key: str
+    label: str
+    yoy: compare.Change
+    mom: compare.Change
+    yoy_label: str
+    mom_label: str
+    money: bool = False
+    unit: str = ""
+
+
+# Headline figures compared over time: (key, label, money, unit).
+COMPARED = (
+    ("signed_projects", "签约入库项目", False, "个"),
+    ("agreed_investment", "协议投资额", True, ""),
+    ("funds_in_place", "到位资金", True, ""),
+    ("requests", "企业诉求", False, "件"),
+    ("on_time_rate", "按时办结率", False, "%"),
+    ("satisfaction", "满意度", False, ""),
+)
+
+
+def _window_values(
+    session: Session, ledger: compare.LedgerReader, *, park_id: int, w: compare.Window
+) -> dict[str, Decimal | None]:
+    fig = ledger.figures(w)
+    sla = sla_kpi(session, park_id=park_id, period=w)
+    return {
+        "signed_projects": Decimal(fig.signed_projects),
+        "agreed_investment": fig.agreed_investment,
+        "funds_in_place": fig.funds_in_place,
+        "requests": Decimal(sla.total),
+        "on_time_rate": sla.on_time_rate,
+        "satisfaction": sla.satisfaction,
+    }
+
+
+def comparisons(session: Session, *, park_id: int, period: Period) -> dict[str, Comparison]:
+    """同比 and 环比 of every headline figure of the period."""
+    ledger = compare.LedgerReader(session, park_id=park_id)
+    now_w = compare.window(period.year, period.month_from, period.month_to)
+    yoy_w, mom_w = compare.last_year(now_w), compare.previous_period(now_w)
+    cur = _window_values(session, ledger, park_id=park_id, w=now_w)
+    yoy = _window_values(session, ledger, park_id=park_id, w=yoy_w)
+    mom = _window_values(session, ledger, park_id=park_id, w=mom_w)
+    return {
+        key: Comparison(
+            key=key,
+            label=label,
+            yoy=compare.Change(cur[key], yoy[key]),
+            mom=compare.Change(cur[key], mom[key]),
+            yoy_label=yoy_w.label,
+            mom_label=mom_w.label,
+            money=money,
+            unit=unit,
+        )
+        for key, label, money, unit in COMPARED
+    }
 
 
 def investment_kpi(session: Session, *, park_id: int, period: Period) -> InvestmentKpi:
@@ -200,7 +270,11 @@ def investment_kpi(session: Session, *, park_id: int, period: Period) -> Investm
 
 
 def sla_kpi(
-    session: Session, *, park_id: int, period: Period, now: datetime | None = None
+    session: Session,
+    *,
+    park_id: int,
+    period: Period | compare.Window,
+    now: datetime | None = None,
 ) -> SlaKpi:
     """Close-clock on-time rate and satisfaction of requests submitted in the period (one query),
     with the same rule as services.stats.sla_stats, plus the requests open and overdue now."""
@@ -288,12 +362,53 @@ def link_rights(role: Role) -> dict[str, bool]:
     return {key: role in roles for key, roles in LINK_READERS.items()}
 
 
-def build(session: Session, *, park_id: int, period: Period, role: Role = Role.admin) -> Dashboard:
-    """All figures of the dashboard for a park and period."""
+def signed_by_chain(session: Session, *, park_id: int, period: Period) -> list[dict[str, Any]]:
+    """Signed and registered projects of the period per industry chain, largest first."""
+    stmt = (
+        select(
+            Project.chain,
+            func.count(Project.id),
+            func.coalesce(func.sum(Project.agreed_investment), 0),
+        )
+        .where(
+            Project.park_id == park_id,
+            Project.stage.in_(list(REGISTERED_OR_LATER)),
+            Project.registered_on >= period.start,
+            Project.registered_on <= period.end,
+        )
+        .group_by(Project.chain)
+    )
+    rows = [
+        {"chain": chain or "", "projects": int(n), "agreed_investment": Decimal(str(total))}
+        for chain, n, total in session.execute(stmt)
+    ]
+    return sorted(rows, key=lambda r: (-r["projects"], r["chain"]))
+
+
+def build(
+    session: Session,
+    *,
+    park_id: int,
+    period: Period,
+    role: Role = Role.admin,
+    cockpit: bool = False,
+) -> Dashboard:
+    """All figures of the dashboard for a park and period; with `cockpit`, also the
+    attention panel, peer parks and other domains' panels that only the page shows."""
+    from biopark.dashboard import attention, panels, peers
+
     park = session.get(Park, park_id)
     if park is None:
         raise NotFound("园区不存在", en="Park not found")
-    stats = tasks.task_stats(session, park_id=park_id, today=today_local())
+    today = today_local()
+    stats = tasks.task_stats(session, park_id=park_id, today=today)
+    extras: dict[str, Any] = {}
+    if cockpit:
+        extras = {
+            "attention": attention.attention(session, park_id=park_id, today=today),
+            "peers": peers.peer_parks(session, park_id=park_id),
+            "panels": panels.panels(session, park_id=park_id, period=period),
+        }
     return Dashboard(
         park=park,
         period=period,
@@ -307,6 +422,9 @@ def build(session: Session, *, park_id: int, period: Period, role: Role = Role.a
         tasks_due_soon=stats.due_soon,
         deals=deal_rows(session, park_id=park_id),
         links=link_rights(role),
+        comparisons=comparisons(session, park_id=park_id, period=period),
+        by_chain=signed_by_chain(session, park_id=park_id, period=period),
+        **extras,
     )
 
 
@@ -330,78 +448,4 @@ def period_for(
 def for_user(session: Session, *, user: User, period: Period) -> Dashboard:
     """The dashboard of the user's park."""
     check_reader(user)
-    return build(session, park_id=user.park_id, period=period, role=user.role)
-
-
-def to_json(d: Dashboard) -> dict[str, Any]:
-    """JSON-ready figures of a dashboard (money as strings of yuan)."""
-    inv = d.investment
-    target = inv.ytd.target
-    return {
-        "park": {"id": d.park.id, "code": d.park.code, "name": d.park.name},
-        "period": {
-            "year": d.period.year,
-            "month_from": d.period.month_from,
-            "month_to": d.period.month_to,
-        },
-        "investment": {
-            "signed_projects": inv.signed_projects,
-            "agreed_investment": str(inv.agreed_investment),
-            "funds_in_place": str(inv.funds_in_place),
-            "ytd_signed_projects": inv.ytd.signed_projects,
-            "ytd_agreed_investment": str(inv.ytd.agreed_investment),
-            "ytd_funds_in_place": str(inv.ytd.funds_in_place),
-            "funds_in_place_rate": _s(inv.ytd.funds_in_place_rate),
-            "target": None
-            if target is None
-            else {
-                "projects": target.projects,
-                "agreed_investment": _s(target.agreed_investment),
-                "funds_in_place": _s(target.funds_in_place),
-            },
-            "progress": {k: _s(v) for k, v in inv.ytd.progress.model_dump().items()},
-            "stage_counts": inv.ytd.stage_counts,
-            "months": [
-                {k: (str(v) if isinstance(v, Decimal) else v) for k, v in m.items()}
-                for m in inv.months
-            ],
-        },
-        "pipeline": {
-            "park": d.funnel.model_dump(mode="json"),
-            "city": d.city_funnel.model_dump(mode="json"),
-        },
-        "chain": {
-            "links": d.chain.links,
-            "covered": d.chain.covered,
-            "weak": d.chain.weak,
-            "gaps": d.chain.gaps,
-            "top_gaps": d.chain.top_gaps,
-        },
-        "services": {
-            "requests": d.sla.total,
-            "on_time": d.sla.on_time,
-            "overdue": d.sla.overdue,
-            "on_time_rate": _s(d.sla.on_time_rate),
-            "satisfaction": _s(d.sla.satisfaction),
-            "rated": d.sla.rated,
-            "open_overdue": d.sla.open_overdue,
-        },
-        "tasks": {
-            "total": d.tasks_total,
-            "overdue": d.tasks_overdue,
-            "due_soon": d.tasks_due_soon,
-        },
-        "deals": [
-            {
-                **deal,
-                "total": _s(deal["total"]),
-                "upfront": _s(deal["upfront"]),
-                "signed_on": deal["signed_on"].isoformat() if deal["signed_on"] else None,
-            }
-            for deal in d.deals
-        ],
-    }
-
-
-def _s(value: Any) -> str | None:
-    return None if value is None else str(value)
+    return build(session, park_id=user.park_id, period=period, role=user.role, cockpit=True)

@@ -134,6 +134,7 @@ def _flt(
     month_from: int | None = None,
     month_to: int | None = None,
     signed: bool = False,
+    funded: bool = False,
 ) -> service.ProjectFilter:
     return service.ProjectFilter(
         q=q or None,
@@ -146,6 +147,7 @@ def _flt(
         month_from=month_from if year else None,
         month_to=month_to if year else None,
         signed=signed,
+        funded=funded if year else False,
     )
 
 
@@ -164,6 +166,7 @@ def projects_page(
     month_from: int | None = Query(default=None, ge=1, le=12),
     month_to: int | None = Query(default=None, ge=1, le=12),
     signed: bool = False,
+    funded: bool = False,
     page: int = Query(default=1, ge=1),
 ) -> Response:
     flt = _flt(
@@ -177,6 +180,7 @@ def projects_page(
         month_from,
         month_to,
         signed,
+        funded,
     )
     result = service.list_projects(session, user=user, flt=flt, page=page, size=30)
     query = "&".join(
@@ -192,6 +196,7 @@ def projects_page(
             ("month_from", month_from),
             ("month_to", month_to),
             ("signed", "true" if signed else None),
+            ("funded", "true" if funded else None),
         )
         if v
     )
@@ -207,6 +212,7 @@ def projects_page(
         "month_from": month_from if year else None,
         "month_to": month_to if year else None,
         "signed": signed,
+        "funded": funded,
         "stages": list(Stage),
         "officers": service.officers(session, park_id=user.park_id),
         "query": query,

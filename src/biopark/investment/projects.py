@@ -67,6 +67,9 @@ class ProjectFilter:
     month_from: int | None = None
     month_to: int | None = None
     signed: bool = False
+    # With `year`: projects that received funds in the month range (到位资金 drill-down),
+    # instead of projects registered in it.
+    funded: bool = False
 
 
 def project_query(user: User, flt: ProjectFilter) -> Select[Any]:
@@ -86,10 +89,18 @@ def project_query(user: User, flt: ProjectFilter) -> Select[Any]:
         stmt = stmt.where(Project.chain == flt.chain)
     if flt.year:
         first, last = flt.month_from or 1, flt.month_to or 12
-        stmt = stmt.where(
-            Project.registered_on >= date(flt.year, first, 1),
-            Project.registered_on <= date(flt.year, last, calendar.monthrange(flt.year, last)[1]),
-        )
+        since = date(flt.year, first, 1)
+        until = date(flt.year, last, calendar.monthrange(flt.year, last)[1])
+        if flt.funded:
+            stmt = stmt.where(
+                Project.id.in_(
+                    select(FundsEntry.project_id).where(
+                        FundsEntry.received_on >= since, FundsEntry.received_on <= until
+                    )
+                )
+            )
+        else:
+            stmt = stmt.where(Project.registered_on >= since, Project.registered_on <= until)
     if flt.signed:
         stmt = stmt.where(Project.stage.in_(list(REGISTERED_OR_LATER)))
     if flt.overdue:

@@ -1,0 +1,118 @@
+"""The discrepancy and escalation panel: what a leader should look at today.
+
+Open requests that are overdue or escalated, coordination tasks past their deadline, and
+the reconciliation's "needs attention" list (news figures that disagree with the ledger).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from biopark.dashboard import reconciliation
+from biopark.kit.models import utcnow
+from biopark.services.models import ServiceRequest
+from biopark.services.service import OPEN as OPEN_REQUESTS
+from biopark.tasks import service as tasks
+
+LIMIT = 6
+
+
+@dataclass
+class Item:
+    text: str
+    url: str
+    note: str = ""
+
+
+@dataclass
+class Attention:
+    requests: list[Item] = field(default_factory=list)
+    requests_total: int = 0
+    tasks: list[Item] = field(default_factory=list)
+    tasks_total: int = 0
+    discrepancies: list[Item] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.requests or self.tasks or self.discrepancies)
+
+
+def reconciliation_items(session: Session, *, park_id: int) -> list[Item]:
+    """The reconciliation's short list; the only place the dashboard calls reconciliation.
+
+    Uses `reconciliation.needs_attention` when that module provides it, else the mismatches
+    of `reconcile_park`.
+    """
+    provider = getattr(reconciliation, "needs_attention", None)
+    if provider is not None:
+        return [_as_item(row) for row in provider(session, park_id=park_id)][:LIMIT]
+    rows = reconciliation.reconcile_park(session, park_id=park_id)
+    return [
+        Item(
+            f"{r.figure.label}：{r.reason}",
+            f"/intel/documents/{r.figure.document_id}",
+            r.figure.document_title or "",
+        )
+        for r in rows
+        if r.status.value == "mismatch"
+    ][:LIMIT]
+
+
+def _as_item(row: Any) -> Item:
+    if isinstance(row, Item):
+        return row
+    if isinstance(row, dict):
+        return Item(
+            str(row.get("text") or row.get("label") or ""),
+            str(row.get("url") or row.get("document_url") or "/dashboard/reconcile"),
+            str(row.get("note") or row.get("reason") or ""),
+        )
+    data = row.as_json() if hasattr(row, "as_json") else {}
+    return Item(
+        f"{data.get('label', '')}：{data.get('reason', '')}",
+        str(data.get("document_url") or "/dashboard/reconcile"),
+        str(data.get("document_title") or ""),
+    )
+
+
+def attention(
+    session: Session, *, park_id: int, today: date, now: datetime | None = None
+) -> Attention:
+    """Overdue or escalated open requests, overdue tasks and reconciliation discrepancies."""
+    now = now or utcnow()
+    r = ServiceRequest
+    late = or_(
+        r.escalated.is_(True),
+        r.close_due_at < now,
+        r.responded_at.is_(None) & (r.respond_due_at < now),
+    )
+    reqs = list(
+        session.scalars(
+            select(r)
+            .where(r.park_id == park_id, r.status.in_(OPEN_REQUESTS), late)
+            .order_by(r.close_due_at.asc().nulls_last(), r.id)
+        )
+    )
+    overdue = tasks.overdue_tasks(session, park_id=park_id, today=today)
+    return Attention(
+        requests=[
+            Item(
+                req.title,
+                f"/requests/{req.id}",
+                "已升级" if req.escalated else "逾期",
+            )
+            for req in reqs[:LIMIT]
+        ],
+        requests_total=len(reqs),
+        tasks=[
+            Item(t.title, f"/tasks/{t.id}", f"截止 {t.deadline.isoformat()}")
+            for t in overdue[:LIMIT]
+        ],
+        tasks_total=len(overdue),
+        discrepancies=reconciliation_items(session, park_id=park_id),
+    )
