@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.dashboard import jsonify, reconciliation, report, service
-from biopark.web.templating import render
+from biopark.dashboard import jsonify, reconciliation, report, report_render, service
 
 router = APIRouter(prefix="/api/dashboard", tags=["dashboard"])
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
 
 
 @router.get("")
@@ -41,24 +41,14 @@ def monthly_report(
     user: CurrentUser,
     session: SessionDep,
     month: str = Query(max_length=7),
-    format: str = Query(default="docx", pattern="^(docx|html)$"),
+    format: str = Query(default="docx", pattern="^(docx|html|pdf)$"),
 ) -> Response:
     service.check_reader(user)
     rep = report.build(session, park_id=user.park_id, month=month)
     if format == "html":
-        return HTMLResponse(render_report(rep))
+        return HTMLResponse(report_render.to_html(rep))
     return Response(
-        report.to_docx(rep),
-        media_type=DOCX,
-        headers={"Content-Disposition": f'attachment; filename="report-{rep.month}.docx"'},
+        report_render.render(rep, format),
+        media_type=PDF if format == "pdf" else DOCX,
+        headers={"Content-Disposition": f'attachment; filename="report-{rep.month}.{format}"'},
     )
-
-
-def render_report(rep: report.Report) -> str:
-    """The stand-alone HTML of a report (no navigation), for download."""
-    from biopark.web.templating import templates
-
-    return templates().env.get_template("dashboard/report_body.html").render(**report.context(rep))
-
-
-__all__ = ["render", "router"]

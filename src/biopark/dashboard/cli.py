@@ -30,22 +30,33 @@ def _park_id(session: object, code: str) -> int:
 def report_command(
     park: str = typer.Option(..., "--park", help="Park code, e.g. cq-biocity."),
     month: str = typer.Option(..., "--month", help="YYYY-MM"),
-    out: Path = typer.Option(..., "--out", help="Output .docx (or .html) file."),
+    out: Path = typer.Option(..., "--out", help="Output file: .pdf, .docx or .html."),
+    office: str = typer.Option("", "--office", help="Issuing office printed in the header."),
 ) -> None:
-    """Write the monthly report of a park as .docx (or .html when OUT ends with .html)."""
-    from biopark.dashboard import report
-    from biopark.dashboard.api import render_report
+    """Write the monthly report (月报) of a park; the format follows OUT's extension."""
+    from biopark.dashboard import report, report_render
 
+    fmt = report_render.FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        typer.echo(
+            f"不支持的文件类型：{out.suffix or '（无扩展名）'}，请用 .pdf、.docx 或 .html / "
+            "unsupported extension: use .pdf, .docx or .html",
+            err=True,
+        )
+        raise typer.Exit(2)
+    if not out.parent.exists():
+        typer.echo(f"目录不存在 / folder not found: {out.parent}", err=True)
+        raise typer.Exit(2)
     with session_scope() as session:
         try:
-            rep = report.build(session, park_id=_park_id(session, park), month=month)
+            rep = report.build(
+                session, park_id=_park_id(session, park), month=month, office=office or None
+            )
         except BioparkError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
-        if out.suffix.lower() in (".html", ".htm"):
-            out.write_text(render_report(rep), encoding="utf-8")
-        else:
-            out.write_bytes(report.to_docx(rep))
+        data = report_render.render(rep, fmt)
+    out.write_bytes(data)
     typer.echo(f"已生成 / written: {out}")
 
 

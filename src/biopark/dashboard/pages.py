@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.dashboard import jsonify, reconciliation, report, service
-from biopark.dashboard.api import DOCX
+from biopark.dashboard import jsonify, reconciliation, report, report_render, service
+from biopark.dashboard.api import DOCX, PDF
+from biopark.errors import NotFound
 from biopark.registry import NavItem
 from biopark.web import i18n
 from biopark.web.templating import render
@@ -78,6 +79,7 @@ i18n.register(
         "原文": "Source sentence",
         "来源": "Source",
         "下载 Word": "Download Word",
+        "下载 PDF": "Download PDF",
         "月份": "Month",
         "大事记": "Key events",
         "个": "",
@@ -157,21 +159,27 @@ def report_page(
     session: SessionDep,
     month: str | None = Query(default=None, max_length=7),
 ) -> Response:
-    service.check_reader(user)
-    today = service.today_local()
-    month = month or f"{today.year}-{today.month:02d}"
+    period = service.period_for(session, user=user, year=None, month_from=None, month_to=None)
+    month = month or f"{period.year}-{period.month_to:02d}"
     rep = report.build(session, park_id=user.park_id, month=month)
-    return render(request, "dashboard/report.html", report.context(rep))
+    ctx = report_render.context(rep)
+    ctx["period_query"] = service.Period(rep.year, 1, rep.month_no).query
+    return render(request, "dashboard/report.html", ctx)
 
 
-@router.get("/dashboard/report.docx")
-def report_docx(
-    user: CurrentUser, session: SessionDep, month: str = Query(max_length=7)
+@router.get("/dashboard/report.{fmt}")
+def report_file(
+    user: CurrentUser,
+    session: SessionDep,
+    fmt: str,
+    month: str = Query(max_length=7),
 ) -> Response:
     service.check_reader(user)
+    if fmt not in ("pdf", "docx"):
+        raise NotFound("没有这种格式的月报", en="No report in that format")
     rep = report.build(session, park_id=user.park_id, month=month)
     return Response(
-        report.to_docx(rep),
-        media_type=DOCX,
-        headers={"Content-Disposition": f'attachment; filename="report-{rep.month}.docx"'},
+        report_render.render(rep, fmt),
+        media_type=PDF if fmt == "pdf" else DOCX,
+        headers={"Content-Disposition": f'attachment; filename="report-{rep.month}.{fmt}"'},
     )

@@ -162,7 +162,7 @@ def first_working_day(year: int, month: int) -> date:
 
 def run_monthly_report(session: Session, *, now: datetime) -> dict[str, Any]:
     """On the first working day of a month, write last month's report and notify leaders."""
-    from biopark.dashboard import report
+    from biopark.dashboard import report, report_render
 
     today = _local_day(now)
     if today != first_working_day(today.year, today.month):
@@ -173,14 +173,17 @@ def run_monthly_report(session: Session, *, now: datetime) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for park in session.scalars(select(Park).order_by(Park.id)):
-        path = folder / f"{park.code}-{month}.docx"
-        if not path.exists():
-            data = report.to_docx(report.build(session, park_id=park.id, month=month))
-            # Write then rename: a worker killed halfway leaves no truncated report.
-            tmp = path.with_suffix(".part")
-            tmp.write_bytes(data)
-            tmp.replace(path)
-        written.append(str(path))
+        rep = None
+        for fmt in ("pdf", "docx"):
+            path = folder / f"{park.code}-{month}.{fmt}"
+            if not path.exists():
+                rep = rep or report.build(session, park_id=park.id, month=month)
+                data = report_render.render(rep, fmt)
+                # Write then rename: a worker killed halfway leaves no truncated report.
+                tmp = path.with_suffix(".part")
+                tmp.write_bytes(data)
+                tmp.replace(path)
+            written.append(str(path))
         notify.send(
             session,
             to=notify.users_with_role(session, park_id=park.id, roles=[Role.leader]),
