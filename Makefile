@@ -8,7 +8,7 @@ VENDOR := src/biopark/web/static/vendor
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 export BIOPARK_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup assets run test lint typecheck migrations-check pytest-sqlite pytest-pg browser-deps bench clean pip-install-check
+.PHONY: setup assets run test lint typecheck migrations-check pytest-sqlite pytest-pg browser-deps report-deps bench clean pip-install-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ assets: $(VENDOR)/.stamp
 
 setup: $(STAMP) assets
 
-run: setup
+run: setup report-deps
 	$(BIN)/biopark db upgrade
 	$(BIN)/biopark demo load
 	$(BIN)/biopark serve
@@ -59,10 +59,20 @@ browser-deps:
 	  else echo "chromium missing (install Debian's chromium as root); browser tests will be skipped"; fi; \
 	fi
 
-pytest-sqlite: setup browser-deps
+# The monthly report: Pango for WeasyPrint's PDF, Noto CJK for the charts, poppler-utils
+# (pdftoppm, pdfinfo) for the tests that look at the rendered pages.
+report-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk poppler-utils >/dev/null) \
+	      || echo "report libraries could not be installed; PDF report tests will be skipped"; \
+	  else echo "pango, fonts-noto-cjk or poppler-utils missing (install them as root); PDF report tests will be skipped"; fi; \
+	fi
+
+pytest-sqlite: setup browser-deps report-deps
 	$(BIN)/pytest -n 2
 
-pytest-pg: setup
+pytest-pg: setup report-deps
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
 	  BIOPARK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser"; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \

@@ -61,22 +61,56 @@ def test_reconcile_unknown_park(runner: CliRunner) -> None:
     assert result.exit_code == 2
 
 
-def test_report_docx(runner: CliRunner, tmp_path: Path) -> None:
-    out = tmp_path / "r.docx"
-    result = runner.invoke(
-        app,
-        ["dashboard", "report", "--park", "cq-biocity", "--month", "2025-11", "--out", str(out)],
+def _report(runner: CliRunner, out: Path, month: str = "2025-11", park: str = "cq-biocity"):  # type: ignore[no-untyped-def]
+    return runner.invoke(
+        app, ["dashboard", "report", "--park", park, "--month", month, "--out", str(out)]
     )
+
+
+def test_report_docx_on_demo(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "r.docx"
+    result = _report(runner, out)
     assert result.exit_code == 0, result.output
     doc = Document(io.BytesIO(out.read_bytes()))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "102亿元" in cells and "110亿元" in cells and "38.33亿元" in cells
-    assert "GR1803" in text
-    assert "大事记" in text and "/intel/documents/" in text
-    assert len(doc.inline_shapes) == 2
-    bad = runner.invoke(
-        app,
-        ["dashboard", "report", "--park", "cq-biocity", "--month", "2025-13", "--out", str(out)],
-    )
-    assert bad.exit_code == 2
+    assert "2025年第11期" in text and "管理委员会办公室" in text
+    assert "大事记" in text and "较上月" in text and "时序进度" in text
+    assert "百万" not in text + "".join(cells)
+    assert len(doc.inline_shapes) == 3
+    # Sources are titled links, not bare paths.
+    assert "/intel/documents/" not in text
+    rels = [r.target_ref for r in doc.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert rels and all(r.startswith("http") for r in rels)
+    section = doc.sections[0]
+    assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
+
+
+def test_report_html_on_demo(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert _report(runner, out).exit_code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in html and "重庆国际生物城工作月报" in html
+    assert "百万" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "month", "park", "message"),
+    [
+        ("r.txt", "2025-11", "cq-biocity", "不支持的文件类型"),
+        ("r", "2025-11", "cq-biocity", "不支持的文件类型"),
+        ("r.pdf", "2025-13", "cq-biocity", "月份无效"),
+        ("r.pdf", "2025/11", "cq-biocity", "YYYY-MM"),
+        ("r.pdf", "11-2025", "cq-biocity", "YYYY-MM"),
+        ("r.pdf", "2025-11", "nowhere", "园区不存在"),
+    ],
+)
+def test_report_refusals_write_nothing(  # type: ignore[no-untyped-def]
+    runner: CliRunner, tmp_path: Path, name, month, park, message
+) -> None:
+    out = tmp_path / name
+    result = _report(runner, out, month=month, park=park)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not out.exists()

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-from biopark.dashboard import reconciliation, report, service
+from biopark.dashboard import reconciliation, service
 from biopark.errors import Forbidden, ValidationFailed
 from biopark.services.models import RequestStatus, ServiceRequest
 from biopark.services.stats import sla_stats
@@ -116,24 +116,3 @@ def test_readers_only(session: Session) -> None:
     analyst = make_user(session, w.park, Role.analyst)
     d = service.for_user(session, user=analyst, period=service.Period(2025, 1, 2))
     assert d.links["investment"] is False and d.links["pipeline"] is True
-
-
-def test_monthly_report_docx_and_events(session: Session) -> None:
-    w = make_world(session)
-    rep = report.build(session, park_id=w.park.id, month="2025-02")
-    assert rep.dashboard.period == service.Period(2025, 1, 2)
-    data = report.to_docx(rep)
-    assert data[:2] == b"PK"
-    import io
-
-    from docx import Document
-
-    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert "2025-02 月报" in text
-    with pytest.raises(ValidationFailed):
-        report.parse_month("2025-13")
-
-
-def test_bar_png_is_a_png() -> None:
-    png = report.bar_png([1.0, 3.0, 2.0], width=60, height=40)
-    assert png.startswith(b"\x89PNG\r\n\x1a\n") and b"IEND" in png
