@@ -50,8 +50,13 @@ def test_reconcile_and_report_api(client: TestClient, session: Session) -> None:
     assert docx.status_code == 200
     assert docx.headers["content-type"].startswith("application/vnd.openxmlformats")
     html = client.get("/api/dashboard/report?month=2025-02&format=html", headers=h)
-    assert "2025-02 月报" in html.text and "12亿元" in html.text
+    assert "2025年2月工作月报" in html.text and "12亿元" in html.text
+    pdf = client.get("/api/dashboard/report?month=2025-02&format=pdf", headers=h)
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert client.get("/api/dashboard/report?month=bad", headers=h).status_code == 422
+    assert (
+        client.get("/api/dashboard/report?month=2025-02&format=rtf", headers=h).status_code == 422
+    )
 
 
 def test_pages(client: TestClient, session: Session) -> None:
@@ -67,6 +72,8 @@ def test_pages(client: TestClient, session: Session) -> None:
     assert "一致" in rec and "/intel/documents/" in rec
     assert "月报" in client.get("/dashboard/report?month=2025-02").text
     assert client.get("/dashboard/report.docx?month=2025-02").status_code == 200
+    assert client.get("/dashboard/report.pdf?month=2025-02").content.startswith(b"%PDF")
+    assert client.get("/dashboard/report.rtf?month=2025-02").status_code == 404
 
 
 def test_linked_lists_filter(client: TestClient, session: Session) -> None:

@@ -109,10 +109,7 @@ def attention(
             for req in reqs[:LIMIT]
         ],
         requests_total=len(reqs),
-        tasks=[
-            Item(t.title, f"/tasks/{t.id}", f"截止 {t.deadline.isoformat()}")
-            for t in overdue[:LIMIT]
-        ],
+        tasks=[Item(t.title, f"/tasks/{t.id}", t.deadline.isoformat()) for t in overdue[:LIMIT]],
         tasks_total=len(overdue),
         discrepancies=reconciliation_items(session, park_id=park_id),
     )

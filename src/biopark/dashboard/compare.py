@@ -21,6 +21,21 @@ from biopark.investment.schemas import YearStats
 from biopark.kit.dates import SHANGHAI
 
 _ONE_DECIMAL = Decimal("0.1")
+MONTHS_EN = (
+    "",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,15 @@ class Window:
         if y0 == y1:
             return f"{y0}年{m0}—{m1}月"
         return f"{y0}年{m0}月—{y1}年{m1}月"
+
+    @property
+    def label_en(self) -> str:
+        (y0, m0), (y1, m1) = self.months[0], self.months[-1]
+        if (y0, m0) == (y1, m1):
+            return f"{MONTHS_EN[m0]} {y0}"
+        if y0 == y1:
+            return f"{MONTHS_EN[m0]}-{MONTHS_EN[m1]} {y0}"
+        return f"{MONTHS_EN[m0]} {y0}-{MONTHS_EN[m1]} {y1}"
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """[start, end) as aware datetimes (Shanghai midnight)."""

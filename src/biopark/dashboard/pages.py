@@ -93,6 +93,7 @@ i18n.register(
         "上期": "Previous period",
         "环比": "Period on period",
         "上期为零": "From zero",
+        "截止": "Due",
         "件": "",
         "点击图中柱条可打开对应记录": "Click a bar to open the records behind it",
         "各月明细": "By month",

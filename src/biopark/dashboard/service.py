@@ -83,6 +83,14 @@ class Period:
         return f"{self.year}年{self.month_from}—{self.month_to}月"
 
     @property
+    def label_en(self) -> str:
+        return compare.window(self.year, self.month_from, self.month_to).label_en
+
+    def label_in(self, lang: str) -> str:
+        """The label in the reader's language."""
+        return self.label_en if lang == "en" else self.label
+
+    @property
     def query(self) -> str:
         return f"year={self.year}&month_from={self.month_from}&month_to={self.month_to}"
 
@@ -195,6 +203,8 @@ class Comparison:
     mom: compare.Change
     yoy_label: str
     mom_label: str
+    yoy_label_en: str = ""
+    mom_label_en: str = ""
     money: bool = False
     unit: str = ""
 
@@ -241,6 +251,8 @@ def comparisons(session: Session, *, park_id: int, period: Period) -> dict[str, 
             mom=compare.Change(cur[key], mom[key]),
             yoy_label=yoy_w.label,
             mom_label=mom_w.label,
+            yoy_label_en=yoy_w.label_en,
+            mom_label_en=mom_w.label_en,
             money=money,
             unit=unit,
         )
