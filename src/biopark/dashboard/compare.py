@@ -159,8 +159,19 @@ class LedgerReader:
             )
         return self._years[year]
 
-    def figures(self, w: Window) -> WindowFigures:
-        """Signed projects, agreed investment and funds in place over the window."""
+    def has_data(self, year: int) -> bool:
+        """Whether the ledger holds anything for the year (a year before the ledger began
+        has no figures to compare with, which is not the same as a year of zeros)."""
+        return any(
+            row.signed_projects or row.agreed_investment or row.funds_in_place
+            for row in self.year(year).months
+        )
+
+    def figures(self, w: Window, *, require_data: bool = True) -> WindowFigures | None:
+        """Signed projects, agreed investment and funds in place over the window; None when
+        a year of the window has no ledger data at all (unless not `require_data`)."""
+        if require_data and not all(self.has_data(y) for y in {y for y, _ in w.months}):
+            return None
         signed, agreed, funds = 0, Decimal(0), Decimal(0)
         for y, m in w.months:
             for row in self.year(y).months:

@@ -46,10 +46,10 @@ class Indicator:
     label: str
     money: bool
     month: Decimal
-    last_month: Decimal
-    same_month_last_year: Decimal
+    last_month: Decimal | None
+    same_month_last_year: Decimal | None
     ytd: Decimal
-    ytd_last_year: Decimal
+    ytd_last_year: Decimal | None
     target: Decimal | None
 
     def show(self, value: Decimal | None) -> str:
@@ -242,8 +242,9 @@ def indicators(session: Session, *, park_id: int, year: int, month: int) -> list
     this = compare.window(year, month, month)
     last_m, last_y = compare.previous_period(this), compare.last_year(this)
     ytd, ytd_ly = compare.window(year, 1, month), compare.window(year - 1, 1, month)
-    f = {k: ledger.figures(w) for k, w in (("m", this), ("lm", last_m), ("ly", last_y))}
-    f["ytd"], f["ytd_ly"] = ledger.figures(ytd), ledger.figures(ytd_ly)
+    f = {k: ledger.figures(w) for k, w in (("lm", last_m), ("ly", last_y), ("ytd_ly", ytd_ly))}
+    f["m"] = ledger.figures(this, require_data=False)
+    f["ytd"] = ledger.figures(ytd, require_data=False)
     target = ledger.year(year).target
     targets = {
         "signed_projects": None if target is None or target.projects is None else target.projects,
@@ -257,8 +258,9 @@ def indicators(session: Session, *, park_id: int, year: int, month: int) -> list
         ("funds_in_place", "到位资金", True),
     ):
 
-        def val(name: str, key: str = key) -> Decimal:
-            return Decimal(getattr(f[name], key))
+        def val(name: str, key: str = key) -> Decimal | None:
+            fig = f[name]
+            return None if fig is None else Decimal(getattr(fig, key))
 
         tv = targets[key]
         out.append(
@@ -266,10 +268,10 @@ def indicators(session: Session, *, park_id: int, year: int, month: int) -> list
                 key,
                 label,
                 is_money,
-                val("m"),
+                val("m") or Decimal(0),
                 val("lm"),
                 val("ly"),
-                val("ytd"),
+                val("ytd") or Decimal(0),
                 val("ytd_ly"),
                 None if tv is None else Decimal(tv),
             )
@@ -279,7 +281,7 @@ def indicators(session: Session, *, park_id: int, year: int, month: int) -> list
 
 def _change_words(ch: compare.Change, ind: Indicator, against: str) -> str:
     if ch.previous is None:
-        return f"{against}无可比数据"
+        return f"{against}无台账数据"
     if ch.previous == 0:
         return f"{against}为零" if ch.current == 0 else f"{against}为零，本期新增"
     if ch.direction == "flat":

@@ -221,14 +221,19 @@ COMPARED = (
 
 
 def _window_values(
-    session: Session, ledger: compare.LedgerReader, *, park_id: int, w: compare.Window
+    session: Session,
+    ledger: compare.LedgerReader,
+    *,
+    park_id: int,
+    w: compare.Window,
+    current: bool = False,
 ) -> dict[str, Decimal | None]:
-    fig = ledger.figures(w)
+    fig = ledger.figures(w, require_data=not current)
     sla = sla_kpi(session, park_id=park_id, period=w)
     return {
-        "signed_projects": Decimal(fig.signed_projects),
-        "agreed_investment": fig.agreed_investment,
-        "funds_in_place": fig.funds_in_place,
+        "signed_projects": None if fig is None else Decimal(fig.signed_projects),
+        "agreed_investment": None if fig is None else fig.agreed_investment,
+        "funds_in_place": None if fig is None else fig.funds_in_place,
         "requests": Decimal(sla.total),
         "on_time_rate": sla.on_time_rate,
         "satisfaction": sla.satisfaction,
@@ -240,7 +245,7 @@ def comparisons(session: Session, *, park_id: int, period: Period) -> dict[str, 
     ledger = compare.LedgerReader(session, park_id=park_id)
     now_w = compare.window(period.year, period.month_from, period.month_to)
     yoy_w, mom_w = compare.last_year(now_w), compare.previous_period(now_w)
-    cur = _window_values(session, ledger, park_id=park_id, w=now_w)
+    cur = _window_values(session, ledger, park_id=park_id, w=now_w, current=True)
     yoy = _window_values(session, ledger, park_id=park_id, w=yoy_w)
     mom = _window_values(session, ledger, park_id=park_id, w=mom_w)
     return {
