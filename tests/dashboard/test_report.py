@@ -108,7 +108,8 @@ def test_figures_and_narrative(session: Session) -> None:
     text = "".join(rep.narrative)
     assert "协议投资额本月7亿元，较上月增长40%（上月5亿元）" in text
     assert "到位资金本月1亿元，较上月下降33.3%（上月1.5亿元）" in text
-    assert "上年同月无台账数据" in text and "慢于时序进度" in text
+    assert "2024年无台账数据，本期暂不作同比分析" in text and "慢于时序进度" in text
+    assert "上年同月" not in text
     assert "较上月下降的有到位资金" in text
 
 
@@ -175,3 +176,19 @@ def test_bad_months_are_refused() -> None:
         with pytest.raises(ValidationFailed):
             report.parse_month(bad)
     assert report.parse_month("2025-02") == (2025, 2)
+
+
+def test_narrative_compares_with_last_year(session: Session) -> None:
+    from biopark.accounts.models import Role
+    from tests.builders import make_user
+    from tests.investment.builders import make_registered
+
+    w = make_world(session)
+    officer = make_user(session, w.park, Role.investment_officer)
+    make_registered(session, officer, date(2024, 2, 10), 4 * YI)
+    rep = report.build(session, park_id=w.park.id, month="2025-02")
+    text = "".join(rep.narrative)
+    assert "较上年同月增长75%（上年同月4亿元）" in text
+    assert "较上年同期增长200%（上年同期4亿元）" in text
+    rows = report_render.table_rows(rep)
+    assert rows[1][4:6] == ["4亿元", "+75%"]

@@ -296,14 +296,15 @@ def narrative(rep: Report) -> list[str]:
     paras: list[str] = []
     parts = [f"{ind.label}{ind.show(ind.month)}" for ind in rep.indicators]
     paras.append(f"{m}月，园区新增" + "，".join(parts) + "。")
+    # Without any ledger for last year, say so once instead of on every figure.
+    no_last_year = all(
+        i.yoy.previous is None and i.ytd_yoy.previous is None for i in rep.indicators
+    )
     for ind in rep.indicators:
-        paras.append(
-            f"{ind.label}本月{ind.show(ind.month)}，"
-            + _change_words(ind.mom, ind, "上月")
-            + "；"
-            + _change_words(ind.yoy, ind, "上年同月")
-            + "。"
-        )
+        words = [_change_words(ind.mom, ind, "上月")]
+        if not no_last_year:
+            words.append(_change_words(ind.yoy, ind, "上年同月"))
+        paras.append(f"{ind.label}本月{ind.show(ind.month)}，" + "；".join(words) + "。")
     ytd_parts = []
     for ind in rep.indicators:
         text = f"{ind.label}{ind.show(ind.ytd)}"
@@ -315,9 +316,12 @@ def narrative(rep: Report) -> list[str]:
             )
         else:
             text += "（未设年度目标）"
-        text += "，" + _change_words(ind.ytd_yoy, ind, "上年同期")
+        if not no_last_year:
+            text += "，" + _change_words(ind.ytd_yoy, ind, "上年同期")
         ytd_parts.append(text)
     paras.append(f"1—{m}月累计：" + "；".join(ytd_parts) + "。")
+    if no_last_year:
+        paras.append(f"{rep.year - 1}年无台账数据，本期暂不作同比分析。")
     rose = [i.label for i in rep.indicators if i.mom.direction == "up"]
     fell = [i.label for i in rep.indicators if i.mom.direction == "down"]
     behind = [
