@@ -198,3 +198,41 @@ def test_domain_panel_hook(
     assert fragment.render(panel=d.panels[0].data, period=period) == (
         '<h2 class="occ">出租率 87.5% · 2025年1—2月</h2>'
     )
+
+
+def test_cockpit_page_shows_peers_attention_and_comparisons(session: Session, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.builders import page_login
+
+    w = make_world(session)
+    _metric(session, w.park, subject="光谷生物城", quote="光谷生物城签约80亿元。", value="8e9")
+    page_login(client, w.leader)
+    html = client.get("/dashboard?year=2025&month_from=2&month_to=2").text
+    peers_html = html[html.index('<section id="peers">') :]
+    assert "光谷生物城" in peers_html and "80亿元" in peers_html
+    assert 'href="/intel/documents/' in peers_html
+    assert 'id="attention"' in html and 'id="compare"' in html
+    # Every figure of the comparison table opens its records, with the period.
+    assert (
+        'href="/investment/projects?year=2025&amp;month_from=2&amp;month_to=2&amp;funded=true"'
+        in html
+    )
+    assert "合计" in html
+    en = client.get("/dashboard?year=2025&month_from=2&month_to=2&lang=en").text
+    assert "Feb 2025" in en and "Peer parks" in en
+
+
+def test_funds_drill_down_lists_projects_funded_in_the_period(session: Session) -> None:
+    from biopark.investment.projects import ProjectFilter, project_query
+
+    w = make_world(session)
+    admin = make_user(session, w.park, Role.admin)
+
+    def names(**flt: object) -> set[str]:
+        stmt = project_query(admin, ProjectFilter(year=2025, **flt))  # type: ignore[arg-type]
+        return {p.name for p in session.scalars(stmt)}
+
+    funded_feb = names(month_from=2, month_to=2, funded=True)
+    registered_jan = names(month_from=1, month_to=1, signed=True)
+    # The only funds of February went to the project registered in January.
+    assert funded_feb == registered_jan and len(funded_feb) == 1
+    assert names(month_from=3, month_to=3, funded=True) == set()

@@ -94,6 +94,10 @@ i18n.register(
         "环比": "Period on period",
         "上期为零": "From zero",
         "截止": "Due",
+        "暂无其他园区的数据：情报中读到张江、光谷、泰州等园区的指标后在此并列对比": (
+            "No figures about other parks yet: figures read in the news about Zhangjiang, "
+            "Optics Valley, Taizhou and other parks are set side by side here"
+        ),
         "件": "",
         "点击图中柱条可打开对应记录": "Click a bar to open the records behind it",
         "各月明细": "By month",
