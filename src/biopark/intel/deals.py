@@ -38,6 +38,8 @@ _GRANT_EN = re.compile(
 _TAKE_EN = re.compile(
     r"\b(?:in-?licens(?:e|es|ed|ing)|licensed|acquired the rights)\b[^.;]{0,60}?\bfrom\b", re.I
 )
+_COUNTERPART = re.compile(r"\s*(?:对方|合作方|后者)")
+_WITH = re.compile(r"与|同")
 _PAY = re.compile(
     r"向(?P<cn>[^，。；]{2,30}?)支付|\bpay(?:s|ing)? (?P<en>[A-Z][\w\- ]{1,40}?)(?= an?\b| up\b| US| \$)"
 )
@@ -82,6 +84,12 @@ def _parties(text: str, subjects: Sequence[str]) -> tuple[str | None, str | None
     names = [s for s in subjects if s]
     for pat in (_GRANT_CN, _GRANT_EN):
         m = pat.search(text)
+        if m and _COUNTERPART.match(text, m.end()):
+            # "A与B……将其权益授予对方": the counterpart is the one A signed with.
+            w = _WITH.search(text, 0, m.start())
+            if w:
+                licensee = _first_after(text, w.end(), names)
+                return _last_before(text, w.start(), _others(names, licensee)), licensee
         if m:
             licensee = _first_after(text, m.end(), names)
             licensor = _last_before(text, m.start(), _others(names, licensee))
