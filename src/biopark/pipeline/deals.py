@@ -42,6 +42,7 @@ _MODALITY_WORDS = (
     ("gene_therapy", r"基因治疗|gene therapy|AAV|siRNA|mRNA|小核酸"),
     ("vaccine", r"疫苗|vaccine"),
     ("peptide", r"多肽|peptide|GLP-1"),
+    ("insulin", r"胰岛素|insulin"),
     ("antibody", r"单抗|单克隆抗体|monoclonal|antibody|抗体"),
     ("small_molecule", r"小分子|small molecule|抑制剂|inhibitor"),
 )
