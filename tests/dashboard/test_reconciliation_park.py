@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
+
+from biopark.accounts.models import Role
 
 from biopark.dashboard import reconciliation
 from biopark.dashboard.reconcile import Status
 from biopark.demo.service import load_demo
 from biopark.intel.service.ingest import ingest_bytes
 from biopark.pipeline.stages import Stage
+from tests.builders import make_enterprise, make_user, page_login, token_headers
 from tests.dashboard.builders import add_article, make_world
 from tests.dashboard.peer_articles import PEER_ARTICLES
 from tests.pipeline.builders import make_drug
@@ -107,3 +111,28 @@ def test_pipeline_claims_against_the_pipeline_ledger(session: Session) -> None:
     assert money.ledger_url == "/investment?year=2025"
     en = reconciliation.needs_attention(session, park_id=w.park.id, lang="en")
     assert any("ledger shows 250 million yuan" in a.sentence for a in en)
+
+
+def test_api_and_page(client: TestClient, session: Session) -> None:
+    w = make_world(session)
+    add_article(session, w.park)
+    add_article(session, w.park, PEER_ARTICLES[0])
+    h = token_headers(client, w.leader)
+    rows = client.get("/api/dashboard/reconcile", headers=h).json()
+    assert rows and all(r["subject"] != "张江药谷" for r in rows)
+    assert any(r["ledger_url"] == "/investment?year=2025" for r in rows)
+    every = client.get("/api/dashboard/reconcile?peers=true", headers=h).json()
+    assert len(every) > len(rows)
+    peers = client.get("/api/dashboard/peers", headers=h).json()
+    assert {p["subject"] for p in peers} == {"张江药谷"}
+    attention = client.get("/api/dashboard/attention", headers=h).json()
+    assert [a["reported"] for a in attention] == ["9亿元"]
+    ent = make_user(
+        session, w.park, Role.enterprise, enterprise_id=make_enterprise(session, w.park).id
+    )
+    assert client.get("/api/dashboard/peers", headers=token_headers(client, ent)).status_code == 403
+    page_login(client, w.leader)
+    page = client.get("/dashboard/reconcile")
+    assert page.status_code == 200
+    assert 'id="attention"' in page.text and 'id="peers"' in page.text
+    assert '<a href="/investment?year=2025">2.5亿元</a>' in page.text

@@ -196,3 +196,23 @@ def test_guard_and_failures() -> None:
     assert llm.rewrite_points([point], lang="zh", settings=dead) == 0
     assert point.sentence == "原句" and not point.rewritten
     assert llm.rewrite_points([point], lang="zh", settings=Settings()) == 0
+
+
+def test_brief_api_and_page(client, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from tests.builders import page_login, token_headers
+
+    park, docs = _ingest(session)
+    user = make_user(session, park, Role.analyst)
+    h = token_headers(client, user)
+    data = client.get("/api/intel/brief?topic=ADC&lang=en&from=2025-09-01", headers=h).json()
+    assert data["lang"] == "en" and data["lead"].startswith("From 2025-09-01")
+    assert data["date_from"] == "2025-09-01" and data["date_to"] == "2025-09-20"
+    assert data["sections"][0]["points"][0]["score"] > 0
+    assert client.get("/api/intel/brief?topic=ADC&lang=fr", headers=h).status_code == 422
+    page_login(client, user)
+    page = client.get("/intel/brief?topic=ADC&to=2025-09-15&lang=zh")
+    assert page.status_code == 200
+    lead = page.text.split('<p class="lead">')[1].split("</p>")[0]
+    assert "授权交易1起" in lead and "融资" not in lead
+    md = client.get("/intel/brief?topic=ADC&format=md&lang=zh").text
+    assert md.startswith("# 简报：ADC") and "时间范围：2025-09-12 至 2025-09-20" in md
