@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
-
 from biopark.dashboard import reconciliation
 from biopark.dashboard.reconcile import Status
 from biopark.demo.service import load_demo
