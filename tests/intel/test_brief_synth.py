@@ -201,7 +201,7 @@ def test_guard_and_failures() -> None:
 def test_brief_api_and_page(client, session: Session) -> None:  # type: ignore[no-untyped-def]
     from tests.builders import page_login, token_headers
 
-    park, docs = _ingest(session)
+    park, _ = _ingest(session)
     user = make_user(session, park, Role.analyst)
     h = token_headers(client, user)
     data = client.get("/api/intel/brief?topic=ADC&lang=en&from=2025-09-01", headers=h).json()
