@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     # Let ingest fetch loopback/private addresses (tests, a lab network); off = SSRF guard.
     fetch_allow_private: bool = False
+    # Optional OpenAI-compatible chat endpoint that rewrites brief points for fluency
+    # ("" = off, briefs stay deterministic); base URL or the full /v1/chat/completions URL.
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_key: str = ""
+    llm_timeout_seconds: float = 20.0
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an embedded SQLite database under var_dir."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -31,9 +32,27 @@ def dashboard(
 
 
 @router.get("/reconcile")
-def reconcile(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+def reconcile(
+    user: CurrentUser, session: SessionDep, peers: bool = Query(default=False)
+) -> list[dict[str, Any]]:
+    """The park's figures against its ledgers (peers=true adds other subjects' figures)."""
     service.check_reader(user)
-    return [r.as_json() for r in reconciliation.reconcile_park(session, park_id=user.park_id)]
+    rows = reconciliation.reconcile_park(session, park_id=user.park_id, include_peers=peers)
+    return [r.as_json() for r in rows]
+
+
+@router.get("/peers")
+def peers(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+    """Figures the news reported about other parks, with their sources."""
+    service.check_reader(user)
+    return [asdict(p) for p in reconciliation.peer_figures(session, park_id=user.park_id)]
+
+
+@router.get("/attention")
+def attention(user: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+    """The park's real discrepancies between the news and its ledgers."""
+    service.check_reader(user)
+    return [asdict(a) for a in reconciliation.needs_attention(session, park_id=user.park_id)]
 
 
 @router.get("/report")

@@ -11,7 +11,7 @@ from biopark.dashboard.api import DOCX, PDF
 from biopark.errors import NotFound
 from biopark.registry import NavItem
 from biopark.web import i18n
-from biopark.web.templating import render
+from biopark.web.templating import lang_of, render
 
 router = APIRouter(tags=["dashboard"])
 
@@ -32,6 +32,13 @@ i18n.register(
 )
 i18n.register(
     {
+        "需要关注": "Needs attention",
+        "其他园区数据": "Other parks in the news",
+        "主体": "Subject",
+        "数值": "Value",
+        "仅比较本园区的数据；其他园区的数据列在下方。": (
+            "Only this park's figures are compared; other parks' figures are listed below."
+        ),
         "驾驶舱": "Dashboard",
         "统计期间": "Period",
         "年份": "Year",
@@ -144,15 +151,18 @@ def dashboard_page(
 @router.get("/dashboard/reconcile", response_class=HTMLResponse)
 def reconcile_page(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     service.check_reader(user)
+    lang = lang_of(request)
     rows = reconciliation.reconcile_park(session, park_id=user.park_id)
     counts = {s: sum(1 for r in rows if r.status.value == s) for s in reconciliation.STATUS_LABELS}
     return render(
         request,
         "dashboard/reconcile.html",
         {
-            "rows": [r.as_json() for r in rows],
+            "rows": [r.as_json(lang) for r in rows],
             "counts": counts,
             "labels": reconciliation.STATUS_LABELS,
+            "attention": reconciliation.needs_attention(session, park_id=user.park_id, lang=lang),
+            "peers": reconciliation.peer_figures(session, park_id=user.park_id, lang=lang),
         },
     )
 

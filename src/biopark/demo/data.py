@@ -10,6 +10,7 @@ PARK = {
     "code": "cq-biocity",
     "name": "重庆国际生物城",
     "name_en": "Chongqing International Bio City",
+    "aliases": "重庆生物城\n国际生物城\nChongqing Bio City",
     "district": "巴南区",
     "city": "重庆市",
     "description": "重庆“1+5+N”生物医药产业体系中的核心“1”，创新药产业的重要承载地。",

@@ -84,6 +84,10 @@ def brief_read(brief: Brief) -> dict[str, Any]:
     """A Brief in the API shape, with its Markdown."""
     return {
         "topic": brief.topic,
+        "lang": brief.lang,
+        "lead": brief.lead,
+        "date_from": brief.date_from,
+        "date_to": brief.date_to,
         "sections": [
             {"key": s.key, "title": s.title, "points": s.points} for s in brief.sections if s.points
         ],
@@ -166,11 +170,21 @@ def brief(
     session: SessionDep,
     index: IndexDep,
     filters: FiltersDep,
+    request: Request,
     topic: str = Query(min_length=1, max_length=200),
+    lang: str = Query(default="zh", pattern="^(zh|en)$"),
 ) -> Any:
-    """A themed brief on the topic with numbered citations."""
+    """A brief on the topic: lead, time window (from/to), ranked points with citations."""
     return brief_read(
-        service.build_brief(session, user=user, topic=topic, filters=filters, index=index)
+        service.build_brief(
+            session,
+            user=user,
+            topic=topic,
+            filters=filters,
+            index=index,
+            lang=lang,
+            settings=request.app.state.settings,
+        )
     )
 
 

@@ -1,7 +1,10 @@
-"""Topic briefs: themed key points with numbered citations, rendered as Markdown.
+"""Topic briefs: a lead paragraph, a time window and ranked points with numbered citations.
 
-Extractive and deterministic: every point is a sentence taken from a stored
-fact, so every word of a brief can be traced to its sources.
+Deterministic by default: every point is written from stored facts (see
+intel/synth.py), one point per fact across reposts and languages, so every
+word of a brief can be traced to its sources. An optional language model may
+rewrite points for fluency (intel/llm.py); its output is checked against the
+cited facts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ THEMES = (
     ("platforms", "平台", "Platforms"),
 )
 THEME_NAMES = {key: zh for key, zh, _ in THEMES}
+THEME_NAMES_EN = {key: en for key, _, en in THEMES}
 _EVENT_THEME = {
     "clinical_approval": "pipeline",
     "marketing_application": "pipeline",
@@ -74,6 +78,10 @@ class Point:
     sentence: str
     citations: list[int]
     published_at: date | None = None
+    score: float = 0.0
+    # The cited facts' own sentences: what a rewrite is checked against.
+    evidence: list[str] = field(default_factory=list)
+    rewritten: bool = False
 
 
 @dataclass
@@ -88,6 +96,10 @@ class Brief:
     topic: str
     sections: list[Section]
     sources: list[Source]
+    lead: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    lang: str = "zh"
 
     @property
     def empty(self) -> bool:
@@ -98,11 +110,32 @@ def _cite(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+def window_text(brief: Brief) -> str:
+    """The brief's time window in its language."""
+    a = brief.date_from.isoformat() if brief.date_from else "…"
+    b = brief.date_to.isoformat() if brief.date_to else "…"
+    return f"Period: {a} to {b}" if brief.lang == "en" else f"时间范围：{a} 至 {b}"
+
+
+def _heading(brief: Brief) -> str:
+    return f"Brief: {brief.topic}" if brief.lang == "en" else f"简报：{brief.topic}"
+
+
+def _nothing(brief: Brief) -> str:
+    return "Nothing found." if brief.lang == "en" else "未找到相关资料。"
+
+
+def _sources_title(brief: Brief) -> str:
+    return "Sources" if brief.lang == "en" else "来源"
+
+
 def to_markdown(brief: Brief) -> str:
-    """The brief as Markdown: a heading per theme, points with [n], sources at the end."""
-    lines = [f"# 简报：{brief.topic}", ""]
+    """The brief as Markdown: window, lead, a heading per theme, points with [n], sources."""
+    lines = [f"# {_heading(brief)}", "", f"*{window_text(brief)}*", ""]
+    if brief.lead:
+        lines += [brief.lead, ""]
     if brief.empty:
-        lines += ["未找到相关资料。", ""]
+        lines += [_nothing(brief), ""]
     for section in brief.sections:
         if not section.points:
             continue
@@ -110,7 +143,7 @@ def to_markdown(brief: Brief) -> str:
         lines += [f"- {p.sentence}{_cite(p.citations)}" for p in section.points]
         lines.append("")
     if brief.sources:
-        lines += ["## 来源", ""]
+        lines += [f"## {_sources_title(brief)}", ""]
         for s in brief.sources:
             meta = "，".join(
                 x for x in (s.source, s.published_at.isoformat() if s.published_at else None) if x
@@ -124,13 +157,17 @@ def to_markdown(brief: Brief) -> str:
 def to_html(brief: Brief) -> str:
     """The brief as a standalone HTML page (escaped; citations link to the source list)."""
     e = html.escape
+    lang = "en" if brief.lang == "en" else "zh-CN"
     parts = [
-        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>简报：{e(brief.topic)}</title></head><body>",
-        f"<h1>简报：{e(brief.topic)}</h1>",
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{e(_heading(brief))}</title></head><body>",
+        f"<h1>{e(_heading(brief))}</h1>",
+        f'<p class="window">{e(window_text(brief))}</p>',
     ]
+    if brief.lead:
+        parts.append(f'<p class="lead">{e(brief.lead)}</p>')
     if brief.empty:
-        parts.append("<p>未找到相关资料。</p>")
+        parts.append(f"<p>{e(_nothing(brief))}</p>")
     for section in brief.sections:
         if not section.points:
             continue
@@ -140,7 +177,7 @@ def to_html(brief: Brief) -> str:
             parts.append(f"<li>{e(p.sentence)}<sup>{cites}</sup></li>")
         parts.append("</ul>")
     if brief.sources:
-        parts.append("<h2>来源</h2><ol>")
+        parts.append(f"<h2>{e(_sources_title(brief))}</h2><ol>")
         for s in brief.sources:
             meta = "，".join(
                 x for x in (s.source, s.published_at.isoformat() if s.published_at else None) if x

@@ -6,6 +6,7 @@ import html
 import json
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -256,17 +257,30 @@ def brief_command(
     topic: str = typer.Argument(..., help='Topic, e.g. "重庆国际生物城 创新药".'),
     park: str | None = typer.Option(None, "--park", help="Park code."),
     fmt: str = typer.Option("md", "--format", help="md or html."),
+    lang: str = typer.Option("zh", "--lang", help="zh or en."),
+    date_from: str | None = typer.Option(None, "--from", help="First day, YYYY-MM-DD."),
+    date_to: str | None = typer.Option(None, "--to", help="Last day, YYYY-MM-DD."),
 ) -> None:
-    """A themed brief with numbered citations, as Markdown (default) or HTML."""
+    """A brief with a lead, a time window and ranked points with citations (Markdown or HTML)."""
     if fmt not in ("md", "html"):
         raise typer.BadParameter("md 或 html / md or html", param_hint="--format")
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("zh 或 en / zh or en", param_hint="--lang")
+    window = []
+    for value, hint in ((date_from, "--from"), (date_to, "--to")):
+        try:
+            window.append(date.fromisoformat(value) if value else None)
+        except ValueError as exc:
+            raise typer.BadParameter("日期格式应为 YYYY-MM-DD", param_hint=hint) from exc
     with session_scope() as session:
         the_park = _park(session, park)
         brief = build_brief(
             session,
             user=_operator(the_park),
             topic=topic,
+            filters=Filters(date_from=window[0], date_to=window[1]),
             index=SearchIndex.open_if_exists(_index_dir()),
+            lang=lang,
         )
     sys.stdout.write(to_markdown(brief) if fmt == "md" else to_html(brief))
 

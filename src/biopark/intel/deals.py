@@ -22,11 +22,11 @@ _TOTAL = re.compile(r"总额|总金额|总价|合计|共计|总计|total|aggrega
 # The excluded-region form is the most precise, so it is looked for first.
 _EXCEPT = re.compile(
     r"(除[^，。；]{1,30}(?:以外|之外)的?(?:全球|全世界|其他地区)|"
-    r"(?:excluding|outside(?: of)?) [A-Z][^.;]{2,60}?(?=[.;]|$))"
+    r"(?:excluding|outside(?: of)?) [A-Z][^.;]{2,60}?(?=[.;,]| to | from | for | under |$))"
 )
 _TERRITORY = re.compile(
     r"(大中华区|中国(?:大陆|境内)?|全球|海外|美国|欧洲|日本|韩国|"
-    r"(?:excluding|outside(?: of)?) [A-Z][^.;]{2,60}?(?=[.;]|$)|worldwide|globally|"
+    r"(?:excluding|outside(?: of)?) [A-Z][^.;]{2,60}?(?=[.;,]| to | from | for | under |$)|worldwide|globally|"
     r"(?:in|for) (?:Greater China|mainland China|the United States|Europe|Japan|Korea))"
 )
 # Verbs that put the licensor before them and the licensee after them.
@@ -38,6 +38,12 @@ _GRANT_EN = re.compile(
 _TAKE_EN = re.compile(
     r"\b(?:in-?licens(?:e|es|ed|ing)|licensed|acquired the rights)\b[^.;]{0,60}?\bfrom\b", re.I
 )
+_COUNTERPART = re.compile(r"\s*(?:对方|合作方|后者)")
+_WITH = re.compile(r"与|同")
+# A counterpart the entity list missed: the words between 与 and the signing verb.
+_WITH_NAME = re.compile(r"([^，。；、与]{2,30}?)(?:签署|签订|达成|订立|就)")
+# An English organisation name written right after "from"/"to": capitalised words.
+_EN_NAME = re.compile(r"\s*([A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,4})")
 _PAY = re.compile(
     r"向(?P<cn>[^，。；]{2,30}?)支付|\bpay(?:s|ing)? (?P<en>[A-Z][\w\- ]{1,40}?)(?= an?\b| up\b| US| \$)"
 )
@@ -53,13 +59,13 @@ def _quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
-def _first_after(text: str, at: int, subjects: Sequence[str]) -> str | None:
+def _first_after(text: str, at: int, subjects: Sequence[str], within: int = 40) -> str | None:
     best: tuple[int, str] | None = None
     for name in subjects:
         pos = text.find(name, at)
         if pos >= 0 and (best is None or pos < best[0]):
             best = (pos, name)
-    return best[1] if best and best[0] - at <= 40 else None
+    return best[1] if best and best[0] - at <= within else None
 
 
 def _last_before(text: str, at: int, subjects: Sequence[str]) -> str | None:
@@ -82,6 +88,16 @@ def _parties(text: str, subjects: Sequence[str]) -> tuple[str | None, str | None
     names = [s for s in subjects if s]
     for pat in (_GRANT_CN, _GRANT_EN):
         m = pat.search(text)
+        if m and _COUNTERPART.match(text, m.end()):
+            # "A与B……将其权益授予对方": the counterpart is the one A signed with.
+            w = _WITH.search(text, 0, m.start())
+            if w:
+                raw = _WITH_NAME.match(text, w.end())
+                span = raw.group(1).strip() if raw else ""
+                licensee = _first_after(text, w.end(), names, within=2) or (
+                    next((n for n in names if n in span), span) or None
+                )
+                return _last_before(text, w.start(), _others(names, licensee)), licensee
         if m:
             licensee = _first_after(text, m.end(), names)
             licensor = _last_before(text, m.start(), _others(names, licensee))
@@ -89,7 +105,8 @@ def _parties(text: str, subjects: Sequence[str]) -> tuple[str | None, str | None
                 return licensor, licensee
     m = _TAKE_EN.search(text)
     if m:
-        licensor = _first_after(text, m.end(), names)
+        raw = _EN_NAME.match(text, m.end())
+        licensor = _first_after(text, m.end(), names, within=2) or (raw.group(1) if raw else None)
         return licensor, _last_before(text, m.start(), _others(names, licensor))
     m = _PAY.search(text)
     if m:
@@ -98,6 +115,13 @@ def _parties(text: str, subjects: Sequence[str]) -> tuple[str | None, str | None
         licensee = _last_before(text, m.start(), _others(names, licensor))
         return licensor, licensee
     return None, None
+
+
+def _distinct(licensor: str | None, licensee: str | None) -> tuple[str | None, str | None]:
+    """A party cannot be on both sides of its own deal; keep the licensor then."""
+    if licensor and licensee and (licensor in licensee or licensee in licensor):
+        return licensor, None
+    return licensor, licensee
 
 
 def _nearest_name(before: str, after: str) -> str | None:
@@ -126,7 +150,7 @@ def _amount(q: Quantity) -> Amount:
 def deal_terms(*, sentences: Sequence[str], subjects: Sequence[str]) -> DealTerms:
     """Read the terms from the deal's sentence and the sentences that give its terms."""
     text = "".join(sentences)
-    licensor, licensee = _parties(text, subjects)
+    licensor, licensee = _distinct(*_parties(text, subjects))
     territory = _EXCEPT.search(text) or _TERRITORY.search(text)
     upfront = milestones = total = None
     prev_end = 0

@@ -122,6 +122,7 @@ register(
         "检索词": "Query",
         "生成简报": "Write brief",
         "主题": "Topic",
+        "时间范围": "Period",
         "下载 Markdown": "Download Markdown",
         "未找到相关资料。": "Nothing found.",
         "条结果": "hits",
@@ -302,12 +303,20 @@ def brief_page(
     check_read(user)
     brief = None
     if topic.strip():
-        brief = service.build_brief(session, user=user, topic=topic, filters=filters, index=index)
+        brief = service.build_brief(
+            session,
+            user=user,
+            topic=topic,
+            filters=filters,
+            index=index,
+            lang=lang_of(request),
+            settings=request.app.state.settings,
+        )
     if format == "md" and brief is not None:
         return PlainTextResponse(
             to_markdown(brief),
             media_type="text/markdown; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="brief.md"'},
         )
-    ctx = {"topic": topic, "brief": brief, "themes": THEMES}
+    ctx = {"topic": topic, "brief": brief, "themes": THEMES, "f": filters}
     return render(request, "intel/brief.html", ctx)

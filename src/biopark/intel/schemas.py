@@ -136,6 +136,8 @@ class ReviewRequest(BaseModel):
 class BriefPointRead(_Read):
     sentence: str
     citations: list[int]
+    score: float = 0.0
+    rewritten: bool = False
 
 
 class BriefSectionRead(_Read):
@@ -155,6 +157,10 @@ class BriefSourceRead(_Read):
 
 class BriefRead(_Read):
     topic: str
+    lang: str
+    lead: str
+    date_from: date | None
+    date_to: date | None
     sections: list[BriefSectionRead]
     sources: list[BriefSourceRead]
     markdown: str

@@ -17,6 +17,8 @@ class Park(IdMixin, TimestampMixin, Base):
     district: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
+    # Other names the news uses for the park, one a line ("生物城", "Bio City").
+    aliases: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Department(IdMixin, TimestampMixin, Base):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.errors import Forbidden
 from biopark.kit.pagination import Page
-from biopark.pipeline import proposals, service
-from biopark.pipeline.models import Drug, LicensingDeal, Milestone, MilestoneProposal
+from biopark.pipeline import deals, proposals, service
+from biopark.pipeline.models import Deal, Drug, LicensingDeal, Milestone, MilestoneProposal
 from biopark.pipeline.schemas import (
     DealCreate,
+    DealDecision,
+    DealFilters,
     DealRead,
+    DealRecordRead,
     DrugCreate,
     DrugDetail,
     DrugRead,
@@ -152,3 +156,35 @@ def reject_proposal(
 ) -> MilestoneProposal:
     """Reject the proposal (kept on record)."""
     return proposals.reject_proposal(session, user=user, proposal_id=proposal_id, data=body)
+
+
+@router.get("/deals", response_model=list[dict[str, Any]])
+def deal_table(
+    user: CurrentUser, session: SessionDep, filters: Annotated[DealFilters, Query()]
+) -> list[dict[str, Any]]:
+    """The cross-company deal table (accepted deals), filtered and sorted."""
+    return [asdict(r) for r in deals.deal_table(session, user=user, filters=filters)]
+
+
+@router.get("/deals/proposed", response_model=list[DealRecordRead])
+def proposed_deals(
+    user: CurrentUser,
+    session: SessionDep,
+    status: str = Query(default="proposed", pattern="^(proposed|accepted|rejected)$"),
+) -> list[Deal]:
+    """Deals proposed from the news (or decided ones, by status)."""
+    return deals.list_proposed(session, user=user, status=status)
+
+
+@router.post("/deals/{deal_id}/accept", response_model=DealRecordRead)
+def accept_deal(deal_id: int, body: DealDecision, user: CurrentUser, session: SessionDep) -> Deal:
+    """Accept a proposed deal, with corrections to parties and amounts."""
+    return deals.accept_deal(session, user=user, deal_id=deal_id, data=body)
+
+
+@router.post("/deals/{deal_id}/reject", response_model=DealRecordRead)
+def reject_deal(
+    deal_id: int, body: ProposalDecision, user: CurrentUser, session: SessionDep
+) -> Deal:
+    """Reject a proposed deal."""
+    return deals.reject_deal(session, user=user, deal_id=deal_id, note=body.note)

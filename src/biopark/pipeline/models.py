@@ -105,3 +105,57 @@ class MilestoneProposal(IdMixin, TimestampMixin, ParkMixin, Base):
     milestone_id: Mapped[int | None] = mapped_column(
         ForeignKey("drug_milestone.id", ondelete="SET NULL")
     )
+
+
+DEAL_KINDS = {
+    "licensing": ("授权许可", "Licensing"),
+    "acquisition": ("并购", "Acquisition"),
+    "financing": ("融资", "Financing"),
+}
+DEAL_STATES = ("proposed", "accepted", "rejected")
+DEAL_CURRENCIES = ("CNY", "USD", "EUR", "HKD")
+REGIONS = {
+    "china": ("中国", "China"),
+    "greater_china": ("大中华区", "Greater China"),
+    "ex_china": ("中国以外", "Outside China"),
+    "global": ("全球", "Worldwide"),
+    "us": ("美国", "United States"),
+    "europe": ("欧洲", "Europe"),
+    "asia": ("亚洲其他", "Other Asia"),
+    "other": ("其他", "Other"),
+}
+
+
+class Deal(IdMixin, TimestampMixin, ParkMixin, Base):
+    """A deal between companies: proposed from the news, then accepted (listed) or rejected.
+
+    party_a is the licensor, acquirer or investor; party_b the licensee, target or
+    financed company. Amounts are in the deal's currency.
+    """
+
+    __tablename__ = "deal"
+
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
+    party_a: Mapped[str | None] = mapped_column(String(200))
+    party_b: Mapped[str | None] = mapped_column(String(200))
+    drug_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drug.id", ondelete="SET NULL"), index=True
+    )
+    asset: Mapped[str | None] = mapped_column(String(200))
+    modality: Mapped[str | None] = mapped_column(String(20), index=True)
+    target: Mapped[str | None] = mapped_column(String(120))
+    territory: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(20), index=True)
+    upfront: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    total: Mapped[Decimal | None] = mapped_column(Numeric(20, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    signed_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The intel document; no FK so this package does not depend on intel.
+    source_document_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    source_title: Mapped[str | None] = mapped_column(String(300))
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    source_sentence: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(500))

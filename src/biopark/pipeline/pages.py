@@ -357,3 +357,8 @@ def decide(
             raise
         flash(request, exc.text(lang_of(request)), level="error")
     return back
+
+
+from biopark.pipeline import deal_pages  # noqa: E402  (its routes join this router)
+
+router.include_router(deal_pages.router)

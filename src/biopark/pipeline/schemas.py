@@ -8,7 +8,13 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biopark.kit.dates import today
-from biopark.pipeline.models import CURRENCIES, MODALITIES
+from biopark.pipeline.models import (
+    CURRENCIES,
+    DEAL_CURRENCIES,
+    DEAL_KINDS,
+    MODALITIES,
+    REGIONS,
+)
 from biopark.pipeline.stages import Stage
 
 
@@ -264,3 +270,83 @@ class ProposalRead(BaseModel):
     decided_at: datetime | None
     decision_note: str | None
     milestone_id: int | None
+
+
+class DealDecision(BaseModel):
+    """An analyst's acceptance of a proposed deal, with optional corrections."""
+
+    party_a: str | None = Field(default=None, min_length=2, max_length=200)
+    party_b: str | None = Field(default=None, min_length=2, max_length=200)
+    territory: str | None = Field(default=None, max_length=200)
+    modality: str | None = None
+    upfront: Decimal | None = Field(default=None, ge=0, max_digits=20, decimal_places=2)
+    total: Decimal | None = Field(default=None, ge=0, max_digits=20, decimal_places=2)
+    currency: str | None = None
+    signed_on: date | None = None
+    note: str | None = Field(default=None, max_length=500)
+
+    _v_modality = field_validator("modality")(_modality)
+    _v_signed_on = field_validator("signed_on")(_not_future)
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = v.strip().upper()
+        if v not in DEAL_CURRENCIES:
+            raise ValueError(f"币种须为：{'、'.join(DEAL_CURRENCIES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _amounts(self) -> DealDecision:
+        if self.upfront is not None and self.total is not None and self.upfront > self.total:
+            raise ValueError("首付款不能大于总金额")
+        return self
+
+
+class DealFilters(BaseModel):
+    """Filters of the deal table; amount bounds in 万元 (CNY at indicative rates)."""
+
+    partner: str | None = Field(default=None, max_length=100)
+    kind: str | None = None
+    modality: str | None = None
+    region: str | None = None
+    upfront_min: Decimal | None = Field(default=None, ge=0)
+    upfront_max: Decimal | None = Field(default=None, ge=0)
+    total_min: Decimal | None = Field(default=None, ge=0)
+    total_max: Decimal | None = Field(default=None, ge=0)
+    year: int | None = Field(default=None, ge=1990, le=2100)
+    sort: str = "signed_on"
+    desc: bool = True
+
+    @field_validator("kind", "modality", "region")
+    @classmethod
+    def _known(cls, v: str | None) -> str | None:
+        if v and v not in {*DEAL_KINDS, *MODALITIES, *REGIONS}:
+            raise ValueError("未知选项")
+        return v or None
+
+
+class DealRecordRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    status: str
+    party_a: str | None
+    party_b: str | None
+    drug_id: int | None
+    asset: str | None
+    modality: str | None
+    territory: str | None
+    region: str | None
+    upfront: Decimal | None
+    total: Decimal | None
+    currency: str
+    signed_on: date | None
+    source_document_id: int | None
+    source_title: str | None
+    source_url: str | None
+    source_sentence: str | None
+    decided_by: str | None

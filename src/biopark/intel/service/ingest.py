@@ -30,6 +30,7 @@ from biopark.intel.models import (
 )
 from biopark.intel.service.review import apply_corrections
 from biopark.intel.types import Event, Extraction, RawDocument
+from biopark.pipeline.deals import propose_deals_from_events
 from biopark.pipeline.proposals import propose_milestones_from_events
 
 NEW, DUPLICATE, FAILED = "new", "duplicate", "failed"
@@ -319,6 +320,19 @@ def propose_milestones(session: Session, *, doc: IntelDocument) -> None:
         )
 
 
+def propose_deals(session: Session, *, doc: IntelDocument, extraction: Extraction) -> None:
+    """Queue the document's licensing, acquisition and financing events as proposed deals."""
+    propose_deals_from_events(
+        session,
+        park_id=doc.park_id,
+        events=extraction.events,
+        document_id=doc.id,
+        source_title=(doc.title or "")[:300] or None,
+        source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
+        published_on=doc.published_at,
+    )
+
+
 def ingest_bytes(
     session: Session,
     *,
@@ -372,6 +386,7 @@ def ingest_bytes(
     _assign_cluster(session, doc, clean.text)
     store_facts(session, doc=doc, extraction=extraction, linker=linker, fresh=True)
     propose_milestones(session, doc=doc)
+    propose_deals(session, doc=doc, extraction=extraction)
     audit.record(
         session,
         actor=actor,
@@ -398,6 +413,7 @@ def reextract(session: Session, *, document: IntelDocument) -> IntelDocument:
     document.text = extraction.document.text
     store_facts(session, doc=document, extraction=extraction, linker=linker)
     propose_milestones(session, doc=document)
+    propose_deals(session, doc=document, extraction=extraction)
     return document
 
 
