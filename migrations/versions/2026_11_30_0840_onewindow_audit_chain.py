@@ -98,11 +98,274 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_audit_chain_check_checked_at"), "audit_chain_check", ["checked_at"], unique=False
     )
-    # ONEWINDOW_TABLES
+    op.create_table(
+        "onewindow_item",
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("category", sa.String(length=40), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("zero_material", sa.Boolean(), nullable=False),
+        sa.Column("time_limit_days", sa.Integer(), nullable=False),
+        sa.Column("department_ids", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("park_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["park_id"],
+            ["park.id"],
+            name=op.f("fk_onewindow_item_park_id_park"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onewindow_item")),
+        sa.UniqueConstraint("park_id", "code", name="uq_onewindow_item_park_code"),
+    )
+    with op.batch_alter_table("onewindow_item", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_onewindow_item_park_id"), ["park_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_item_zero_material"), ["zero_material"], unique=False
+        )
+
+    op.create_table(
+        "onewindow_material",
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "record",
+                "document",
+                "submission",
+                name="materialkind",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("source", sa.String(length=120), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["onewindow_item.id"],
+            name=op.f("fk_onewindow_material_item_id_onewindow_item"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onewindow_material")),
+    )
+    with op.batch_alter_table("onewindow_material", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_material_item_id"), ["item_id"], unique=False
+        )
+
+    op.create_table(
+        "onewindow_document",
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=120), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=120), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("stored_path", sa.String(length=300), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("park_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprise.id"],
+            name=op.f("fk_onewindow_document_enterprise_id_enterprise"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["park_id"],
+            ["park.id"],
+            name=op.f("fk_onewindow_document_park_id_park"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_onewindow_document_uploaded_by_id_app_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onewindow_document")),
+    )
+    with op.batch_alter_table("onewindow_document", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_document_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_onewindow_document_kind"), ["kind"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_document_park_id"), ["park_id"], unique=False
+        )
+
+    op.create_table(
+        "onewindow_submission",
+        sa.Column("number", sa.String(length=40), nullable=False),
+        sa.Column("enterprise_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "received",
+                "processing",
+                "approved",
+                "returned",
+                "rejected",
+                name="partstatus",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("materials", sa.JSON(), nullable=False),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
+        sa.Column("submitted_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("park_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["enterprise_id"],
+            ["enterprise.id"],
+            name=op.f("fk_onewindow_submission_enterprise_id_enterprise"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["onewindow_item.id"],
+            name=op.f("fk_onewindow_submission_item_id_onewindow_item"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["park_id"],
+            ["park.id"],
+            name=op.f("fk_onewindow_submission_park_id_park"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_onewindow_submission_submitted_by_id_app_user"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onewindow_submission")),
+        sa.UniqueConstraint("number", name=op.f("uq_onewindow_submission_number")),
+    )
+    with op.batch_alter_table("onewindow_submission", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_submission_enterprise_id"), ["enterprise_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_submission_item_id"), ["item_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_submission_park_id"), ["park_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_submission_status"), ["status"], unique=False
+        )
+
+    op.create_table(
+        "onewindow_part",
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("department_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "received",
+                "processing",
+                "approved",
+                "returned",
+                "rejected",
+                name="partstatus",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("acted_by_id", sa.Integer(), nullable=True),
+        sa.Column("acted_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("park_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["acted_by_id"],
+            ["app_user.id"],
+            name=op.f("fk_onewindow_part_acted_by_id_app_user"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"],
+            ["department.id"],
+            name=op.f("fk_onewindow_part_department_id_department"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["park_id"],
+            ["park.id"],
+            name=op.f("fk_onewindow_part_park_id_park"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["onewindow_submission.id"],
+            name=op.f("fk_onewindow_part_submission_id_onewindow_submission"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_onewindow_part")),
+        sa.UniqueConstraint("submission_id", "department_id", name="uq_onewindow_part_dept"),
+    )
+    with op.batch_alter_table("onewindow_part", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_part_department_id"), ["department_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_onewindow_part_park_id"), ["park_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_onewindow_part_status"), ["status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_onewindow_part_submission_id"), ["submission_id"], unique=False
+        )
 
 
 def downgrade() -> None:
-    # ONEWINDOW_DROP
+    with op.batch_alter_table("onewindow_part", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onewindow_part_submission_id"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_part_status"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_part_park_id"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_part_department_id"))
+
+    op.drop_table("onewindow_part")
+    with op.batch_alter_table("onewindow_submission", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onewindow_submission_status"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_submission_park_id"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_submission_item_id"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_submission_enterprise_id"))
+
+    op.drop_table("onewindow_submission")
+    with op.batch_alter_table("onewindow_document", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onewindow_document_park_id"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_document_kind"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_document_enterprise_id"))
+
+    op.drop_table("onewindow_document")
+    with op.batch_alter_table("onewindow_material", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onewindow_material_item_id"))
+
+    op.drop_table("onewindow_material")
+    with op.batch_alter_table("onewindow_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_onewindow_item_zero_material"))
+        batch_op.drop_index(batch_op.f("ix_onewindow_item_park_id"))
+
+    op.drop_table("onewindow_item")
     op.drop_index(op.f("ix_audit_chain_check_checked_at"), table_name="audit_chain_check")
     op.drop_table("audit_chain_check")
     op.drop_table("audit_chain_head")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, select, update
+from sqlalchemy import Connection, Table, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from biopark.audit.models import AuditChainCheck, AuditChainHead, AuditEntry
@@ -84,7 +84,7 @@ def _hash_of(entry: AuditEntry) -> str:
 
 def _lock_head(conn: Connection) -> tuple[int, str]:
     """Take the append lock and read the head; a missing head restarts from the last entry."""
-    head = AuditChainHead.__table__
+    head: Table = AuditChainHead.__table__  # type: ignore[assignment]
     if conn.dialect.name == "sqlite":
         # SQLite has no row locks: a write takes the database's writer lock for the rest
         # of the transaction, so no other connection can append until this one ends.
@@ -96,12 +96,12 @@ def _lock_head(conn: Connection) -> tuple[int, str]:
         ).first()
     if row is not None:
         return int(row.seq), str(row.hash)
-    entries = AuditEntry.__table__
+    entries: Table = AuditEntry.__table__  # type: ignore[assignment]
     last = conn.execute(
         select(entries.c.seq, entries.c.hash).order_by(entries.c.seq.desc()).limit(1)
     ).first()
     seq, last_hash = (int(last.seq), str(last.hash)) if last else (0, GENESIS)
-    conn.execute(head.insert().values(id=HEAD_ID, seq=seq, hash=last_hash))
+    conn.execute(insert(head).values(id=HEAD_ID, seq=seq, hash=last_hash))
     return seq, last_hash
 
 
@@ -121,7 +121,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         entry.prev_hash = prev
         entry.hash = _hash_of(entry)
         prev = entry.hash
-    head = AuditChainHead.__table__
+    head: Table = AuditChainHead.__table__  # type: ignore[assignment]
     session.connection().execute(
         update(head).where(head.c.id == HEAD_ID).values(seq=seq, hash=prev)
     )
@@ -152,7 +152,9 @@ class ChainReport:
         return f"chain broken at {where}: {self.reason}"
 
 
-def _broken(count: int, last: str, head: int | None, seq: int, eid: int | None, why: str) -> ChainReport:
+def _broken(
+    count: int, last: str, head: int | None, seq: int, eid: int | None, why: str
+) -> ChainReport:
     return ChainReport(False, count, last, head, broken_seq=seq, broken_entry_id=eid, reason=why)
 
 
@@ -181,12 +183,20 @@ def verify(session: Session, *, batch: int = 2000) -> ChainReport:
     for row in rows:
         if row.seq != expected:
             return _broken(
-                count, prev, head_seq, expected, row.id if row.seq is None else None,
+                count,
+                prev,
+                head_seq,
+                expected,
+                row.id if row.seq is None else None,
                 f"entry #{expected} is missing (next stored entry is #{row.seq}, id {row.id})",
             )
         if row.prev_hash != prev:
             return _broken(
-                count, prev, head_seq, row.seq, row.id,
+                count,
+                prev,
+                head_seq,
+                row.seq,
+                row.id,
                 "previous-hash link does not match the entry before it",
             )
         recomputed = entry_hash(
@@ -202,7 +212,12 @@ def verify(session: Session, *, batch: int = 2000) -> ChainReport:
         )
         if recomputed != row.hash:
             return _broken(
-                count, prev, head_seq, row.seq, row.id, "stored fields do not match the entry's hash"
+                count,
+                prev,
+                head_seq,
+                row.seq,
+                row.id,
+                "stored fields do not match the entry's hash",
             )
         prev, count, expected = row.hash, count + 1, expected + 1
     if head is None:
@@ -250,4 +265,11 @@ def state(session: Session) -> ChainState:
     ).first()
     return ChainState(
         entries=head.seq if head else 0, last_hash=head.hash if head else GENESIS, last_check=last
+    )
+
+
+def recent_checks(session: Session, *, limit: int = 20) -> list[AuditChainCheck]:
+    """The latest verifications, newest first."""
+    return list(
+        session.scalars(select(AuditChainCheck).order_by(AuditChainCheck.id.desc()).limit(limit))
     )
