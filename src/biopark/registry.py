@@ -24,6 +24,7 @@ DOMAINS = [
     "chain",
     "services",
     "tasks",
+    "onewindow",
     "dashboard",
     "todo",
     "notify",

@@ -22,3 +22,22 @@ class AuditRead(BaseModel):
         default=None, description="The change as a sentence in the reader's language."
     )
     record: str | None = Field(default=None, description="The record changed, by name.")
+
+
+class ChainCheckRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    checked_at: datetime
+    ok: bool
+    entries: int
+    last_hash: str
+    broken_seq: int | None
+    broken_entry_id: int | None
+    reason: str | None
+    source: str
+
+
+class ChainStateRead(BaseModel):
+    entries: int
+    last_hash: str
+    last_check: ChainCheckRead | None

@@ -32,6 +32,8 @@ KIND_LABELS = {
     "feed_failed": "信息源抓取失败",
     "monthly_report": "月报",
     "digest": "每日汇总",
+    "onewindow_submitted": "一窗综办新件",
+    "onewindow_status": "一窗综办进度",
 }
 
 

@@ -1,0 +1,1 @@
+"""一窗综办 (one-window service)."""

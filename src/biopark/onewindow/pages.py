@@ -1,0 +1,273 @@
+"""一窗综办 pages: the catalogue, applying once, the progress view and the work queue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from biopark.accounts.deps import CurrentUser, SessionDep
+from biopark.accounts.models import Role, User
+from biopark.errors import Conflict, Forbidden, ValidationFailed
+from biopark.onewindow import files, service
+from biopark.onewindow.models import MATERIAL_KIND_LABELS, PART_STATUS_LABELS, PartStatus
+from biopark.registry import NavItem
+from biopark.web.flash import flash
+from biopark.web.i18n import register
+from biopark.web.posted import form_of
+from biopark.web.templating import lang_of, render
+
+router = APIRouter(include_in_schema=False)
+
+NAV = [
+    NavItem(
+        "一窗综办",
+        "/onewindow",
+        frozenset(
+            {
+                Role.admin.value,
+                Role.leader.value,
+                Role.commissioner.value,
+                Role.department.value,
+                Role.enterprise.value,
+            }
+        ),
+        order=62,
+        description="事项清单、零材料申报与多部门并联办理",
+        group="企业服务",
+    )
+]
+
+register(
+    {
+        "一窗综办": "One-window service",
+        "事项清单、零材料申报与多部门并联办理": "Service items, zero-material applications, departments in parallel",
+        "事项清单": "Service items",
+        "零材料": "Zero-material",
+        "只看零材料事项": "Zero-material items only",
+        "涉及部门": "Departments involved",
+        "所需材料": "Materials",
+        "办理时限": "Time limit",
+        "个工作日": "working days",
+        "事项类别": "Category",
+        "事项编码": "Code",
+        "事项": "Service item",
+        "申报": "Apply",
+        "提交申请": "Submit application",
+        "我的申请": "My applications",
+        "办件队列": "Work queue",
+        "全部申请": "All applications",
+        "申请编号": "Application no.",
+        "申请企业": "Applicant",
+        "提交时间": "Submitted",
+        "办理进度": "Progress",
+        "各部门办理情况": "Each department's part",
+        "已在档，自动复用": "On file, reused",
+        "需上传": "Upload needed",
+        "本事项为零材料事项，无需上传任何材料": "A zero-material item: nothing to upload",
+        "所需材料均已在档，将自动复用": "Every material is on file and will be reused",
+        "使用的材料": "Materials used",
+        "复用": "Reused",
+        "本次上传": "Uploaded now",
+        "办理意见": "Opinion",
+        "退回或不予办理时必填": "Required when returning or rejecting",
+        "开始办理": "Start",
+        "办结": "Approve",
+        "退回补正": "Return for correction",
+        "不予办理": "Reject",
+        "已接收": "Received",
+        "办理中": "Processing",
+        "已办结": "Approved",
+        "补正后重新提交": "Resubmit after correction",
+        "申请已提交，已同步推送至各相关部门": "Application submitted and sent to every department involved",
+        "办理结果已保存": "Action saved",
+        "补正材料已提交": "Correction submitted",
+        "企业档案信息": "Enterprise record",
+        "证照材料": "Licence or document",
+        "前序办件结果": "Result of an earlier application",
+        "备注": "Note",
+        "全部事项": "All items",
+        "事项名称": "Item name",
+        "筛选": "Filter",
+        "一窗综办新件": "One-window: new application",
+        "一窗综办进度": "One-window: progress",
+        "状态": "Status",
+        "部门": "Departments",
+        "允许的文件类型": "Allowed file types",
+    }
+)
+
+
+def _max_bytes(request: Request) -> int:
+    return int(request.app.state.settings.attachment_max_mb) * 1024 * 1024
+
+
+def _uploads(request: Request) -> dict[str, files.Upload]:
+    """Files posted as doc::<document kind>, read up to one byte past the cap."""
+    cap = _max_bytes(request) + 1
+    found: dict[str, files.Upload] = {}
+    for key, value in form_of(request).multi_items():
+        if key.startswith("doc::") and not isinstance(value, str) and value.filename:
+            found[key[5:]] = files.Upload(value.filename, value.file.read(cap))
+    return found
+
+
+@router.get("/onewindow", response_class=HTMLResponse)
+def catalogue(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    zero: bool = Query(False),
+    q: str | None = Query(None, max_length=50),
+) -> Response:
+    items = service.list_items(session, user=user, zero_only=zero, q=q)
+    ctx = {
+        "items": items,
+        "zero": zero,
+        "q": q or "",
+        "zero_count": sum(1 for i in items if i.zero_material),
+        "names": service.department_names(session, park_id=user.park_id),
+    }
+    return render(request, "onewindow/catalogue.html", ctx)
+
+
+def _item_page(
+    request: Request,
+    session: Session,
+    user: User,
+    item_id: int,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    item = service.get_item(session, user=user, item_id=item_id)
+    plan = service.plan_for(session, user=user, item=item)
+    ctx = {
+        "item": item,
+        "plan": plan,
+        "needs_upload": [c for c in plan or [] if not c.on_file],
+        "names": service.department_names(session, park_id=user.park_id),
+        "kind_labels": MATERIAL_KIND_LABELS,
+        "errors": errors or [],
+        "max_mb": request.app.state.settings.attachment_max_mb,
+    }
+    return render(request, "onewindow/item.html", ctx, status)
+
+
+@router.get("/onewindow/items/{item_id}", response_class=HTMLResponse)
+def item_page(request: Request, item_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    return _item_page(request, session, user, item_id)
+
+
+@router.post("/onewindow/items/{item_id}/apply", response_class=HTMLResponse)
+def apply(request: Request, item_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    note = str(form_of(request).get("note") or "")[:2000]
+    try:
+        with session.begin_nested():
+            sub = service.submit(
+                session,
+                user=user,
+                item_id=item_id,
+                note=note,
+                uploads=_uploads(request),
+                var_dir=request.app.state.settings.var_dir,
+                max_bytes=_max_bytes(request),
+            )
+    except (Conflict, ValidationFailed, Forbidden) as exc:
+        return _item_page(request, session, user, item_id, [exc.text(lang_of(request))], exc.status)
+    flash(request, "申请已提交，已同步推送至各相关部门")
+    return RedirectResponse(f"/onewindow/submissions/{sub.id}", status_code=303)
+
+
+@router.get("/onewindow/submissions", response_class=HTMLResponse)
+def submissions(
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    all_parts: bool = Query(False, alias="all"),
+) -> Response:
+    ctx: dict[str, object] = {"status_labels": PART_STATUS_LABELS, "all_parts": all_parts}
+    if user.role == Role.department:
+        parts = service.work_queue(session, user=user, open_only=not all_parts)
+        ctx["parts"] = parts
+        ctx["ents"] = service.enterprise_names(
+            session, ids=[p.submission.enterprise_id for p in parts]
+        )
+        return render(request, "onewindow/queue.html", ctx)
+    subs = service.list_submissions(session, user=user)
+    ctx.update(
+        subs=subs,
+        ents=service.enterprise_names(session, ids=[s.enterprise_id for s in subs]),
+        names=service.department_names(session, park_id=user.park_id),
+    )
+    return render(request, "onewindow/submissions.html", ctx)
+
+
+def _submission_page(
+    request: Request,
+    session: Session,
+    user: User,
+    submission_id: int,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    sub = service.get_submission(session, user=user, submission_id=submission_id)
+    ctx = {
+        "sub": sub,
+        "names": service.department_names(session, park_id=user.park_id),
+        "ents": service.enterprise_names(session, ids=[sub.enterprise_id]),
+        "status_labels": PART_STATUS_LABELS,
+        "kind_labels": MATERIAL_KIND_LABELS,
+        "open_states": (PartStatus.received, PartStatus.processing),
+        "errors": errors or [],
+        "can_resubmit": user.role == Role.enterprise and sub.status == PartStatus.returned,
+        "upload_kinds": [m.source for m in sub.item.materials if m.kind.value == "document"],
+    }
+    return render(request, "onewindow/submission.html", ctx, status)
+
+
+@router.get("/onewindow/submissions/{submission_id}", response_class=HTMLResponse)
+def submission_page(
+    request: Request, submission_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    return _submission_page(request, session, user, submission_id)
+
+
+@router.post("/onewindow/parts/{part_id}/act", response_class=HTMLResponse)
+def act(request: Request, part_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    form = form_of(request)
+    action = str(form.get("action") or "")
+    note = str(form.get("note") or "")[:2000]
+    submission_id = int(str(form.get("submission_id") or 0) or 0)
+    try:
+        with session.begin_nested():
+            part = service.act(session, user=user, part_id=part_id, action=action, note=note)
+    except (Conflict, ValidationFailed) as exc:
+        return _submission_page(
+            request, session, user, submission_id, [exc.text(lang_of(request))], exc.status
+        )
+    flash(request, "办理结果已保存")
+    return RedirectResponse(f"/onewindow/submissions/{part.submission_id}", status_code=303)
+
+
+@router.post("/onewindow/submissions/{submission_id}/resubmit", response_class=HTMLResponse)
+def resubmit(
+    request: Request, submission_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    note = str(form_of(request).get("note") or "")[:2000]
+    try:
+        with session.begin_nested():
+            service.resubmit(
+                session,
+                user=user,
+                submission_id=submission_id,
+                note=note,
+                uploads=_uploads(request),
+                var_dir=request.app.state.settings.var_dir,
+                max_bytes=_max_bytes(request),
+            )
+    except (Conflict, ValidationFailed) as exc:
+        return _submission_page(
+            request, session, user, submission_id, [exc.text(lang_of(request))], exc.status
+        )
+    flash(request, "补正材料已提交")
+    return RedirectResponse(f"/onewindow/submissions/{submission_id}", status_code=303)

@@ -1,0 +1,46 @@
+"""Builders for one-window tests: a catalogue item, enterprise and department users."""
+
+from __future__ import annotations
+
+from itertools import count
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from biopark.accounts.models import Role, User
+from biopark.onewindow import service
+from biopark.onewindow.models import MaterialKind, ServiceItem
+from biopark.onewindow.schemas import ItemCreate, MaterialIn
+from biopark.parks.models import Department, Park
+from tests.builders import make_department, make_user
+
+_seq = count(1)
+NAME = MaterialIn(name="企业名称", kind=MaterialKind.record, source="name")
+LICENCE = MaterialIn(name="营业执照", kind=MaterialKind.document, source="营业执照")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_item(
+    session: Session, park: Park, departments: list[Department], **overrides: Any
+) -> ServiceItem:
+    n = next(_seq)
+    data = {
+        "code": f"T-{n:03d}",
+        "name": f"测试事项{n}",
+        "zero_material": True,
+        "department_ids": [d.id for d in departments],
+        "materials": [NAME],
+        **overrides,
+    }
+    return service.create_item(session, park_id=park.id, data=ItemCreate(**data), user=None)
+
+
+def department_user(session: Session, park: Park, dept: Department) -> User:
+    return make_user(session, park, Role.department, department_id=dept.id)
+
+
+def two_departments(session: Session, park: Park) -> tuple[Department, Department]:
+    return (
+        make_department(session, park, short_name="市药监局"),
+        make_department(session, park, short_name="市市场监管局"),
+    )
