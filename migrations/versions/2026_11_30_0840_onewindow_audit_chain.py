@@ -14,7 +14,7 @@ from biopark.audit.chain import GENESIS, entry_hash
 from biopark.kit.models import UTCDateTime
 
 revision: str = "0840"
-down_revision: str | Sequence[str] | None = "0720"
+down_revision: str | Sequence[str] | None = "0820"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
