@@ -24,6 +24,8 @@ DOMAINS = [
     "chain",
     "services",
     "tasks",
+    "spaces",
+    "events",
     "dashboard",
     "todo",
     "notify",
