@@ -52,7 +52,13 @@ def _values(form: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 def _parse(model: type[BaseModel], data: dict[str, Any], request: Request) -> Any:
     try:
-        return parse_form(model, data), []
+        # Fields left empty take the schema's default.
+        given = {
+            k: v
+            for k, v in data.items()
+            if not (v is None or (isinstance(v, str) and not v.strip()))
+        }
+        return parse_form(model, given), []
     except ValidationError as exc:
         return None, error_messages(exc, LABELS, lang_of(request))
 

@@ -77,7 +77,13 @@ def _values(form: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 def _parse(model: type[BaseModel], data: dict[str, Any], request: Request) -> Any:
     try:
-        return parse_form(model, data), []
+        # Fields left empty take the schema's default.
+        given = {
+            k: v
+            for k, v in data.items()
+            if not (v is None or (isinstance(v, str) and not v.strip()))
+        }
+        return parse_form(model, given), []
     except ValidationError as exc:
         return None, error_messages(exc, LABELS, lang_of(request))
 
@@ -176,6 +182,25 @@ def space_page(request: Request, space_id: int, user: CurrentUser, session: Sess
     return _space_page(request, session, user, space_id)
 
 
+@router.post("/spaces/needs/{lead_id}", response_class=HTMLResponse)
+def need_save(request: Request, lead_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    values = _values(form_of(request), NEED_FIELDS)
+    values["gmp_required"] = values.get("gmp_required") in ("on", "true", "1")
+    data, errors = _parse(NeedSet, values, request)
+    if data:
+        try:
+            service.set_need(session, user=user, lead_id=lead_id, data=data)
+        except BioparkError as exc:
+            errors = [exc.text(lang_of(request))]
+    if errors:
+        session.rollback()
+        for e in errors:
+            flash(request, e, "error")
+    else:
+        flash(request, "载体需求已保存")
+    return RedirectResponse(f"/investment/leads/{lead_id}#space-matches", status_code=303)
+
+
 @router.post("/spaces/{space_id}/{action}", response_class=HTMLResponse)
 def space_action(
     request: Request, space_id: int, action: str, user: CurrentUser, session: SessionDep
@@ -211,22 +236,3 @@ def space_action(
         session.rollback()
         return _space_page(request, session, user, space_id, errors, 422)
     return RedirectResponse(f"/spaces/{space_id}", status_code=303)
-
-
-@router.post("/spaces/needs/{lead_id}", response_class=HTMLResponse)
-def need_save(request: Request, lead_id: int, user: CurrentUser, session: SessionDep) -> Response:
-    values = _values(form_of(request), NEED_FIELDS)
-    values["gmp_required"] = values.get("gmp_required") in ("on", "true", "1")
-    data, errors = _parse(NeedSet, values, request)
-    if data:
-        try:
-            service.set_need(session, user=user, lead_id=lead_id, data=data)
-        except BioparkError as exc:
-            errors = [exc.text(lang_of(request))]
-    if errors:
-        session.rollback()
-        for e in errors:
-            flash(request, e, "error")
-    else:
-        flash(request, "载体需求已保存")
-    return RedirectResponse(f"/investment/leads/{lead_id}#space-matches", status_code=303)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from biopark.kit.dates import SHANGHAI
+from biopark.spaces import i18n  # noqa: F401  (the panel template's English)
 from biopark.spaces.models import Availability, Space, SpaceKind, SpaceVisit
 
 
