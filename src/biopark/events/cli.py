@@ -47,3 +47,23 @@ def results(park: str = typer.Option("cq-biocity", help="Park code.")) -> None:
             format_cny(r.agreed_investment),
         )
     console.print(table)
+
+
+@app.command("list")
+def list_events(park: str = typer.Option("cq-biocity", help="Park code.")) -> None:
+    """List the park's events with their dates, place and public sign-up path."""
+    try:
+        with session_scope() as session:
+            p = get_park_by_code(session, code=park)
+            table = Table("id", "活动", "类型", "日期", "城市", "地点", "报名页")
+            for e in session.scalars(
+                select(Event).where(Event.park_id == p.id).order_by(Event.starts_on.desc())
+            ):
+                days = f"{e.starts_on}" + (f"–{e.ends_on}" if e.ends_on != e.starts_on else "")
+                table.add_row(
+                    str(e.id), e.name, e.kind.value, days, e.city, e.place, f"/signup/{e.code}"
+                )
+    except BioparkError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(1) from None
+    console.print(table)
