@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from biopark.kit.models import Base, IdMixin, ParkMixin, TimestampMixin, UTCDateTime
 
@@ -119,3 +119,5 @@ class SpaceVisit(IdMixin, TimestampMixin, ParkMixin, Base):
     note: Mapped[str | None] = mapped_column(String(300))
     booked_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    space: Mapped[Space] = relationship(lazy="joined")

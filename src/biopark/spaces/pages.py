@@ -155,6 +155,7 @@ def _space_page(
     space_id: int,
     errors: list[str] | None = None,
     code: int = 200,
+    posted: dict[str, Any] | None = None,
 ) -> Response:
     space = service.get_space(session, user=user, space_id=space_id)
     parent = (
@@ -170,6 +171,7 @@ def _space_page(
         "lettable": space.kind in LETTABLE,
         "errors": errors or [],
         "today": today().isoformat(),
+        "posted": posted or {},
         "history": audit.history(
             session, park_id=space.park_id, entity_type=service.ENTITY_SPACE, entity_id=space.id
         ),
@@ -208,6 +210,7 @@ def space_action(
     service.get_space(session, user=user, space_id=space_id)
     form = form_of(request)
     errors: list[str] = []
+    target = f"/spaces/{space_id}"
     try:
         if action == "status":
             data, errors = _parse(SpaceStatusChange, _values(form, ("status", "occupant")), request)
@@ -222,6 +225,8 @@ def space_action(
             if data:
                 service.book_visit(session, user=user, data=data)
                 flash(request, "看房已预约")
+                if data.lead_id:
+                    target += f"?lead={data.lead_id}"
         elif action == "cancel":
             visit_id = form.get("visit_id")
             if not isinstance(visit_id, str) or not visit_id.isdigit():
@@ -234,5 +239,6 @@ def space_action(
         errors = [exc.text(lang_of(request))]
     if errors:
         session.rollback()
-        return _space_page(request, session, user, space_id, errors, 422)
-    return RedirectResponse(f"/spaces/{space_id}", status_code=303)
+        posted = _values(form, ("starts_at", "lead_id", "project_id", "visitor", "note"))
+        return _space_page(request, session, user, space_id, errors, 422, posted)
+    return RedirectResponse(target, status_code=303)
