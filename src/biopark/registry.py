@@ -25,6 +25,8 @@ DOMAINS = [
     "services",
     "tasks",
     "onewindow",
+    "spaces",
+    "events",
     "dashboard",
     "todo",
     "notify",

@@ -22,6 +22,7 @@ from biopark.investment.schemas import (
     LeadUpdate,
     LeadVisitCreate,
 )
+from biopark.spaces import service as spaces
 from biopark.web.flash import flash
 from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
@@ -63,6 +64,7 @@ def _lead_page(
             session, park_id=lead.park_id, entity_type=service.ENTITY_LEAD, entity_id=lead.id
         ),
         "today": service.today_local(),
+        **spaces.lead_panel(session, user=user, lead_id=lead_id),
     }
     return render(request, "investment/lead.html", ctx, status)
 
