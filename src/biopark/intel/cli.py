@@ -19,9 +19,9 @@ from biopark.config import get_settings
 from biopark.db import session_scope
 from biopark.errors import BioparkError
 from biopark.intel.brief import to_html, to_markdown
-from biopark.intel.extract import extract_document, to_json
 from biopark.intel.fetch import Fetcher
 from biopark.intel.index import Filters, SearchIndex
+from biopark.intel.jsonl import extract_command
 from biopark.intel.models import STATUS_OK, IntelDocument
 from biopark.intel.service.briefs import build_brief
 from biopark.intel.service.ingest import (
@@ -35,39 +35,17 @@ from biopark.intel.service.ingest import (
     walk,
 )
 from biopark.intel.service.search import index_documents, index_path, parse_date, reindex, search
-from biopark.intel.types import Extraction, RawDocument
 from biopark.parks.models import Park
 
 app = typer.Typer(help="Intelligence pipeline commands.", no_args_is_help=True)
 
 
-def _read(path: Path) -> RawDocument | str:
-    try:
-        return RawDocument(path=str(path), data=path.read_bytes())
-    except FileNotFoundError:
-        return f"file not found: {path}"
-    except IsADirectoryError:
-        return f"is a directory, not a file: {path}"
-    except OSError as exc:
-        return f"cannot read {path}: {exc.strerror or exc}"
-
-
-def extract_command(
+@app.command("extract")
+def extract(
     paths: list[Path] = typer.Argument(..., help="Text, markdown or HTML files to extract from."),
 ) -> None:
     """Print one JSON object per input file, in input order (bad files get an "error")."""
-    out = sys.stdout
-    for path in paths:
-        raw = _read(path)
-        if isinstance(raw, str):
-            result = to_json(Extraction(path=str(path), document=None, error=raw))
-        else:
-            result = to_json(extract_document(raw))
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        out.flush()
-
-
-app.command("extract")(extract_command)
+    extract_command(paths)
 
 
 # --- Storage and service commands: `biopark intel ...` ---
