@@ -23,12 +23,15 @@ from biopark.intel.fetch import Fetcher
 from biopark.intel.index import Filters, SearchIndex
 from biopark.intel.jsonl import extract_command
 from biopark.intel.models import STATUS_OK, IntelDocument
+from biopark.intel.parallel import default_jobs, prepared_chunks
+from biopark.intel.service.batch import Prepared, known_hashes, store_batch, store_each
 from biopark.intel.service.briefs import build_brief
 from biopark.intel.service.ingest import (
     DUPLICATE,
     FAILED,
     NEW,
     IngestResult,
+    Linker,
     feed_targets,
     ingest_many,
     reextract,
@@ -98,6 +101,12 @@ def ingest_command(
     rss: list[str] = typer.Option([], "--rss", help="RSS/Atom feed URL; its articles are fetched."),
     rate: float = typer.Option(1.0, help="Seconds between requests to one host."),
     timeout: float = typer.Option(10.0, help="HTTP timeout in seconds."),
+    jobs: int = typer.Option(
+        0, "--jobs", min=0, max=256, help="Extraction processes (default 0: one per core)."
+    ),
+    chunk: int = typer.Option(
+        INGEST_CHUNK, "--chunk", min=1, max=5000, help="Documents per committed transaction."
+    ),
 ) -> None:
     """Store documents with their facts; identical content is skipped, bad inputs are recorded."""
     targets = list(targets or [])
@@ -110,9 +119,12 @@ def ingest_command(
     with Fetcher(min_interval=rate, timeout=timeout, allow_private=allow_private) as fetcher:
         with session_scope() as session:
             park_id = _park(session, park).id
+            linker = Linker.for_park(session, park_id=park_id)
             for feed in rss:
                 targets += feed_targets(session, park_id=park_id, feed_url=feed, fetcher=fetcher)
         expanded = _expand(targets)
+        urls = [t for t in expanded if t.startswith(("http://", "https://"))]
+        files = [t for t in expanded if not t.startswith(("http://", "https://"))]
         index = SearchIndex.open_if_exists(_index_dir())
         with Progress(console=console) as progress:
             task = progress.add_task("ingest", total=len(expanded))
@@ -125,27 +137,57 @@ def ingest_command(
                     new_ids.append(result.document_id)
                 progress.advance(task)
 
+            def known(digests: list[str]) -> set[str]:
+                with session_scope(read_only=True) as session:
+                    return set(known_hashes(session, park_id=park_id, digests=digests))
+
             # One short transaction per chunk: web writers are not blocked for the whole
             # run, and a killed run keeps its finished chunks; a re-run skips them as
-            # duplicates of stored content.
-            for start in range(0, len(expanded), INGEST_CHUNK):
+            # duplicates of stored content. Workers extract the next chunks meanwhile.
+            chunks = prepared_chunks(
+                files,
+                chunk=chunk,
+                jobs=jobs or default_jobs(),
+                known_names=linker.names,
+                known=known,
+            )
+            for items in chunks:
+                done = len(new_ids)
+                for result in _store_chunk(park_id, items, linker):
+                    tick(result)
+                _index_new(index, new_ids[done:])
+            for start in range(0, len(urls), chunk):
                 done = len(new_ids)
                 with session_scope() as session:
                     ingest_many(
                         session,
                         park_id=park_id,
-                        targets=expanded[start : start + INGEST_CHUNK],
+                        targets=urls[start : start + chunk],
                         fetcher=fetcher,
                         on_result=tick,
                     )
-                if index is not None and len(new_ids) > done:
-                    with session_scope(read_only=True) as session:
-                        index_documents(session, index=index, document_ids=new_ids[done:])
+                _index_new(index, new_ids[done:])
     console.print(
         f"新增 new: {counts[NEW]}  重复 duplicate: {counts[DUPLICATE]}  失败 failed: {counts[FAILED]}"
     )
     for f in failures:
         console.print(f"[red]✗[/red] {f.origin}: {f.error}", soft_wrap=True)
+
+
+def _store_chunk(park_id: int, items: list[Prepared], linker: Linker) -> list[IngestResult]:
+    """Store a chunk in one transaction; if that fails, each document in its own savepoint."""
+    try:
+        with session_scope() as session:
+            return store_batch(session, park_id=park_id, items=items, by_name=linker.by_name)
+    except Exception:  # one bad document must not cost the chunk: retry them one by one
+        with session_scope() as session:
+            return store_each(session, park_id=park_id, items=items, by_name=linker.by_name)
+
+
+def _index_new(index: SearchIndex | None, document_ids: list[int]) -> None:
+    if index is not None and document_ids:
+        with session_scope(read_only=True) as session:
+            index_documents(session, index=index, document_ids=document_ids)
 
 
 @app.command("reindex")
