@@ -19,12 +19,12 @@ from biopark.config import get_settings
 from biopark.db import session_scope
 from biopark.errors import BioparkError
 from biopark.intel.brief import to_html, to_markdown
+from biopark.intel.bulk import ingest_paths
 from biopark.intel.fetch import Fetcher
 from biopark.intel.index import Filters, SearchIndex
 from biopark.intel.jsonl import extract_command
 from biopark.intel.models import STATUS_OK, IntelDocument
-from biopark.intel.parallel import default_jobs, prepared_chunks
-from biopark.intel.service.batch import Prepared, known_hashes, store_batch, store_each
+from biopark.intel.parallel import default_jobs
 from biopark.intel.service.briefs import build_brief
 from biopark.intel.service.ingest import (
     DUPLICATE,
@@ -137,25 +137,23 @@ def ingest_command(
                     new_ids.append(result.document_id)
                 progress.advance(task)
 
-            def known(digests: list[str]) -> set[str]:
-                with session_scope(read_only=True) as session:
-                    return set(known_hashes(session, park_id=park_id, digests=digests))
-
             # One short transaction per chunk: web writers are not blocked for the whole
             # run, and a killed run keeps its finished chunks; a re-run skips them as
             # duplicates of stored content. Workers extract the next chunks meanwhile.
-            chunks = prepared_chunks(
-                files,
-                chunk=chunk,
-                jobs=jobs or default_jobs(),
-                known_names=linker.names,
-                known=known,
-            )
-            for items in chunks:
+            def chunk_done(results: list[IngestResult]) -> None:
                 done = len(new_ids)
-                for result in _store_chunk(park_id, items, linker):
+                for result in results:
                     tick(result)
                 _index_new(index, new_ids[done:])
+
+            ingest_paths(
+                files,
+                park_id=park_id,
+                linker=linker,
+                jobs=jobs or default_jobs(),
+                chunk=chunk,
+                on_chunk=chunk_done,
+            )
             for start in range(0, len(urls), chunk):
                 done = len(new_ids)
                 with session_scope() as session:
@@ -172,16 +170,6 @@ def ingest_command(
     )
     for f in failures:
         console.print(f"[red]✗[/red] {f.origin}: {f.error}", soft_wrap=True)
-
-
-def _store_chunk(park_id: int, items: list[Prepared], linker: Linker) -> list[IngestResult]:
-    """Store a chunk in one transaction; if that fails, each document in its own savepoint."""
-    try:
-        with session_scope() as session:
-            return store_batch(session, park_id=park_id, items=items, by_name=linker.by_name)
-    except Exception:  # one bad document must not cost the chunk: retry them one by one
-        with session_scope() as session:
-            return store_each(session, park_id=park_id, items=items, by_name=linker.by_name)
 
 
 def _index_new(index: SearchIndex | None, document_ids: list[int]) -> None:
