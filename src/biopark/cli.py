@@ -1,14 +1,86 @@
-"""The `biopark` command: one Typer tree, each domain adds its own sub-app."""
+"""The `biopark` command: one Typer tree, each domain adds its own sub-app.
+
+Domain sub-apps are loaded on demand: `biopark --help` lists every domain of
+registry.DOMAINS that has a cli.py from the file system (name and help text read
+from the source, never imported), and only the sub-command that runs imports its
+module and the libraries behind it. Start-up stays near the bare framework imports.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 
 import typer
+from typer import _click as click  # typer 0.29 vendors its own click
+from typer.core import TyperGroup
 
 from biopark import registry
 
-app = typer.Typer(help="biopark — 创新药产业生态圈数字平台", no_args_is_help=True)
+_CLI_NAME = re.compile(r"^CLI_NAME\s*=\s*[\"']([\w-]+)[\"']", re.M)
+_APP_HELP = re.compile(r'^app\s*=\s*typer\.Typer\(\s*help="((?:[^"\\]|\\.)*)"', re.M)
+_DOCSTRING = re.compile(r'^\s*(?:"""|\'\'\')\s*(.*)', re.S)
+
+
+@cache
+def domain_commands() -> dict[str, tuple[str, str]]:
+    """Sub-command name -> (domain, help), for every domain with a cli.py defining `app`."""
+    found: dict[str, tuple[str, str]] = {}
+    for domain in registry.DOMAINS:
+        path = registry.PACKAGE_DIR / domain / "cli.py"
+        try:
+            source = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if not re.search(r"^app\s*[:=]", source, re.M):
+            continue
+        name = _CLI_NAME.search(source)
+        help_ = _APP_HELP.search(source)
+        doc = _DOCSTRING.match(source)
+        text = help_.group(1) if help_ else (doc.group(1).split("\n")[0] if doc else "")
+        found[name.group(1) if name else domain] = (domain, text.strip().rstrip('"'))
+    return found
+
+
+class LazyGroup(TyperGroup):
+    """The root group: domain sub-apps are listed from the file system, imported when run."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *domain_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        own = super().get_command(ctx, cmd_name)
+        if own is not None or cmd_name not in domain_commands():
+            return own
+        domain, text = domain_commands()[cmd_name]
+        if self._listing:
+            # Help only needs the name and one line: no import.
+            return TyperGroup(name=cmd_name, help=text)
+        return _load(domain, cmd_name)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
+@cache
+def _load(domain: str, cmd_name: str) -> click.Command | None:
+    module = registry.domain_module(domain, "cli")
+    sub = getattr(module, "app", None) if module else None
+    if not isinstance(sub, typer.Typer) or not (sub.registered_commands or sub.registered_groups):
+        return None
+    command = typer.main.get_group(sub)
+    command.name = cmd_name
+    return command
+
+
+app = typer.Typer(cls=LazyGroup, help="biopark — 创新药产业生态圈数字平台", no_args_is_help=True)
 
 
 @app.command("extract")
@@ -16,7 +88,7 @@ def extract(
     paths: list[Path] = typer.Argument(..., help="HTML pages or text snapshots (any encoding)."),
 ) -> None:
     """Print one JSON object per file (metrics, entities, events), in input order."""
-    from biopark.intel.cli import extract_command
+    from biopark.intel.jsonl import extract_command
 
     extract_command(paths)
 
@@ -122,17 +194,6 @@ def worker(
     from biopark.jobs.cli import worker_command
 
     worker_command(workers, periodic, exit_with_parent)
-
-
-def _add_domain_apps() -> None:
-    for domain in registry.DOMAINS:
-        module = registry.domain_module(domain, "cli")
-        sub = getattr(module, "app", None) if module else None
-        if isinstance(sub, typer.Typer) and (sub.registered_commands or sub.registered_groups):
-            app.add_typer(sub, name=getattr(module, "CLI_NAME", domain))
-
-
-_add_domain_apps()
 
 
 def main() -> None:

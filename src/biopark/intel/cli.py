@@ -20,55 +20,36 @@ from biopark.config import get_settings
 from biopark.db import session_scope
 from biopark.errors import BioparkError
 from biopark.intel.brief import to_html, to_markdown
-from biopark.intel.extract import extract_document, to_json
+from biopark.intel.bulk import ingest_paths
 from biopark.intel.fetch import Fetcher
 from biopark.intel.index import Filters, SearchIndex
+from biopark.intel.jsonl import extract_command
 from biopark.intel.models import STATUS_OK, IntelDocument
+from biopark.intel.parallel import default_jobs
 from biopark.intel.service.briefs import build_brief
 from biopark.intel.service.ingest import (
     DUPLICATE,
     FAILED,
     NEW,
     IngestResult,
+    Linker,
     feed_targets,
     ingest_many,
     reextract,
     walk,
 )
 from biopark.intel.service.search import index_documents, index_path, parse_date, reindex, search
-from biopark.intel.types import Extraction, RawDocument
 from biopark.parks.models import Park
 
 app = typer.Typer(help="Intelligence pipeline commands.", no_args_is_help=True)
 
 
-def _read(path: Path) -> RawDocument | str:
-    try:
-        return RawDocument(path=str(path), data=path.read_bytes())
-    except FileNotFoundError:
-        return f"file not found: {path}"
-    except IsADirectoryError:
-        return f"is a directory, not a file: {path}"
-    except OSError as exc:
-        return f"cannot read {path}: {exc.strerror or exc}"
-
-
-def extract_command(
+@app.command("extract")
+def extract(
     paths: list[Path] = typer.Argument(..., help="Text, markdown or HTML files to extract from."),
 ) -> None:
     """Print one JSON object per input file, in input order (bad files get an "error")."""
-    out = sys.stdout
-    for path in paths:
-        raw = _read(path)
-        if isinstance(raw, str):
-            result = to_json(Extraction(path=str(path), document=None, error=raw))
-        else:
-            result = to_json(extract_document(raw))
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-        out.flush()
-
-
-app.command("extract")(extract_command)
+    extract_command(paths)
 
 
 # --- Storage and service commands: `biopark intel ...` ---
@@ -121,6 +102,12 @@ def ingest_command(
     rss: list[str] = typer.Option([], "--rss", help="RSS/Atom feed URL; its articles are fetched."),
     rate: float = typer.Option(1.0, help="Seconds between requests to one host."),
     timeout: float = typer.Option(10.0, help="HTTP timeout in seconds."),
+    jobs: int = typer.Option(
+        0, "--jobs", min=0, max=256, help="Extraction processes (default 0: one per core)."
+    ),
+    chunk: int = typer.Option(
+        INGEST_CHUNK, "--chunk", min=1, max=5000, help="Documents per committed transaction."
+    ),
 ) -> None:
     """Store documents with their facts; identical content is skipped, bad inputs are recorded."""
     targets = list(targets or [])
@@ -133,9 +120,12 @@ def ingest_command(
     with Fetcher(min_interval=rate, timeout=timeout, allow_private=allow_private) as fetcher:
         with session_scope() as session:
             park_id = _park(session, park).id
+            linker = Linker.for_park(session, park_id=park_id)
             for feed in rss:
                 targets += feed_targets(session, park_id=park_id, feed_url=feed, fetcher=fetcher)
         expanded = _expand(targets)
+        urls = [t for t in expanded if t.startswith(("http://", "https://"))]
+        files = [t for t in expanded if not t.startswith(("http://", "https://"))]
         index = SearchIndex.open_if_exists(_index_dir())
         with Progress(console=console) as progress:
             task = progress.add_task("ingest", total=len(expanded))
@@ -150,25 +140,43 @@ def ingest_command(
 
             # One short transaction per chunk: web writers are not blocked for the whole
             # run, and a killed run keeps its finished chunks; a re-run skips them as
-            # duplicates of stored content.
-            for start in range(0, len(expanded), INGEST_CHUNK):
+            # duplicates of stored content. Workers extract the next chunks meanwhile.
+            def chunk_done(results: list[IngestResult]) -> None:
+                done = len(new_ids)
+                for result in results:
+                    tick(result)
+                _index_new(index, new_ids[done:])
+
+            ingest_paths(
+                files,
+                park_id=park_id,
+                linker=linker,
+                jobs=jobs or default_jobs(),
+                chunk=chunk,
+                on_chunk=chunk_done,
+            )
+            for start in range(0, len(urls), chunk):
                 done = len(new_ids)
                 with session_scope() as session:
                     ingest_many(
                         session,
                         park_id=park_id,
-                        targets=expanded[start : start + INGEST_CHUNK],
+                        targets=urls[start : start + chunk],
                         fetcher=fetcher,
                         on_result=tick,
                     )
-                if index is not None and len(new_ids) > done:
-                    with session_scope(read_only=True) as session:
-                        index_documents(session, index=index, document_ids=new_ids[done:])
+                _index_new(index, new_ids[done:])
     console.print(
         f"新增 new: {counts[NEW]}  重复 duplicate: {counts[DUPLICATE]}  失败 failed: {counts[FAILED]}"
     )
     for f in failures:
         console.print(f"[red]✗[/red] {f.origin}: {f.error}", soft_wrap=True)
+
+
+def _index_new(index: SearchIndex | None, document_ids: list[int]) -> None:
+    if index is not None and document_ids:
+        with session_scope(read_only=True) as session:
+            index_documents(session, index=index, document_ids=document_ids)
 
 
 @app.command("reindex")

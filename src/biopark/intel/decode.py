@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 
 class DecodeError(ValueError):
     """The bytes are not text we can read."""
@@ -83,6 +81,8 @@ def decode_bytes(*, data: bytes) -> str:
             raise DecodeError(
                 "truncated input: the file ends in the middle of a GBK/GB18030 character"
             ) from None
+    from charset_normalizer import from_bytes  # only for bytes that are not UTF-8/GB
+
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError("undecodable file: no text encoding fits these bytes")

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from html import unescape
 
-import trafilatura
-
 from biopark.intel import meta
 
 _HTML = re.compile(r"<(?:!doctype html|html|head|body|div|p|article|meta|title)\b", re.I)
@@ -70,6 +68,8 @@ def read_html(*, page: str) -> HtmlArticle:
     if published is None:
         t = _TIME.search(page)
         published = meta.parse_iso_date(value=t.group(1)) if t else None
+    import trafilatura  # 0.3 s to import: only pages that are HTML need it
+
     doc = trafilatura.bare_extraction(
         page,
         fast=True,

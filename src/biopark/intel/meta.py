@@ -38,6 +38,7 @@ _EN_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.I)
 # Site widgets that print today's date are not the article's date.
 _TODAY = re.compile(r"今天是|今日|当前时间|现在时间|更新时间：?\s*$|Today|天气")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[A-Za-z]+")
 _SOURCE_LINE = re.compile(
     r"(?:来源|来自|稿源|出处|Source)\s*[:：]\s*([^\s|｜丨/，,]{2,30}(?:\s[A-Z][\w.]*){0,3})", re.I
@@ -70,8 +71,8 @@ def _valid(y: int, m: int, d: int) -> date | None:
 @lru_cache(maxsize=65536)
 def find_date(*, line: str) -> date | None:
     """Return the first full calendar date written in a line (Chinese, ISO or English)."""
-    if _TODAY.search(line):
-        return None
+    if _TODAY.search(line) or not _DIGIT.search(line):
+        return None  # every date pattern below needs a digit
     for pat in _DATE_PATTERNS:
         m = pat.search(line)
         if m:

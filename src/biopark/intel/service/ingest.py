@@ -2,57 +2,48 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
-from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise
-from biopark.intel import dedupe, minhash
 from biopark.intel.extract import extract_document
 from biopark.intel.fetch import Fetcher, FileTooLarge, read_capped
 from biopark.intel.models import (
-    EXTRACTED,
     REJECTED,
-    STATUS_FAILED,
-    STATUS_OK,
     IntelDocument,
-    IntelDocumentBand,
     IntelEntity,
     IntelEvent,
     IntelMetric,
+)
+from biopark.intel.service.batch import (
+    DUPLICATE,
+    FAILED,
+    MILESTONE_EVENTS,
+    NEW,
+    IngestResult,
+    alias_field,
+    digest_of,
+    fact_rows,
+    insert_facts,
+    prepare,
+    record_failure,
+    store_batch,
 )
 from biopark.intel.service.review import apply_corrections
 from biopark.intel.types import Event, Extraction, RawDocument
 from biopark.pipeline.deals import propose_deals_from_events
 from biopark.pipeline.proposals import propose_milestones_from_events
 
-NEW, DUPLICATE, FAILED = "new", "duplicate", "failed"
-# Events that move or mark a drug of the pipeline; they become proposals for an analyst.
-MILESTONE_EVENTS = (
-    "clinical_approval",
-    "marketing_application",
-    "marketing_approval",
-    "licensing_deal",
-)
+# Kept importable from here: pages, feeds and the CLI read the result states from this module.
+__all__ = ["DUPLICATE", "FAILED", "NEW", "IngestResult", "alias_field", "record_failure"]
 # Files a folder walk picks up; anything else in the folder is not an article.
 SUFFIXES = {".html", ".htm", ".txt", ".md", ".shtml", ".xml"}
-
-
-@dataclass(frozen=True, slots=True)
-class IngestResult:
-    """What happened to one input."""
-
-    origin: str
-    status: str
-    document_id: int | None = None
-    error: str | None = None
 
 
 @dataclass
@@ -80,145 +71,6 @@ class Linker:
         return list(self.by_name)
 
 
-def alias_field(aliases: Sequence[str]) -> str:
-    """Aliases stored one per line with a newline at each end, so a LIKE finds whole names."""
-    return "\n" + "\n".join(a[:200] for a in aliases) + "\n" if aliases else ""
-
-
-def _who(actor: User | None) -> str:
-    return actor.username if actor else "system"
-
-
-def record_failure(
-    session: Session,
-    *,
-    park_id: int,
-    origin: str,
-    error: str,
-    url: str | None = None,
-    actor: User | None = None,
-    data: bytes | None = None,
-) -> IngestResult:
-    """Keep a failed input with its reason, so that the batch report and the list show it."""
-    digest = hashlib.sha256(data).hexdigest() if data is not None else None
-    if digest is not None:
-        same = session.scalar(
-            select(IntelDocument.id).where(
-                IntelDocument.park_id == park_id, IntelDocument.content_hash == digest
-            )
-        )
-        if same is not None:
-            return IngestResult(origin=origin, status=DUPLICATE, document_id=same)
-    doc = IntelDocument(
-        park_id=park_id,
-        content_hash=digest,
-        raw=data,
-        origin=origin[:1000],
-        url=url,
-        status=STATUS_FAILED,
-        error=error[:500],
-        title=None,
-        text="",
-        ingested_by=_who(actor),
-    )
-    session.add(doc)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="ingest_failed",
-        entity_type="intel_document",
-        entity_id=doc.id,
-        park_id=park_id,
-        changes={"origin": origin, "error": error},
-    )
-    return IngestResult(origin=origin, status=FAILED, document_id=doc.id, error=error)
-
-
-def _assign_cluster(session: Session, doc: IntelDocument, text: str) -> None:
-    """Put the document in the cluster of its closest earlier repost (MinHash-LSH, else simhash)."""
-    value = dedupe.simhash(text=text)
-    doc.cluster_id = doc.id
-    by_minhash = _minhash_match(session, doc, minhash.signature(text=text))
-    by_simhash = _simhash_match(session, doc, value)
-    match = by_minhash if by_minhash is not None else by_simhash
-    if match is not None:
-        doc.cluster_id = match
-
-
-def _minhash_match(
-    session: Session, doc: IntelDocument, sig: minhash.Signature | None
-) -> int | None:
-    if sig is None:
-        return None
-    doc.minhash, doc.shingle_count = sig.to_bytes(), sig.size
-    keys = sig.band_keys()
-    rows = session.execute(
-        select(
-            IntelDocument.id,
-            IntelDocument.minhash,
-            IntelDocument.shingle_count,
-            IntelDocument.cluster_id,
-            IntelDocument.park_id,
-            IntelDocument.status,
-        )
-        .join(IntelDocumentBand, IntelDocumentBand.document_id == IntelDocument.id)
-        .where(IntelDocumentBand.key.in_(keys))
-        .distinct()
-    ).all()
-    session.add_all(IntelDocumentBand(document_id=doc.id, key=k) for k in keys)
-    best: tuple[float, int, int] | None = None
-    for other_id, data, size, cluster, park_id, status in rows:
-        if other_id == doc.id or park_id != doc.park_id or status != STATUS_OK or not data:
-            continue
-        other = minhash.Signature.from_bytes(data, size or 0)
-        if not minhash.same_story(sig, other):
-            continue
-        score = minhash.jaccard(sig, other)
-        if best is None or (-score, other_id) < (-best[0], best[1]):
-            best = (score, other_id, cluster or other_id)
-    return best[2] if best else None
-
-
-def _simhash_match(session: Session, doc: IntelDocument, value: int) -> int | None:
-    doc.simhash = dedupe.to_signed(value)
-    doc.band0, doc.band1, doc.band2, doc.band3 = dedupe.bands(value)
-    if value == 0:
-        return None
-    # One query per band with only the band in WHERE: planners then use the band index
-    # (with park and status in WHERE too, SQLite chose the status index and scanned).
-    rows: dict[int, tuple[int | None, int | None]] = {}
-    for column, band in zip(
-        (IntelDocument.band0, IntelDocument.band1, IntelDocument.band2, IntelDocument.band3),
-        (doc.band0, doc.band1, doc.band2, doc.band3),
-        strict=True,
-    ):
-        for other_id, other_hash, other_cluster, park_id, status in session.execute(
-            select(
-                IntelDocument.id,
-                IntelDocument.simhash,
-                IntelDocument.cluster_id,
-                IntelDocument.park_id,
-                IntelDocument.status,
-            ).where(column == band)
-        ):
-            if other_id != doc.id and park_id == doc.park_id and status == STATUS_OK:
-                rows[other_id] = (other_hash, other_cluster)
-    best: tuple[int, int] | None = None
-    for other_id, (other_hash, other_cluster) in sorted(rows.items()):
-        other = dedupe.to_unsigned(other_hash or 0)
-        if dedupe.near(value, other):
-            dist = dedupe.distance(value, other)
-            if best is None or dist < best[0]:
-                best = (dist, other_cluster or other_id)
-    return best[1] if best is not None else None
-
-
-def _offsets(text: str, needle: str) -> tuple[int, int]:
-    at = text.find(needle) if needle else -1
-    return (at, at + len(needle)) if at >= 0 else (-1, -1)
-
-
 def store_facts(
     session: Session,
     *,
@@ -231,58 +83,8 @@ def store_facts(
     if not fresh:
         for model in (IntelMetric, IntelEntity, IntelEvent):
             session.execute(delete(model).where(model.document_id == doc.id))
-    text = doc.text
-    base = {"park_id": doc.park_id, "document_id": doc.id, "review": EXTRACTED}
-    # Bulk inserts: one statement per fact kind instead of a unit-of-work row each.
-    metrics = [
-        {
-            **base,
-            "label": m.label[:200],
-            "value": m.value,
-            "unit": m.unit,
-            "qualifier": m.qualifier,
-            "period": m.period,
-            "forecast": m.forecast,
-            "subject": m.subject,
-            "quote": m.quote,
-            "start": m.start,
-            "end": m.end,
-        }
-        for m in extraction.metrics
-    ]
-    entities = [
-        {
-            **base,
-            "name": e.name[:200],
-            "type": e.type,
-            "mentions": e.mentions,
-            "start": _offsets(text, e.name)[0],
-            "end": _offsets(text, e.name)[1],
-            "aliases": alias_field(e.aliases),
-            # The registry may know the company by its short or English name.
-            "enterprise_id": next(
-                (linker.by_name[n] for n in (e.name, *e.aliases) if n in linker.by_name), None
-            ),
-        }
-        for e in extraction.entities
-    ]
-    events = [
-        {
-            **base,
-            "type": ev.type,
-            "event_date": ev.date,
-            "subjects": list(ev.subjects),
-            "amount_value": ev.amount.value if ev.amount else None,
-            "amount_unit": ev.amount.unit if ev.amount else None,
-            "quote": ev.quote,
-            "start": _offsets(text, ev.quote)[0],
-            "end": _offsets(text, ev.quote)[1],
-        }
-        for ev in extraction.events
-    ]
-    for model, rows in ((IntelMetric, metrics), (IntelEntity, entities), (IntelEvent, events)):
-        if rows:
-            session.execute(insert(model), rows)
+    metrics, entities, events = fact_rows(doc=doc, extraction=extraction, by_name=linker.by_name)
+    insert_facts(session, metrics=metrics, entities=entities, events=events)
     if not fresh:
         # A brand-new document has no verdicts yet (they are deleted with their document).
         apply_corrections(session, document_id=doc.id)
@@ -344,7 +146,7 @@ def ingest_bytes(
     linker: Linker | None = None,
 ) -> IngestResult:
     """Store one document and its facts; identical bytes already stored are a no-op."""
-    digest = hashlib.sha256(data).hexdigest()
+    digest = digest_of(data)
     same = session.scalar(
         select(IntelDocument.id).where(
             IntelDocument.park_id == park_id, IntelDocument.content_hash == digest
@@ -353,50 +155,11 @@ def ingest_bytes(
     if same is not None:
         return IngestResult(origin=origin, status=DUPLICATE, document_id=same)
     linker = linker or Linker.for_park(session, park_id=park_id)
-    extraction = extract_document(
-        RawDocument(path=origin, data=data, url=url), known_names=linker.names
+    item = prepare(origin=origin, data=data, url=url, digest=digest, known_names=linker.names)
+    (result,) = store_batch(
+        session, park_id=park_id, items=[item], by_name=linker.by_name, actor=actor
     )
-    if extraction.document is None:
-        return record_failure(
-            session,
-            park_id=park_id,
-            origin=origin,
-            url=url,
-            actor=actor,
-            data=data,
-            error=extraction.error or "unreadable",
-        )
-    clean = extraction.document
-    doc = IntelDocument(
-        park_id=park_id,
-        content_hash=digest,
-        raw=data,
-        origin=origin[:1000],
-        url=url,
-        status=STATUS_OK,
-        title=(clean.title or "")[:500] or None,
-        published_at=clean.published_at,
-        source=(clean.source or "")[:200] or None,
-        language=clean.language,
-        text=clean.text,
-        ingested_by=_who(actor),
-    )
-    session.add(doc)
-    session.flush()
-    _assign_cluster(session, doc, clean.text)
-    store_facts(session, doc=doc, extraction=extraction, linker=linker, fresh=True)
-    propose_milestones(session, doc=doc)
-    propose_deals(session, doc=doc, extraction=extraction)
-    audit.record(
-        session,
-        actor=actor,
-        action="ingest",
-        entity_type="intel_document",
-        entity_id=doc.id,
-        park_id=park_id,
-        changes={"origin": origin, "title": doc.title, "cluster": doc.cluster_id},
-    )
-    return IngestResult(origin=origin, status=NEW, document_id=doc.id)
+    return result
 
 
 def reextract(session: Session, *, document: IntelDocument) -> IntelDocument:

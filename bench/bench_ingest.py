@@ -1,0 +1,225 @@
+"""Ingest rate as the database grows: docs/s at 1k, 10k (and 100k) stored documents.
+
+Usage:
+  .venv/bin/python bench/bench_ingest.py [--database URL] [--sizes 1000 10000] [--large]
+      [--jobs 1 2] [--sample 400] [--chunk 20]
+
+The documents are generated from this file's own templates (companies, drugs, amounts
+and dates varied; one in eight is a repost of an earlier story with other chrome and
+edits, so the clustering works as it does on real news). The database is filled to
+each size with the fastest --jobs setting, then a fresh sample of --sample documents
+is ingested with each --jobs value through the same path as `biopark intel ingest`
+(process pool, chunked commits) and timed. --large adds 100,000. Without --database
+a new SQLite file is used; a PostgreSQL URL gets a fresh database `bench_ingest`.
+The rate at the largest size over the rate at the smallest is the flatness figure
+(goal ≥ 0.8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CITIES = ["成都", "重庆", "苏州", "杭州", "武汉", "广州", "南京", "合肥", "西安", "天津"]
+STEMS = ["康", "瑞", "恒", "泽", "晟", "宁", "华", "博", "安", "诺", "信", "源", "迈", "德", "和"]
+ENDINGS = ["生物", "医药", "药业", "生物科技", "生物医药"]
+INVESTORS = ["红杉", "高远", "启明", "礼来亚洲", "北极光", "松禾", "元禾", "深创投", "国投创新"]
+STAGES = ["天使轮", "A轮", "A+轮", "B轮", "C轮", "Pre-IPO轮"]
+TARGETS = ["PD-1", "HER2", "CLDN18.2", "KRAS G12C", "GLP-1", "TROP2", "BCMA", "IL-17A"]
+TEMPLATES = [
+    (
+        "{company}完成{stage}融资",
+        "{month}月{day}日，{city}{company}宣布完成{amount}亿元{stage}融资，由{inv1}领投，"
+        "{inv2}跟投。本轮资金将用于{target}靶点候选药物{code}的临床研究及生产基地建设。\n"
+        "公司成立于{year}年，目前拥有员工{staff}人，其中研发人员占比{share}%。"
+        "{company}表示，{code}有望在明年进入II期临床。\n"
+        "业内人士认为，{target}赛道竞争激烈，但差异化设计仍有空间。",
+    ),
+    (
+        "{company}的{code}获批开展临床试验",
+        "{month}月{day}日，国家药监局药品审评中心公示，{company}自主研发的1类新药{code}"
+        "获得临床试验默示许可，拟用于治疗晚期实体瘤。{code}是一款靶向{target}的抗体偶联药物。\n"
+        "此前，{company}已在{city}建成{area}平方米的中试车间，年产能可达{capacity}批次。\n"
+        "公司去年营业收入{revenue}亿元，同比增长{growth}%。",
+    ),
+    (
+        "{company}与{partner}达成授权合作",
+        "{company}今日宣布与{partner}签署独家授权协议，将{code}在大中华区以外的权益授予对方。"
+        "根据协议，{company}将获得{upfront}亿美元首付款，以及最高{total}亿美元的里程碑付款。\n"
+        "{code}目前处于II期临床阶段，针对{target}阳性患者。"
+        "双方预计在{year}年提交上市申请。\n"
+        "截至{month}月底，{company}在研管线共有{pipeline}个项目。",
+    ),
+]
+CHROME = ["（来源：{city}日报）", "责任编辑：{editor}", "【打印】【关闭】", "原标题：{title}"]
+
+
+def _company(rng: random.Random) -> str:
+    return rng.choice(CITIES) + "".join(rng.sample(STEMS, 2)) + rng.choice(ENDINGS)
+
+
+def _story(rng: random.Random, n: int) -> tuple[str, str]:
+    title_t, body_t = TEMPLATES[n % len(TEMPLATES)]
+    values = {
+        "company": _company(rng),
+        "partner": _company(rng),
+        "city": rng.choice(CITIES),
+        "stage": rng.choice(STAGES),
+        "inv1": rng.choice(INVESTORS),
+        "inv2": rng.choice(INVESTORS),
+        "target": rng.choice(TARGETS),
+        "code": f"{rng.choice('ABCDHJKQXZ')}{rng.choice('BCKMRSTY')}-{rng.randint(100, 9999)}",
+        "month": rng.randint(1, 12),
+        "day": rng.randint(1, 28),
+        "year": rng.randint(2015, 2027),
+        "amount": f"{rng.randint(1, 30)}.{rng.randint(0, 9)}",
+        "upfront": f"{rng.randint(1, 9)}.{rng.randint(0, 9)}",
+        "total": rng.randint(10, 90),
+        "staff": rng.randint(40, 2000),
+        "share": rng.randint(20, 80),
+        "area": rng.randint(2, 60) * 1000,
+        "capacity": rng.randint(10, 400),
+        "revenue": f"{rng.randint(1, 80)}.{rng.randint(10, 99)}",
+        "growth": rng.randint(3, 150),
+        "pipeline": rng.randint(3, 40),
+    }
+    return title_t.format(**values), body_t.format(**values)
+
+
+def generate(folder: Path, start: int, count: int, seed: int) -> None:
+    """Write `count` documents numbered from `start`; every eighth reposts an earlier one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed * 1_000_003 + start)
+    recent: list[tuple[str, str]] = []
+    for n in range(start, start + count):
+        if n % 8 == 7 and recent:
+            title, body = rng.choice(recent)
+            paras = body.split("\n")
+            body = "\n".join(paras[1:] if len(paras) > 2 and rng.random() < 0.5 else paras)
+            body = body.replace("，", ",", rng.randint(0, 3))
+        else:
+            title, body = _story(rng, n)
+            recent = [*recent, (title, body)][-50:]
+        chrome = rng.choice(CHROME).format(
+            city=rng.choice(CITIES), editor="王" + rng.choice(STEMS), title=title
+        )
+        text = f"{title}\n{2020 + n % 7}-{n % 12 + 1:02d}-{n % 28 + 1:02d}\n{body}\n{chrome}\n"
+        (folder / f"d{n:07d}.txt").write_text(text, encoding="utf-8")
+
+
+def _prepare_database(url: str | None, var: Path) -> str:
+    if url and url.startswith("postgresql"):
+        from sqlalchemy import create_engine, text
+
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("DROP DATABASE IF EXISTS bench_ingest WITH (FORCE)"))
+            conn.execute(text("CREATE DATABASE bench_ingest"))
+        admin.dispose()
+        return url.rsplit("/", 1)[0] + "/bench_ingest"
+    return url or f"sqlite:///{var / 'bench.db'}"
+
+
+def main() -> None:
+    """Fill the database step by step and time a fresh sample at each size."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--database", default=None, help="SQLAlchemy URL (default: new SQLite).")
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
+    ap.add_argument("--large", action="store_true", help="Also measure at 100,000 documents.")
+    ap.add_argument("--jobs", type=int, nargs="*", default=[1, 2])
+    ap.add_argument("--sample", type=int, default=400)
+    ap.add_argument("--chunk", type=int, default=20)
+    ap.add_argument("--keep", action="store_true", help="Keep the generated files and database.")
+    args = ap.parse_args()
+    sizes = sorted(set(args.sizes + ([100_000] if args.large else [])))
+    var = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    url = _prepare_database(args.database, var)
+    os.environ["BIOPARK_DATABASE_URL"] = url
+    os.environ["BIOPARK_VAR_DIR"] = str(var)
+    sys.path.insert(0, str(ROOT / "src"))
+
+    from biopark import migrate
+    from biopark.db import session_scope
+    from biopark.intel.bulk import ingest_paths
+    from biopark.intel.service.ingest import Linker
+    from biopark.parks.schemas import ParkCreate
+    from biopark.parks.service import create_park
+
+    migrate.upgrade(url)
+    with session_scope() as session:
+        park_id = create_park(session, data=ParkCreate(code="bench", name="基准测试园区")).id
+        linker = Linker.for_park(session, park_id=park_id)
+
+    def cpu() -> float:
+        # This process and the pool's workers (counted once they have exited).
+        own, kids = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    def ingest(folder: Path, jobs: int) -> tuple[int, float, float]:
+        paths = sorted(str(p) for p in folder.iterdir())
+        start, cpu_start = time.perf_counter(), cpu()
+        results = ingest_paths(paths, park_id=park_id, linker=linker, jobs=jobs, chunk=args.chunk)
+        took, spent = time.perf_counter() - start, cpu() - cpu_start
+        assert all(r.status == "new" for r in results), {r.status for r in results}
+        return len(results), took, spent
+
+    kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(f"database: {kind}  sample: {args.sample}  chunk: {args.chunk}  cores: {os.cpu_count()}")
+    stored = 0
+    seed = 0
+    rates: dict[int, dict[int, float]] = {}
+    cpu_rates: dict[int, dict[int, float]] = {}
+    fill_jobs = max(args.jobs)
+    for size in sizes:
+        # Fill up to the size (samples count towards it) with the fastest setting.
+        missing = size - stored
+        if missing > 0:
+            seed += 1
+            folder = var / f"fill{seed}"
+            generate(folder, stored, missing, seed)
+            n, took, _ = ingest(folder, fill_jobs)
+            stored += n
+            shutil.rmtree(folder)
+            print(f"  filled to {stored}: {n / took:.0f} docs/s with --jobs {fill_jobs}")
+        rates[size], cpu_rates[size] = {}, {}
+        for jobs in args.jobs:
+            seed += 1
+            folder = var / f"sample{seed}"
+            generate(folder, 10_000_000 + seed * args.sample, args.sample, seed)
+            load = os.getloadavg()[0]
+            n, took, spent = ingest(folder, jobs)
+            stored += n
+            shutil.rmtree(folder)
+            rates[size][jobs] = n / took
+            cpu_rates[size][jobs] = n / spent
+            print(
+                f"at {size:>7,} documents  --jobs {jobs}: {n / took:6.1f} docs/s"
+                f"  {n / spent:6.1f} docs per CPU-s (client)"
+                f"  ({n} in {took:.1f} s, load {load:.2f} before, {os.getloadavg()[0]:.2f} after)"
+            )
+    first, last = sizes[0], sizes[-1]
+    for jobs in args.jobs:
+        ratio = rates[last][jobs] / rates[first][jobs]
+        cpu_ratio = cpu_rates[last][jobs] / cpu_rates[first][jobs]
+        print(
+            f"--jobs {jobs}: rate at {last:,} / rate at {first:,} = {ratio:.2f} wall,"
+            f" {cpu_ratio:.2f} per CPU-s  (goal ≥ 0.8)"
+        )
+    if not args.keep:
+        shutil.rmtree(var, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""Batched ingest: one chunk in a fixed number of statements, same results as one by one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from biopark.intel.models import IntelDocument, IntelDocumentBand, IntelMetric
+from biopark.intel.parallel import prepared_chunks
+from biopark.intel.service.batch import (
+    DUPLICATE,
+    FAILED,
+    NEW,
+    known_hashes,
+    prepare,
+    store_batch,
+)
+from biopark.intel.service.ingest import ingest_bytes
+from biopark.intel.service.reposts import BAND_CAP
+from tests.builders import make_park
+from tests.intel.builders import demo_bytes
+from tests.intel.reposts import STORIES, original, reposts
+
+STORY = (
+    "{n}号测试药业完成{amount}亿元B轮融资\n"
+    "本报讯 {n}号测试药业今日宣布完成{amount}亿元B轮融资，由某某资本领投。"
+    "公司计划将资金用于第{n}条生产线建设，预计新增员工{staff}人，年产值{value}亿元。\n"
+    "该公司负责人介绍，候选药物已进入临床前研究阶段，第{n}期工程将于明年完工。\n"
+)
+
+
+def _story(n: int) -> bytes:
+    return STORY.format(n=n, amount=n % 9 + 1, staff=n * 7, value=n * 3).encode()
+
+
+def _items(texts: list[bytes]) -> list:
+    return [prepare(origin=f"doc-{i}", data=t) for i, t in enumerate(texts)]
+
+
+def test_batch_reports_new_duplicate_and_failed_in_input_order(session: Session) -> None:
+    park = make_park(session)
+    stored = ingest_bytes(session, park_id=park.id, origin="first", data=demo_bytes("05"))
+    items = _items([_story(1), _story(1), demo_bytes("05"), b"\x00\x01\x02\xff" * 50, _story(2)])
+    results = store_batch(session, park_id=park.id, items=items, by_name={})
+    assert [r.status for r in results] == [NEW, DUPLICATE, DUPLICATE, FAILED, NEW]
+    assert results[1].document_id == results[0].document_id
+    assert results[2].document_id == stored.document_id
+    assert results[3].error
+    doc = session.get(IntelDocument, results[4].document_id)
+    assert doc is not None and doc.cluster_id == doc.id
+    metrics = session.scalars(select(IntelMetric).where(IntelMetric.document_id == doc.id))
+    assert all(doc.text[m.start : m.end] == m.quote for m in metrics)
+
+
+def test_batch_clusters_reposts_as_one_by_one_ingest_does(session: Session) -> None:
+    park_a, park_b = make_park(session), make_park(session)
+    texts = [original(s).encode() for s in STORIES[:3]]
+    texts += [r.encode() for s in STORIES[:3] for r in reposts(s)]
+    one_by_one = [
+        ingest_bytes(session, park_id=park_a.id, origin=str(i), data=t).document_id
+        for i, t in enumerate(texts)
+    ]
+    batch = store_batch(session, park_id=park_b.id, items=_items(texts), by_name={})
+
+    def groups(ids: list[int | None]) -> list[int]:
+        clusters = [session.get(IntelDocument, i).cluster_id for i in ids]  # type: ignore[union-attr]
+        first = {c: n for n, c in reversed(list(enumerate(clusters)))}
+        return [first[c] for c in clusters]
+
+    assert groups(one_by_one) == groups([r.document_id for r in batch])
+    assert len(set(groups(one_by_one))) == 3
+
+
+def test_band_keys_are_capped_so_candidates_stay_bounded(session: Session) -> None:
+    park = make_park(session)
+    # The same story with a different trailing byline: other bytes, same shingles.
+    texts = [_story(7) + f"\n（记者 {n}）".encode() for n in range(BAND_CAP + 6)]
+    results = store_batch(session, park_id=park.id, items=_items(texts[:5]), by_name={})
+    results += store_batch(session, park_id=park.id, items=_items(texts[5:]), by_name={})
+    assert {r.status for r in results} == {NEW}
+    clusters = {session.get(IntelDocument, r.document_id).cluster_id for r in results}  # type: ignore[union-attr]
+    assert len(clusters) == 1
+    per_key = session.execute(
+        select(IntelDocumentBand.key, func.count()).group_by(IntelDocumentBand.key)
+    ).all()
+    assert per_key and max(n for _, n in per_key) == BAND_CAP
+
+
+def test_statements_per_chunk_do_not_grow_with_the_database(session: Session) -> None:
+    park = make_park(session)
+    counted: list[int] = []
+
+    def count(*_: object) -> None:
+        counted[-1] += 1
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", count)
+    try:
+        for start in (0, 20, 40, 60):
+            counted.append(0)
+            items = _items([_story(n) for n in range(start, start + 20)])
+            store_batch(session, park_id=park.id, items=items, by_name={})
+    finally:
+        event.remove(bind, "before_cursor_execute", count)
+    # One chunk of 20: the same statements at 20 and at 60 stored. Lookups, facts, bands and
+    # clusters are one statement each; SQLite inserts rows that return their id one by one.
+    assert counted[1] == counted[2] == counted[3] and counted[3] <= 2 * 20 + 10
+
+
+def test_hash_lookup_is_chunked_below_parameter_limits(session: Session) -> None:
+    park = make_park(session)
+    stored = ingest_bytes(session, park_id=park.id, origin="a", data=demo_bytes("05"))
+    digests = [f"{n:064x}" for n in range(70_000)] + [stored_hash(session, stored.document_id)]
+    found = known_hashes(session, park_id=park.id, digests=digests)
+    assert list(found.values()) == [stored.document_id]
+
+
+def stored_hash(session: Session, doc_id: int | None) -> str:
+    return (
+        session.scalar(select(IntelDocument.content_hash).where(IntelDocument.id == doc_id)) or ""
+    )
+
+
+def test_process_pool_gives_the_same_chunks_in_input_order(tmp_path: Path) -> None:
+    paths = []
+    for n in range(9):
+        path = tmp_path / f"{n}.txt"
+        path.write_bytes(_story(n))
+        paths.append(str(path))
+    paths.append(str(tmp_path / "missing.txt"))
+
+    def run(jobs: int) -> list[tuple[str, str | None, int, str | None]]:
+        chunks = prepared_chunks(
+            paths, chunk=4, jobs=jobs, known_names=["某某资本"], known=lambda d: set()
+        )
+        return [
+            (i.origin, i.digest, len(i.extraction.metrics) if i.extraction else -1, i.error)
+            for chunk in chunks
+            for i in chunk
+        ]
+
+    serial, pooled = run(1), run(2)
+    assert serial == pooled
+    assert [o for o, *_ in pooled] == paths
+    assert pooled[-1][3] and "cannot read" in pooled[-1][3]
