@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
@@ -131,6 +131,17 @@ def _one_per_deal(events: Iterable[Event]) -> list[Event]:
     return [best[k] for k in order]
 
 
+@dataclass(frozen=True)
+class DealSource:
+    """The deal events of one document and where they were read."""
+
+    events: tuple[Event, ...]
+    document_id: int | None = None
+    source_title: str | None = None
+    source_url: str | None = None
+    published_on: date | None = None
+
+
 def propose_deals_from_events(
     session: Session,
     *,
@@ -142,33 +153,53 @@ def propose_deals_from_events(
     published_on: date | None = None,
 ) -> list[Deal]:
     """Turn deal events of one document into proposed deals; a deal already on record is kept."""
+    source = DealSource(tuple(events), document_id, source_title, source_url, published_on)
+    return propose_deals(session, park_id=park_id, sources=[source])
+
+
+def _key(kind: str, a: str | None, b: str | None, total: object, upfront: object) -> tuple:
+    return (kind, a, b, total, upfront)
+
+
+def propose_deals(session: Session, *, park_id: int, sources: Iterable[DealSource]) -> list[Deal]:
+    """Propose the deals of several documents in a fixed number of statements (ingest chunks):
+    the park's drugs and the deals already on record are read once, new deals flushed once."""
+    planned: list[tuple[tuple, Event, DealSource, str, str | None, str | None]] = []
+    for source in sources:
+        for event in _one_per_deal(source.events):
+            kind = EVENT_KINDS[event.type]
+            party_a, party_b = _parties(event, kind)
+            upfront, total = _amounts(event)
+            terms = event.terms
+            named = (terms.total if terms else None) or event.amount or (terms and terms.upfront)
+            currency = named.unit if named else "CNY"
+            if currency not in CNY_PER or not (party_a or party_b):
+                # A deal without any named party cannot be checked or listed by company.
+                continue
+            key = _key(kind, party_a, party_b, _money(total), _money(upfront))
+            planned.append((key, event, source, currency, party_a, party_b))
+    if not planned:
+        return []
     drugs = list(session.scalars(select(Drug).where(Drug.park_id == park_id)))
-    out: list[Deal] = []
-    for event in _one_per_deal(events):
-        kind = EVENT_KINDS[event.type]
-        party_a, party_b = _parties(event, kind)
-        terms = event.terms
-        upfront = terms.upfront if terms else None
-        total = (terms.total if terms else None) or event.amount
-        named = total or upfront
-        currency = named.unit if named else "CNY"
-        if currency not in CNY_PER:
-            continue
-        same = session.scalar(
-            select(Deal).where(
-                Deal.park_id == park_id,
-                Deal.kind == kind,
-                Deal.party_a == party_a,
-                Deal.party_b == party_b,
-                Deal.total == _money(total.value if total else None),
-                Deal.upfront == _money(upfront.value if upfront else None),
-            )
+    kinds = {p[0][0] for p in planned}
+    firsts = {p[4] for p in planned if p[4]} | {p[5] for p in planned if p[5]}
+    on_record = session.scalars(
+        select(Deal).where(
+            Deal.park_id == park_id,
+            Deal.kind.in_(kinds),
+            or_(Deal.party_a.in_(firsts), Deal.party_b.in_(firsts)),
         )
-        if same is not None:
-            out.append(same)
+    )
+    known = {_key(d.kind, d.party_a, d.party_b, d.total, d.upfront): d for d in on_record}
+    out: list[Deal] = []
+    fresh: list[Deal] = []
+    for key, event, source, currency, party_a, party_b in planned:
+        if key in known:
+            out.append(known[key])
             continue
+        kind, _, _, total, upfront = key
         drug = _drug_for(drugs, event)
-        territory = terms.territory if terms else None
+        territory = event.terms.territory if event.terms else None
         deal = Deal(
             park_id=park_id,
             kind=kind,
@@ -181,17 +212,21 @@ def propose_deals_from_events(
             target=drug.target if drug else None,
             territory=(territory or "")[:200] or None,
             region=region_of(territory),
-            upfront=_money(upfront.value if upfront else None),
-            total=_money(total.value if total else None),
+            upfront=upfront,
+            total=total,
             currency=currency,
-            signed_on=event.date or published_on,
-            source_document_id=document_id,
-            source_title=(source_title or "")[:300] or None,
-            source_url=source_url,
+            signed_on=event.date or source.published_on,
+            source_document_id=source.document_id,
+            source_title=(source.source_title or "")[:300] or None,
+            source_url=source.source_url,
             source_sentence=event.quote[:5000],
         )
-        session.add(deal)
-        session.flush()
+        known[key] = deal
+        fresh.append(deal)
+        out.append(deal)
+    session.add_all(fresh)
+    session.flush()
+    for deal in fresh:
         audit.record(
             session,
             actor=None,
@@ -199,9 +234,8 @@ def propose_deals_from_events(
             entity_type="deal",
             entity_id=deal.id,
             park_id=park_id,
-            changes={"kind": kind, "party_a": deal.party_a, "party_b": deal.party_b},
+            changes={"kind": deal.kind, "party_a": deal.party_a, "party_b": deal.party_b},
         )
-        out.append(deal)
     return out
 
 

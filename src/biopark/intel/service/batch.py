@@ -32,7 +32,7 @@ from biopark.intel.models import (
 )
 from biopark.intel.service.reposts import assign_clusters, chunked
 from biopark.intel.types import Event, Extraction, RawDocument
-from biopark.pipeline.deals import EVENT_KINDS, propose_deals_from_events
+from biopark.pipeline.deals import EVENT_KINDS, DealSource, propose_deals
 from biopark.pipeline.models import Drug
 from biopark.pipeline.proposals import propose_milestones_from_events
 
@@ -353,18 +353,21 @@ def _facts_and_proposals(
         entities += e
         events += v
     insert_facts(session, metrics=metrics, entities=entities, events=events)
-    for _, item, doc in fresh:
-        assert item.extraction is not None
-        if any(e.type in EVENT_KINDS for e in item.extraction.events):
-            propose_deals_from_events(
-                session,
-                park_id=doc.park_id,
-                events=item.extraction.events,
+    propose_deals(
+        session,
+        park_id=fresh[0][2].park_id if fresh else 0,
+        sources=[
+            DealSource(
+                events=tuple(e for e in item.extraction.events if e.type in EVENT_KINDS),
                 document_id=doc.id,
                 source_title=(doc.title or "")[:300] or None,
                 source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
                 published_on=doc.published_at,
             )
+            for _, item, doc in fresh
+            if item.extraction is not None
+        ],
+    )
     drugs: list[tuple[str, str]] | None = None
     for _, item, doc in fresh:
         assert item.extraction is not None
