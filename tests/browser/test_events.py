@@ -28,7 +28,13 @@ def test_sign_up_and_check_in_on_a_phone(browser, live_server: str) -> None:  # 
     screenshot(page, "events-list-1280")
     page.locator("#events a", has_text="重庆国际生物城招商推介大会").click()
     page.wait_for_selector("#event-results")
-    assert page.locator("img.qr").evaluate("img => img.naturalWidth") > 0
+    # The QR code is an image served by the public sign-up route.
+    qr = page.locator("img.qr")
+    for _ in range(50):
+        if qr.evaluate("img => img.complete && img.naturalWidth") > 0:
+            break
+        page.wait_for_timeout(100)
+    assert qr.evaluate("img => img.naturalWidth") > 0
     signup = page.get_attribute("#signup-link", "href") or ""
     event_url = page.url
     screenshot(page, "events-detail-1280")

@@ -105,8 +105,8 @@ def test_statements_per_chunk_do_not_grow_with_the_database(session: Session) ->
     finally:
         event.remove(bind, "before_cursor_execute", count)
     # One chunk of 20: the same statements at 40 and at 60 stored (the first chunks also flush
-    # their deal proposals and the audit entries left pending). Lookups, facts, bands and
-    # clusters are one statement each; SQLite inserts documents and the hash-chained audit
+    # their deal proposals and the audit entries left pending). The hash, key and simhash-band
+    # lookups, facts, bands and clusters are one statement each; SQLite inserts documents and the hash-chained audit
     # entries, which return their id, one by one.
     assert counted[2] == counted[3] and counted[3] <= 3 * 20 + 15
 

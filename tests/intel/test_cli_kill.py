@@ -42,6 +42,18 @@ def _count(db: Path) -> tuple[int, int]:
     return int(ours[0]), int(ours[1])
 
 
+def _processes_on(folder: Path) -> list[int]:
+    """Live processes whose command line names the folder (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(folder).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 def test_kill_9_mid_batch_keeps_finished_chunks_and_a_rerun_resumes(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -77,6 +89,11 @@ def test_kill_9_mid_batch_keeps_finished_chunks_and_a_rerun_resumes(tmp_path: Pa
     assert proc.poll() is None, "the batch finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    # Its extraction workers notice and leave instead of waiting forever on their queue.
+    gone_by = time.monotonic() + 10
+    while _processes_on(folder) and time.monotonic() < gone_by:
+        time.sleep(0.2)
+    assert _processes_on(folder) == []
     kept, distinct = _count(db)
     assert 20 <= kept < total and kept % 20 == 0 and kept == distinct
     rerun = subprocess.run(

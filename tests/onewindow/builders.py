@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
-from biopark.onewindow import service
+from biopark.onewindow import catalogue
 from biopark.onewindow.models import MaterialKind, ServiceItem
 from biopark.onewindow.schemas import ItemCreate, MaterialIn
 from biopark.parks.models import Department, Park
@@ -32,7 +32,7 @@ def make_item(
         "materials": [NAME],
         **overrides,
     }
-    return service.create_item(session, park_id=park.id, data=ItemCreate(**data), user=None)
+    return catalogue.create_item(session, park_id=park.id, data=ItemCreate(**data), user=None)
 
 
 def department_user(session: Session, park: Park, dept: Department) -> User:

@@ -13,7 +13,7 @@ from biopark.audit import chain
 from biopark.audit.models import AuditEntry
 from biopark.errors import Conflict, Forbidden, ValidationFailed
 from biopark.notify.models import Notice
-from biopark.onewindow import service
+from biopark.onewindow import catalogue, service
 from biopark.onewindow.files import Upload
 from biopark.onewindow.models import (
     MaterialKind,
@@ -174,7 +174,7 @@ def test_an_uploaded_licence_is_reused_by_the_next_item(session: Session, tmp_pa
     second = make_item(session, park, [d2], zero_material=False, materials=[LICENCE])
     enterprise = ent.enterprise_id
     assert enterprise is not None
-    plan = service.plan_for(session, user=ent, item=second)
+    plan = catalogue.plan_for(session, user=ent, item=second)
     assert plan is not None and not plan[0].on_file
     sub = service.submit(
         session,
@@ -188,7 +188,7 @@ def test_an_uploaded_licence_is_reused_by_the_next_item(session: Session, tmp_pa
     assert licence["reused"] is False
     stored = session.scalars(select(OnFileDocument)).one()
     assert (tmp_path / "onewindow" / stored.stored_path).read_bytes() == PDF
-    plan = service.plan_for(session, user=ent, item=second)
+    plan = catalogue.plan_for(session, user=ent, item=second)
     assert plan is not None and plan[0].on_file and plan[0].detail == "营业执照.pdf"
     reuse = service.submit(session, user=ent, item_id=second.id, var_dir=tmp_path, max_bytes=MB)
     assert all(m["reused"] for m in reuse.materials)
@@ -234,7 +234,7 @@ def test_catalogue_checks(session: Session, tmp_path: Path) -> None:
         make_item(session, park, [d1], materials=[bad])
     item = make_item(session, park, [d1])
     with pytest.raises(Conflict):
-        service.create_item(
+        catalogue.create_item(
             session,
             park_id=park.id,
             user=None,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,9 +33,18 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init(names: Sequence[str]) -> None:
+def _init(names: Sequence[str], parent: int) -> None:
     global _NAMES
     _NAMES = tuple(names)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A worker blocks on its task queue forever once the parent is killed (kill -9):
+    # it still holds the queue's writing end. Leave when the parent is gone.
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def prepare_safely(item: Prepared, names: Iterable[str]) -> Prepared:
@@ -94,7 +105,10 @@ def prepared_chunks(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     prepare_safely(Prepared(origin="warm-up", data=WARM_UP, digest="-"), known_names)
     with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init, initargs=(tuple(known_names),)
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_init,
+        initargs=(tuple(known_names), os.getpid()),
     ) as pool:
         pending: deque[list[Future[list[Prepared]]]] = deque()
         queue = iter(starts)

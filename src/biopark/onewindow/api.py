@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.onewindow import service
+from biopark.onewindow import catalogue, service
 from biopark.onewindow.models import PartStatus
 from biopark.onewindow.schemas import (
     ItemRead,
@@ -40,15 +40,15 @@ def list_items(
     q: str | None = Query(None, max_length=50),
 ) -> list[ItemRead]:
     """The park's service-item catalogue; zero_material=true lists only 零材料 items."""
-    items = service.list_items(session, user=user, zero_only=zero_material, q=q)
+    items = catalogue.list_items(session, user=user, zero_only=zero_material, q=q)
     return [ItemRead.model_validate(i) for i in items]
 
 
 @router.get("/items/{item_id}", response_model=ItemDetail)
 def get_item(item_id: int, user: CurrentUser, session: SessionDep) -> ItemDetail:
     """One item; enterprise users also get the material plan (reused vs to upload)."""
-    item = service.get_item(session, user=user, item_id=item_id)
-    plan = service.plan_for(session, user=user, item=item)
+    item = catalogue.get_item(session, user=user, item_id=item_id)
+    plan = catalogue.plan_for(session, user=user, item=item)
     return ItemDetail(**ItemRead.model_validate(item).model_dump(), plan=plan)
 
 

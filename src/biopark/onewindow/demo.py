@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import User
 from biopark.audit import service as audit
 from biopark.kit.dates import now_utc
-from biopark.onewindow import service
+from biopark.onewindow import catalogue, service
 from biopark.onewindow.models import (
     MaterialKind,
     PartStatus,
@@ -367,7 +367,7 @@ def load(session: Session, *, park: Park) -> None:
     for code, name, category, zero, dept_names, materials, days in ITEMS:
         if code in existing or not all(n in depts for n in dept_names):
             continue
-        service.create_item(
+        catalogue.create_item(
             session,
             park_id=park.id,
             user=None,

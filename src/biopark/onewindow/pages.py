@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role, User
 from biopark.errors import Conflict, Forbidden, ValidationFailed
-from biopark.onewindow import files, service
+from biopark.onewindow import catalogue, files, service
 from biopark.onewindow.models import MATERIAL_KIND_LABELS, PART_STATUS_LABELS, PartStatus
 from biopark.registry import NavItem
 from biopark.web.flash import flash
@@ -113,14 +113,14 @@ def _uploads(request: Request) -> dict[str, files.Upload]:
 
 
 @router.get("/onewindow", response_class=HTMLResponse)
-def catalogue(
+def catalogue_page(
     request: Request,
     user: CurrentUser,
     session: SessionDep,
     zero: bool = Query(False),
     q: str | None = Query(None, max_length=50),
 ) -> Response:
-    items = service.list_items(session, user=user, zero_only=zero, q=q)
+    items = catalogue.list_items(session, user=user, zero_only=zero, q=q)
     ctx = {
         "items": items,
         "zero": zero,
@@ -139,8 +139,8 @@ def _item_page(
     errors: list[str] | None = None,
     status: int = 200,
 ) -> Response:
-    item = service.get_item(session, user=user, item_id=item_id)
-    plan = service.plan_for(session, user=user, item=item)
+    item = catalogue.get_item(session, user=user, item_id=item_id)
+    plan = catalogue.plan_for(session, user=user, item=item)
     ctx = {
         "item": item,
         "plan": plan,

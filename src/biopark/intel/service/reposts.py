@@ -1,11 +1,11 @@
 """Repost clusters for a batch of new documents: MinHash-LSH first, simhash bands second.
 
-A batch reads its candidates with one band-key query and one simhash query, then
+A batch reads its candidates with one band-key query and four simhash-band queries, then
 matches each document against them and against the batch's earlier documents in
 memory (so the result is the same as storing them one by one). Each LSH band key
-keeps at most BAND_CAP documents: later reposts still meet the story through the
-first ones, and a key shared by boilerplate no longer returns a candidate list that
-grows with the corpus.
+and each simhash band value keep at most BAND_CAP documents: later reposts still meet
+the story through the first ones, and a key shared by boilerplate or a template no
+longer returns a candidate list that grows with the corpus.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from biopark.intel import dedupe, minhash
@@ -67,24 +67,39 @@ class _Candidates:
                     bands[n].add(b)
         doc = IntelDocument
         columns = (doc.band0, doc.band1, doc.band2, doc.band3)
-        if any(bands):
-            # One OR of four IN lists: both planners combine the four band indexes.
-            rows = session.execute(
-                select(
-                    IntelDocument.id,
-                    IntelDocument.simhash,
-                    IntelDocument.cluster_id,
-                    IntelDocument.park_id,
-                    IntelDocument.status,
-                ).where(or_(*(c.in_(sorted(b)) for c, b in zip(columns, bands, strict=True) if b)))
-            )
-            for other_id, value, cluster, park_id, status in rows:
-                if other_id in own:
-                    continue
-                other = _Doc(other_id, cluster, park_id, status, dedupe.to_unsigned(value or 0))
-                for n, b in enumerate(dedupe.bands(other.simhash)):
-                    if b in bands[n]:
-                        self.by_band.setdefault((n, b), []).append(other)
+        for n, (column, values) in enumerate(zip(columns, bands, strict=True)):
+            for part in chunked(sorted(values)):
+                # The first BAND_CAP documents per band value, as for the LSH keys: templated
+                # pages share simhash bands, and an unbounded list grows with the corpus.
+                ranked = (
+                    select(
+                        doc.id,
+                        doc.simhash,
+                        doc.cluster_id,
+                        doc.park_id,
+                        doc.status,
+                        column.label("band"),
+                        func.row_number().over(partition_by=column, order_by=doc.id).label("rank"),
+                    )
+                    .where(column.in_(part))
+                    .subquery()
+                )
+                rows = session.execute(
+                    select(
+                        ranked.c.id,
+                        ranked.c.simhash,
+                        ranked.c.cluster_id,
+                        ranked.c.park_id,
+                        ranked.c.status,
+                        ranked.c.band,
+                    ).where(ranked.c.rank <= BAND_CAP)
+                )
+                for other_id, value, cluster, park_id, status, band in rows:
+                    if other_id not in own:
+                        other = _Doc(
+                            other_id, cluster, park_id, status, dedupe.to_unsigned(value or 0)
+                        )
+                        self.by_band.setdefault((n, band), []).append(other)
 
     @staticmethod
     def _band_rows(session: Session, keys: Sequence[int]) -> Iterator[tuple[int, _Doc]]:
@@ -119,7 +134,9 @@ class _Candidates:
                 kept.append(key)
         if doc.simhash:
             for n, b in enumerate(dedupe.bands(doc.simhash)):
-                self.by_band.setdefault((n, b), []).append(doc)
+                same_band = self.by_band.setdefault((n, b), [])
+                if len(same_band) < BAND_CAP:
+                    same_band.append(doc)
         return doc.cluster, kept
 
     def _minhash_match(self, doc: _Doc) -> int | None:
