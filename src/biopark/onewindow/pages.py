@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role, User
+from biopark.audit import service as audit
 from biopark.errors import Conflict, Forbidden, ValidationFailed
 from biopark.onewindow import catalogue, files, service
 from biopark.onewindow.models import MATERIAL_KIND_LABELS, PART_STATUS_LABELS, PartStatus
@@ -149,6 +150,12 @@ def _item_page(
         "kind_labels": MATERIAL_KIND_LABELS,
         "errors": errors or [],
         "max_mb": request.app.state.settings.attachment_max_mb,
+        # Staff see who changed the catalogue entry; enterprises only apply.
+        "history": []
+        if user.role == Role.enterprise
+        else audit.history(
+            session, park_id=item.park_id, entity_type="onewindow_item", entity_id=item.id
+        ),
     }
     return render(request, "onewindow/item.html", ctx, status)
 
@@ -221,6 +228,7 @@ def _submission_page(
         "errors": errors or [],
         "can_resubmit": user.role == Role.enterprise and sub.status == PartStatus.returned,
         "upload_kinds": [m.source for m in sub.item.materials if m.kind.value == "document"],
+        "history": service.history(session, submission=sub),
     }
     return render(request, "onewindow/submission.html", ctx, status)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
+from biopark.audit.models import AuditEntry
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from biopark.kit.dates import now_utc, today
@@ -406,3 +407,18 @@ def enterprise_names(session: Session, *, ids: Iterable[int]) -> dict[int, str]:
         e.id: e.short_name or e.name
         for e in session.scalars(select(Enterprise).where(Enterprise.id.in_(wanted)))
     }
+
+
+def history(session: Session, *, submission: Submission) -> list[AuditEntry]:
+    """The submission's audit entries and those of its department parts, newest first."""
+    entries = audit.history(
+        session,
+        park_id=submission.park_id,
+        entity_type=ENTITY_SUBMISSION,
+        entity_id=submission.id,
+    )
+    for part in submission.parts:
+        entries += audit.history(
+            session, park_id=part.park_id, entity_type=ENTITY_PART, entity_id=part.id
+        )
+    return sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
