@@ -24,6 +24,8 @@ DOMAINS = [
     "chain",
     "services",
     "tasks",
+    "finance",
+    "talent",
     "dashboard",
     "todo",
     "notify",
