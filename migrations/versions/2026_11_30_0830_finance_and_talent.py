@@ -310,7 +310,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("talent_registration", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_talent_registration_park_id"))
