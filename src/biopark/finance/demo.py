@@ -145,13 +145,14 @@ def load(session: Session, *, park: Park) -> None:
         )
         if e.short_name
     }
-    have = set(
-        session.execute(
+    have = {
+        (e, p)
+        for e, p in session.execute(
             select(FinancingNeed.enterprise_id, FinancingNeed.purpose).where(
                 FinancingNeed.park_id == park.id
             )
-        ).tuples()
-    )
+        )
+    }
     now = now_utc()
     for short, amount, purpose, stage, product_name, outcome, ago in NEEDS:
         ent = ents.get(short)

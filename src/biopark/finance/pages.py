@@ -22,7 +22,7 @@ from biopark.kit.money import parse_cny
 from biopark.policies import rules
 from biopark.registry import NavItem
 from biopark.web.flash import flash
-from biopark.web.forms import error_messages, parse_form
+from biopark.web.forms import blank_to_none, error_messages, parse_form
 from biopark.web.i18n import register
 from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
@@ -302,7 +302,8 @@ def add_product(request: Request, user: CurrentUser, session: SessionDep) -> Res
         errors.append("申请条件：不是有效的 JSON")
     if not errors:
         try:
-            data = parse_form(ProductCreate, values)
+            given = {k: v for k, v in blank_to_none(values).items() if v is not None}
+            data = ProductCreate.model_validate(given)
             service.create_product(session, park_id=user.park_id, actor=user, data=data)
         except ValidationError as exc:
             errors = error_messages(exc, LABELS, lang_of(request))
