@@ -260,7 +260,7 @@ def post_need(
     )
     session.add(need)
     session.flush()
-    _log(session, need, user, "post", amount=format_cny(need.amount), purpose=need.purpose)
+    _log(session, need, user, "post", amount=str(need.amount), purpose=need.purpose)
     return need
 
 
@@ -328,7 +328,14 @@ def grant_need(session: Session, *, user: User, need_id: int, data: GrantBody) -
     need.decision_note = data.note
     session.flush()
     amount = format_cny(data.granted_amount)
-    _log(session, need, user, "grant", amount=amount, provider=need.granted_by)
+    _log(
+        session,
+        need,
+        user,
+        "grant",
+        granted_amount=str(need.granted_amount),
+        provider=need.granted_by,
+    )
     _notify(session, need, f"融资需求已获批：{amount}", need.granted_by)
     return need
 
