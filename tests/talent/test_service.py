@@ -191,3 +191,22 @@ def test_registrations_refuse_full_duplicate_and_late(session: Session) -> None:
             data=RegistrationCreate(attendee_name="王工"),
             now=NOW,
         )
+
+
+def test_history_shows_the_due_times_in_local_time(session: Session) -> None:
+    from biopark.audit.describe import describe
+    from biopark.kit.dates import format_local
+
+    park = make_park(session)
+    user = make_user(session, park, Role.enterprise)
+    svc = _service(session, park)
+    app = service.submit_application(
+        session,
+        user=user,
+        data=ApplicationCreate(service_id=svc.id, applicant_name="张工"),
+        now=NOW,
+    )
+    (line,) = describe(service.history(session, app=app), "zh", session)
+    assert "提交了申请" in line.text
+    assert format_local(app.respond_due_at) in line.text
+    assert format_local(app.close_due_at) in line.text

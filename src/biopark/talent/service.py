@@ -20,7 +20,7 @@ from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise, EnterpriseContact
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from biopark.kit.dates import format_local, today
+from biopark.kit.dates import today
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_days, add_working_minutes
@@ -304,8 +304,8 @@ def submit_application(
         "submit",
         service=svc.name,
         applicant=name,
-        respond_due_at=format_local(app.respond_due_at),
-        close_due_at=format_local(app.close_due_at),
+        respond_due_at=app.respond_due_at.isoformat(),
+        close_due_at=app.close_due_at.isoformat(),
     )
     return app
 
@@ -421,7 +421,7 @@ def create_event(
         entity_type="talent_event",
         entity_id=event.id,
         park_id=park_id,
-        changes={"title": event.title, "starts_at": format_local(event.starts_at)},
+        changes={"title": event.title, "starts_at": event.starts_at.isoformat()},
     )
     return event
 
