@@ -122,3 +122,44 @@ def test_other_enterprise_cannot_open_the_application_page(
     page_login(client, b)
     assert client.get(f"/talent/applications/{app.id}").status_code == 404
     assert "张工" not in client.get("/talent/applications").text
+
+
+def test_staff_publish_an_event_and_refusals(client: TestClient, session: Session) -> None:
+    from sqlalchemy import select
+
+    from biopark.talent.models import TalentEvent
+
+    park, _ = _setup(session)
+    page_login(client, make_user(session, park, Role.commissioner))
+    csrf = csrf_of(client.get("/talent").text)
+    form = {
+        "csrf_token": csrf,
+        "title": "创新药人才路演",
+        "kind": "路演",
+        "location": "创新中心",
+        "capacity": "30",
+    }
+    past = client.post("/talent/events", data={**form, "starts_at": "2020-01-01T09:00"})
+    assert past.status_code == 422 and "开始时间须晚于现在" in past.text
+    garbled = client.post("/talent/events", data={**form, "starts_at": "明天"})
+    assert garbled.status_code == 422 and "开始时间" in garbled.text
+    zero = client.post(
+        "/talent/events", data={**form, "capacity": "0", "starts_at": "2099-01-01T09:00"}
+    )
+    assert zero.status_code == 422
+    assert session.scalar(select(TalentEvent.id).where(TalentEvent.park_id == park.id)) is None
+    ok = client.post("/talent/events", data={**form, "starts_at": "2099-01-01T09:00"})
+    assert ok.status_code == 200 and "创新药人才路演" in ok.text and "2099-01-01 09:00" in ok.text
+    ent_user = make_user(session, park, Role.enterprise)
+    page_login(client, ent_user)
+    assert (
+        client.post(
+            "/talent/events",
+            data={
+                **form,
+                "csrf_token": csrf_of(client.get("/talent").text),
+                "starts_at": "2099-01-01T09:00",
+            },
+        ).status_code
+        == 403
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,12 +15,19 @@ from biopark.accounts.models import Role, User
 from biopark.enterprises.models import Enterprise
 from biopark.errors import BioparkError, Conflict, Forbidden, ValidationFailed
 from biopark.finance.service import describe_conditions, enterprise_names
+from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
 from biopark.policies import rules
 from biopark.registry import NavItem
 from biopark.talent import service
-from biopark.talent.models import APP_STATUS_LABELS, EDUCATION, SERVICE_KINDS, TalentService
-from biopark.talent.schemas import ApplicationCreate, DecisionBody, RegistrationCreate
+from biopark.talent.models import (
+    APP_STATUS_LABELS,
+    EDUCATION,
+    EVENT_KINDS,
+    SERVICE_KINDS,
+    TalentService,
+)
+from biopark.talent.schemas import ApplicationCreate, DecisionBody, EventCreate, RegistrationCreate
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
@@ -38,6 +46,13 @@ NAV = [
         group="企业服务",
     ),
 ]
+EVENT_FIELDS = {
+    "title": "标题",
+    "kind": "活动类型",
+    "starts_at": "开始时间",
+    "location": "地点",
+    "capacity": "名额",
+}
 LABELS = {
     "applicant_name": "申请人",
     "applicant_title": "职务",
@@ -99,6 +114,9 @@ register(
         "沙龙": "Salon",
         "培训": "Training",
         "我的报名": "My registrations",
+        "活动类型": "Event type",
+        "发布人才活动": "Publish a talent event",
+        "人才活动已发布": "Talent event published",
         "工作时间：中国法定工作日（含调休上班日）09:00–18:00": "Working time: Chinese working days 09:00–18:00",
     }
 )
@@ -110,7 +128,12 @@ def catalogue(request: Request, user: CurrentUser, session: SessionDep) -> Respo
 
 
 def _catalogue(
-    request: Request, session: Session, user: User, errors: list[str], code: int = 200
+    request: Request,
+    session: Session,
+    user: User,
+    errors: list[str],
+    code: int = 200,
+    values: dict[str, Any] | None = None,
 ) -> Response:
     services = service.list_services(session, user=user)
     verdicts: dict[int, Any] = {}
@@ -129,6 +152,9 @@ def _catalogue(
         "taken": service.taken(session, event_ids=[e.id for e in events]),
         "now": utcnow(),
         "is_enterprise": user.role == Role.enterprise,
+        "can_edit": user.role in service.EDITORS,
+        "event_kinds": EVENT_KINDS,
+        "values": values or {},
         "errors": errors,
     }
     return render(request, "talent/catalogue.html", ctx, code)
@@ -294,3 +320,34 @@ def register_page(
         return _catalogue(request, session, user, [exc.text(lang_of(request))], exc.status)
     flash(request, "已报名")
     return RedirectResponse(f"/talent/events/{event_id}", status_code=303)
+
+
+@router.post("/talent/events", response_class=HTMLResponse)
+def add_event(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    if user.role not in service.EDITORS:
+        raise Forbidden()
+    form = form_of(request)
+    raw: dict[str, Any] = {k: form.get(k) for k in EVENT_FIELDS}
+    values = dict(raw)
+    errors: list[str] = []
+    try:
+        local = datetime.fromisoformat(str(raw.get("starts_at") or ""))
+        values["starts_at"] = local.replace(tzinfo=SHANGHAI) if local.tzinfo is None else local
+    except ValueError:
+        errors.append("开始时间：格式应为 YYYY-MM-DDTHH:MM")
+    if not errors:
+        try:
+            data = parse_form(EventCreate, values)
+            if data.starts_at <= utcnow():
+                raise ValidationFailed(
+                    "开始时间须晚于现在", en="The event must start in the future"
+                )
+            service.create_event(session, park_id=user.park_id, actor=user, data=data)
+        except ValidationError as exc:
+            errors = error_messages(exc, EVENT_FIELDS, lang_of(request))
+        except ValidationFailed as exc:
+            errors = [exc.text(lang_of(request))]
+    if errors:
+        return _catalogue(request, session, user, errors, 422, raw)
+    flash(request, "人才活动已发布")
+    return RedirectResponse("/talent#events", status_code=303)
