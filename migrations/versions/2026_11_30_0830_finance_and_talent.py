@@ -211,6 +211,12 @@ def upgrade() -> None:
         sa.Column("accepted_at", biopark.kit.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("close_due_at", biopark.kit.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("closed_at", biopark.kit.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "respond_escalated_at", biopark.kit.models.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column(
+            "close_escalated_at", biopark.kit.models.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("decision_note", sa.Text(), nullable=True),
         sa.Column("is_demo", sa.Boolean(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),

@@ -210,3 +210,24 @@ def test_history_shows_the_due_times_in_local_time(session: Session) -> None:
     assert "提交了申请" in line.text
     assert format_local(app.respond_due_at) in line.text
     assert format_local(app.close_due_at) in line.text
+
+
+def test_overdue_clocks_escalate_to_leaders_once(session: Session) -> None:
+    park = make_park(session)
+    user = make_user(session, park, Role.enterprise)
+    leader = make_user(session, park, Role.leader)
+    svc = _service(session, park)
+    app = service.submit_application(
+        session,
+        user=user,
+        data=ApplicationCreate(service_id=svc.id, applicant_name="张工"),
+        now=NOW,
+    )
+    assert service.escalate_overdue(session, now=NOW, park_id=park.id) == []
+    later = NOW + timedelta(days=30)
+    found = service.escalate_overdue(session, now=later, park_id=park.id)
+    assert {e.clock for e in found} == {"respond", "close"}
+    assert app.respond_escalated_at == later and app.close_escalated_at == later
+    assert service.escalate_overdue(session, now=later + timedelta(hours=1), park_id=park.id) == []
+    titles = list(session.scalars(select(Notice.title).where(Notice.user_id == leader.id)))
+    assert len(titles) == 2 and all("超时" in t for t in titles)

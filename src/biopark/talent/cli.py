@@ -14,6 +14,7 @@ from biopark.db import session_scope
 from biopark.errors import BioparkError
 from biopark.finance.service import describe_conditions, enterprise_names
 from biopark.kit.dates import format_local
+from biopark.kit.models import utcnow
 from biopark.parks.service import get_park_by_code
 from biopark.talent import service
 from biopark.talent.models import APP_STATUS_LABELS, SERVICE_KINDS, TalentApplication, TalentService
@@ -101,3 +102,11 @@ def applications(park: str = typer.Option(..., help="Park code.")) -> None:
         console.print(f"[red]{exc.message}[/red]")
         raise typer.Exit(1) from None
     console.print(table)
+
+
+@app.command("escalate")
+def escalate() -> None:
+    """Escalate overdue application clocks to the park leaders (idempotent; for cron or the jobs)."""
+    with session_scope() as session:
+        found = service.escalate_overdue(session, now=utcnow())
+    console.print(f"已升级 {len(found)} 个超时时限 / escalated {len(found)} overdue clocks")

@@ -24,14 +24,17 @@ register(
         "respond_due_at": "受理时限",
         "close_due_at": "办结时限",
         "note": "备注",
+        "clock": "时限",
+        "due_at": "到期时间",
     },
-    kinds={"respond_due_at": DATETIME, "close_due_at": DATETIME},
+    kinds={"respond_due_at": DATETIME, "close_due_at": DATETIME, "due_at": DATETIME},
     actions={
         "submit": ("提交了申请", "submitted the application"),
         "accept": ("受理了申请", "accepted the application"),
         "approve": ("通过了申请", "approved the application"),
         "reject": ("不予通过", "rejected the application"),
         "withdraw": ("撤回了申请", "withdrew the application"),
+        "escalate": ("督办超时申请", "escalated the overdue application"),
     },
 )
 register(

@@ -84,6 +84,9 @@ class TalentApplication(IdMixin, TimestampMixin, ParkMixin, Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     close_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When an overdue clock was escalated to the park's leaders (once per clock).
+    respond_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    close_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(Text)
     is_demo: Mapped[bool] = mapped_column(default=False)
 

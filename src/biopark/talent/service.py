@@ -20,7 +20,7 @@ from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise, EnterpriseContact
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from biopark.kit.dates import today
+from biopark.kit.dates import format_local, today
 from biopark.kit.models import utcnow
 from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_days, add_working_minutes
@@ -52,6 +52,7 @@ EDITORS = frozenset({Role.admin, Role.commissioner})
 READERS = HANDLERS | {Role.enterprise}
 OPEN = frozenset({A.submitted, A.accepted})
 ENTITY = "talent_application"
+CLOCK_LABELS = {"respond": "受理", "close": "办结"}
 
 
 @dataclass(frozen=True)
@@ -375,6 +376,51 @@ def overdue(app: TalentApplication, now: datetime) -> list[str]:
     if app.closed_at is None and app.status in OPEN and app.close_due_at < now:
         late.append("close")
     return late
+
+
+@dataclass(frozen=True)
+class Escalation:
+    application_id: int
+    park_id: int
+    clock: str
+    due_at: datetime
+
+
+CLOCK_COLUMNS = {
+    "respond": ("respond_due_at", "accepted_at", "respond_escalated_at"),
+    "close": ("close_due_at", "closed_at", "close_escalated_at"),
+}
+
+
+def escalate_overdue(
+    session: Session, *, now: datetime, park_id: int | None = None
+) -> list[Escalation]:
+    """Escalate each clock that ran out before `now` to the park's leaders, once (idempotent)."""
+    stmt = select(TalentApplication).where(TalentApplication.status.in_(OPEN))
+    if park_id is not None:
+        stmt = stmt.where(TalentApplication.park_id == park_id)
+    found: list[Escalation] = []
+    for app in session.scalars(stmt.order_by(TalentApplication.id)):
+        for clock, (due_col, done_col, esc_col) in CLOCK_COLUMNS.items():
+            due = getattr(app, due_col)
+            if getattr(app, done_col) or getattr(app, esc_col) or due >= now:
+                continue
+            setattr(app, esc_col, now)
+            found.append(Escalation(app.id, app.park_id, clock, due))
+            label = CLOCK_LABELS[clock]
+            _log(session, app, None, "escalate", clock=label, due_at=due.isoformat())
+            notify.send(
+                session,
+                to=notify.users_with_role(session, park_id=app.park_id, roles=[Role.leader]),
+                kind="sla_escalation",
+                title=f"人才服务申请{label}超时：{app.applicant_name}",
+                url=f"/talent/applications/{app.id}",
+                body=f"{label}时限 {format_local(due)} 已过，已升级。",
+                dedupe_key=f"talent_sla:{app.id}:{clock}:{due.isoformat()}",
+                now=now,
+            )
+    session.flush()
+    return found
 
 
 def history(session: Session, *, app: TalentApplication) -> list[Any]:
