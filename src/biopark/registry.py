@@ -27,6 +27,8 @@ DOMAINS = [
     "onewindow",
     "spaces",
     "events",
+    "finance",
+    "talent",
     "dashboard",
     "todo",
     "notify",

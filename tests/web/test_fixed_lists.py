@@ -107,6 +107,10 @@ MAIN_PAGES = (
     "/tasks",
     "/users",
     "/audit",
+    "/finance/needs",
+    "/finance/products",
+    "/talent",
+    "/talent/applications",
 )
 
 

@@ -31,6 +31,8 @@ KIND_LABELS = {
     "followup_due": "一企一策跟进到期",
     "feed_failed": "信息源抓取失败",
     "monthly_report": "月报",
+    "finance_need": "融资需求进展",
+    "talent_application": "人才服务申请进展",
     "digest": "每日汇总",
     "onewindow_submitted": "一窗综办新件",
     "onewindow_status": "一窗综办进度",

@@ -1,0 +1,1 @@
+"""巴巴实 金融服务: financial products, financing needs, referrals and outcomes."""
