@@ -21,8 +21,9 @@ from biopark.errors import BioparkError
 from biopark.intel.brief import to_html, to_markdown
 from biopark.intel.extract import extract_document, to_json
 from biopark.intel.fetch import Fetcher
-from biopark.intel.index import Filters, SearchIndex
+from biopark.intel.index import Filters
 from biopark.intel.models import STATUS_OK, IntelDocument
+from biopark.intel.service.backends import open_backend
 from biopark.intel.service.briefs import build_brief
 from biopark.intel.service.ingest import (
     DUPLICATE,
@@ -34,7 +35,7 @@ from biopark.intel.service.ingest import (
     reextract,
     walk,
 )
-from biopark.intel.service.search import index_documents, index_path, parse_date, reindex, search
+from biopark.intel.service.search import index_path, parse_date, reindex, search
 from biopark.intel.types import Extraction, RawDocument
 from biopark.parks.models import Park
 
@@ -135,7 +136,6 @@ def ingest_command(
             for feed in rss:
                 targets += feed_targets(session, park_id=park_id, feed_url=feed, fetcher=fetcher)
         expanded = _expand(targets)
-        index = SearchIndex.open_if_exists(_index_dir())
         with Progress(console=console) as progress:
             task = progress.add_task("ingest", total=len(expanded))
 
@@ -149,9 +149,9 @@ def ingest_command(
 
             # One short transaction per chunk: web writers are not blocked for the whole
             # run, and a killed run keeps its finished chunks; a re-run skips them as
-            # duplicates of stored content.
+            # duplicates of stored content. Each chunk is indexed as it commits
+            # (intel/autoindex.py).
             for start in range(0, len(expanded), INGEST_CHUNK):
-                done = len(new_ids)
                 with session_scope() as session:
                     ingest_many(
                         session,
@@ -160,9 +160,6 @@ def ingest_command(
                         fetcher=fetcher,
                         on_result=tick,
                     )
-                if index is not None and len(new_ids) > done:
-                    with session_scope(read_only=True) as session:
-                        index_documents(session, index=index, document_ids=new_ids[done:])
     console.print(
         f"新增 new: {counts[NEW]}  重复 duplicate: {counts[DUPLICATE]}  失败 failed: {counts[FAILED]}"
     )
@@ -232,7 +229,7 @@ def search_command(
             user=_operator(the_park),
             query=query,
             filters=filters,
-            index=SearchIndex.open_if_exists(_index_dir()),
+            index=open_backend(session, path=_index_dir()),
             limit=limit,
         )
         payload = SearchResultRead.model_validate(search_read(result)).model_dump(mode="json")
@@ -266,7 +263,7 @@ def brief_command(
             session,
             user=_operator(the_park),
             topic=topic,
-            index=SearchIndex.open_if_exists(_index_dir()),
+            index=open_backend(session, path=_index_dir()),
         )
     sys.stdout.write(to_markdown(brief) if fmt == "md" else to_html(brief))
 

@@ -120,6 +120,10 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
+# Indexes opened by this process, with the inode of their folder when opened.
+_OPEN: dict[Path, tuple[int, SearchIndex]] = {}
+
+
 class SearchIndex:
     """A tantivy index in one folder."""
 
@@ -138,6 +142,28 @@ class SearchIndex:
             return cls(path)
         except ValueError:
             return None
+
+    @classmethod
+    def cached(cls, path: Path) -> SearchIndex | None:
+        """The index at path, opened once per process and reopened when it is rebuilt.
+
+        A rebuild replaces the folder (a new inode); commits into the same folder are
+        picked up by the reload before each search.
+        """
+        try:
+            key = (path / "meta.json").exists() and path.stat().st_ino
+        except OSError:
+            key = False
+        if not key:
+            _OPEN.pop(path, None)
+            return None
+        held = _OPEN.get(path)
+        if held is not None and held[0] == key:
+            return held[1]
+        index = cls.open_if_exists(path)
+        if index is not None:
+            _OPEN[path] = (key, index)
+        return index
 
     @classmethod
     def recreate(cls, path: Path) -> SearchIndex:

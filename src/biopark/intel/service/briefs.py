@@ -11,6 +11,7 @@ from biopark.accounts.models import User
 from biopark.intel.brief import THEMES, Brief, Point, Section, Source, normalise, theme_of
 from biopark.intel.index import Filters, SearchIndex
 from biopark.intel.models import REJECTED, IntelDocument, IntelEvent, IntelMetric
+from biopark.intel.service.backends import Backend
 from biopark.intel.service.documents import cluster_members
 from biopark.intel.service.search import search
 
@@ -23,7 +24,7 @@ def build_brief(
     user: User,
     topic: str,
     filters: Filters | None = None,
-    index: SearchIndex | None = None,
+    index: Backend | SearchIndex | None = None,
     max_documents: int = 60,
 ) -> Brief:
     """Key points on the topic grouped by theme, each citing every source of its cluster."""
