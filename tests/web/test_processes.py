@@ -117,7 +117,7 @@ def cluster(pg_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     try:
         for url, port in zip(urls, ports, strict=True):
             try:
-                _wait(lambda u=url: _ready(u), 90, f"{url} to start")
+                _wait(lambda u=url: _ready(u), 300, f"{url} to start")
             except AssertionError as exc:
                 raise AssertionError((tmp_path / f"app-{port}.log").read_text()[-3000:]) from exc
         yield {"urls": urls, "apps": apps, "workers": workers, "var": tmp_path}
@@ -141,7 +141,7 @@ def test_two_apps_and_two_workers_share_everything(cluster: dict[str, Any], pg_u
     engine = create_engine(pg_url)
     with Session(engine) as session:
         park = make_park(session)
-        analyst = make_user(session, park, Role.analyst)
+        username = make_user(session, park, Role.analyst).username
         session.commit()
     first, second = cluster["urls"]
     # The key both processes created on their first start is one key.
@@ -152,7 +152,7 @@ def test_two_apps_and_two_workers_share_everything(cluster: dict[str, Any], pg_u
         csrf = csrf_of(browser.get("/login").text)
         resp = browser.post(
             "/login",
-            data={"username": analyst.username, "password": PASSWORD, "csrf_token": csrf},
+            data={"username": username, "password": PASSWORD, "csrf_token": csrf},
             follow_redirects=False,
         )
         assert resp.status_code == 303, resp.text
@@ -161,13 +161,13 @@ def test_two_apps_and_two_workers_share_everything(cluster: dict[str, Any], pg_u
 
     token = httpx.post(
         f"{second}/api/auth/token",
-        json={"username": analyst.username, "password": PASSWORD},
+        json={"username": username, "password": PASSWORD},
         timeout=30,
     ).json()["access_token"]
     lb = RoundRobin(cluster["urls"], {"Authorization": f"Bearer {token}"})
 
     # An upload goes to the queue; the worker running it is killed; the other finishes it.
-    files = [("files", (f"{p}.txt", demo_bytes(p), "text/plain")) for p in PREFIXES]
+    files = [("file", (f"{p}.txt", demo_bytes(p), "text/plain")) for p in PREFIXES]
     accepted = lb.request("POST", "/api/intel/documents/upload", files=files)
     assert accepted.status_code == 202, accepted.text
     task_id = accepted.json()["task_id"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select, true, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from biopark.accounts.models import User
 from biopark.errors import ValidationFailed
@@ -259,7 +259,9 @@ def search(
     docs = {
         d.id: d
         for d in session.scalars(
-            select(IntelDocument).where(
+            select(IntelDocument)
+            .options(defer(IntelDocument.text))
+            .where(
                 IntelDocument.id.in_(ids),
                 IntelDocument.park_id == user.park_id,
                 IntelDocument.status == STATUS_OK,
@@ -276,13 +278,20 @@ def search(
         if collapse and cluster in clusters_seen:
             continue
         clusters_seen.add(cluster)
-        hits.append(
-            SearchHit(
-                document=doc, score=score, snippet=snippet(doc.text or doc.title or "", terms)
-            )
-        )
+        hits.append(SearchHit(document=doc, score=score, snippet=""))
         if len(hits) >= limit:
             break
+    # Only the shown hits' texts are read, in one query, for their snippets.
+    texts: dict[int, str] = {
+        doc_id: body
+        for doc_id, body in session.execute(
+            select(IntelDocument.id, IntelDocument.text).where(
+                IntelDocument.id.in_([h.document.id for h in hits])
+            )
+        )
+    }
+    for h in hits:
+        h.snippet = snippet(texts.get(h.document.id) or h.document.title or "", terms)
     facts = _facts(session, [h.document.id for h in hits], terms)
     members = cluster_members(
         session,
