@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,9 +89,25 @@ class Settings(BaseSettings):
         self.var_dir.mkdir(parents=True, exist_ok=True)
         path = self.var_dir / "secret_key"
         if not path.exists():
-            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-            path.chmod(0o600)
+            _create_once(path, secrets.token_urlsafe(48))
         return path.read_text(encoding="utf-8").strip()
+
+
+def _create_once(path: Path, content: str) -> None:
+    """Write the file unless it exists, atomically: of several processes starting at once,
+    exactly one key wins and every process reads that one, never a half-written file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o600)
+        # link() fails when the name exists, unlike rename(): the first writer wins.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
 
 
 def private_dir(path: Path) -> Path:

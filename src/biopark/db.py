@@ -91,9 +91,14 @@ def get_engine() -> Engine:
 @lru_cache
 def get_sessionmaker() -> sessionmaker[Session]:
     """The process-wide session factory (transactions take the SQLite write lock at once)."""
-    return sessionmaker(
+    from biopark.intel.autoindex import watch
+
+    factory = sessionmaker(
         bind=get_engine().execution_options(**{WRITER_OPTION: True}), expire_on_commit=False
     )
+    # Documents stored through any writer session are indexed as they commit.
+    watch(factory)
+    return factory
 
 
 @lru_cache

@@ -4,7 +4,8 @@ import pytest
 
 from biopark.accounts.models import Role
 from biopark.errors import Forbidden
-from biopark.intel.index import Filters, SearchIndex, query_terms
+from biopark.intel.index import Filters, query_terms
+from biopark.intel.service.backends import open_backend
 from biopark.intel.service.search import index_documents, reindex, search, snippet
 from tests.builders import make_park, make_user
 from tests.intel.builders import demo_bytes, ingest_demo, make_document
@@ -27,7 +28,7 @@ def test_search_respects_park_filters_and_collapses_reposts(session, tmp_path, w
     index = None
     if with_index:
         reindex(session, path=tmp_path / "index")
-        index = SearchIndex.open_if_exists(tmp_path / "index")
+        index = open_backend(session, path=tmp_path / "index")
         assert index is not None
     user = make_user(session, park, Role.analyst)
 
@@ -77,13 +78,14 @@ def test_documents_added_after_the_index_was_built_are_still_found(session, tmp_
     user = make_user(session, park, Role.analyst)
     make_document(session, park, demo_bytes("06"))
     reindex(session, path=tmp_path / "index")
-    index = SearchIndex.open_if_exists(tmp_path / "index")
+    index = open_backend(session, path=tmp_path / "index")
     late = make_document(session, park, demo_bytes("05"))
     assert late.indexed_at is None
     assert [h.document.id for h in search(session, user=user, query="宸安", index=index).hits] == [
         late.id
     ]
-    index_documents(session, index=index, document_ids=[late.id])  # type: ignore[arg-type]
+    assert index is not None
+    index_documents(session, index=index, document_ids=[late.id])
     assert late.indexed_at is not None
     assert [h.document.id for h in search(session, user=user, query="宸安", index=index).hits] == [
         late.id

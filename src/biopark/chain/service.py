@@ -232,14 +232,17 @@ def project_counts(session: Session, *, park_id: int) -> dict[str, int]:
     for link_id, n in session.execute(keyed):
         if link_id in code_of:
             counts[code_of[link_id]] = counts.get(code_of[link_id], 0) + n
-    legacy = select(Project.chain_link, Project.chain).where(
-        *open_here, Project.chain_link_id.is_(None)
+    # Legacy rows repeat a handful of texts: match each distinct pair once, not each row.
+    legacy = (
+        select(Project.chain_link, Project.chain, func.count())
+        .where(*open_here, Project.chain_link_id.is_(None))
+        .group_by(Project.chain_link, Project.chain)
     )
     ordered = leaves_first(links)
-    for chain_link, chain_name in session.execute(legacy):
+    for chain_link, chain_name, n in session.execute(legacy):
         link = link_for_text(ordered, chain_link) or link_for_text(ordered, chain_name)
         if link is not None:
-            counts[link.code] = counts.get(link.code, 0) + 1
+            counts[link.code] = counts.get(link.code, 0) + n
     return counts
 
 

@@ -10,7 +10,7 @@ from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.intel import service
 from biopark.intel.brief import Brief, to_markdown
 from biopark.intel.fetch import MAX_BYTES, Fetcher
-from biopark.intel.index import Filters, SearchIndex
+from biopark.intel.index import Filters
 from biopark.intel.schemas import (
     BriefRead,
     DocumentDetail,
@@ -23,6 +23,7 @@ from biopark.intel.schemas import (
     SourceRead,
 )
 from biopark.intel.service.access import check_read, check_write
+from biopark.intel.service.backends import Backend, open_backend
 from biopark.intel.service.documents import cluster_members
 from biopark.intel.service.search import SearchResult, index_path, parse_date
 from biopark.jobs.schemas import TaskAccepted
@@ -31,12 +32,12 @@ from biopark.jobs.uploads import accepted, submit_upload
 router = APIRouter(prefix="/api/intel", tags=["intel"])
 
 
-def get_index(request: Request) -> SearchIndex | None:
-    """The installation's search index, or None when it has not been built."""
-    return SearchIndex.open_if_exists(index_path(request.app.state.settings.var_dir))
+def get_index(request: Request, session: SessionDep) -> Backend | None:
+    """The installation's search backend, or None when it has not been built."""
+    return open_backend(session, path=index_path(request.app.state.settings.var_dir))
 
 
-IndexDep = Annotated[SearchIndex | None, Depends(get_index)]
+IndexDep = Annotated[Backend | None, Depends(get_index)]
 
 
 def filters_of(

@@ -22,10 +22,11 @@ from biopark.errors import BioparkError
 from biopark.intel.brief import to_html, to_markdown
 from biopark.intel.bulk import ingest_paths
 from biopark.intel.fetch import Fetcher
-from biopark.intel.index import Filters, SearchIndex
+from biopark.intel.index import Filters
 from biopark.intel.jsonl import extract_command
 from biopark.intel.models import STATUS_OK, IntelDocument
 from biopark.intel.parallel import default_jobs
+from biopark.intel.service.backends import open_backend
 from biopark.intel.service.briefs import build_brief
 from biopark.intel.service.ingest import (
     DUPLICATE,
@@ -38,7 +39,7 @@ from biopark.intel.service.ingest import (
     reextract,
     walk,
 )
-from biopark.intel.service.search import index_documents, index_path, parse_date, reindex, search
+from biopark.intel.service.search import index_path, parse_date, reindex, search
 from biopark.parks.models import Park
 
 app = typer.Typer(help="Intelligence pipeline commands.", no_args_is_help=True)
@@ -115,7 +116,6 @@ def ingest_command(
         raise typer.BadParameter("至少给出一个文件、目录、URL 或 --rss / give a path, URL or --rss")
     counts = {NEW: 0, DUPLICATE: 0, FAILED: 0}
     failures: list[IngestResult] = []
-    new_ids: list[int] = []
     allow_private = get_settings().fetch_allow_private
     with Fetcher(min_interval=rate, timeout=timeout, allow_private=allow_private) as fetcher:
         with session_scope() as session:
@@ -126,7 +126,6 @@ def ingest_command(
         expanded = _expand(targets)
         urls = [t for t in expanded if t.startswith(("http://", "https://"))]
         files = [t for t in expanded if not t.startswith(("http://", "https://"))]
-        index = SearchIndex.open_if_exists(_index_dir())
         with Progress(console=console) as progress:
             task = progress.add_task("ingest", total=len(expanded))
 
@@ -134,18 +133,15 @@ def ingest_command(
                 counts[result.status] += 1
                 if result.status == FAILED:
                     failures.append(result)
-                elif result.status == NEW and result.document_id:
-                    new_ids.append(result.document_id)
                 progress.advance(task)
 
             # One short transaction per chunk: web writers are not blocked for the whole
             # run, and a killed run keeps its finished chunks; a re-run skips them as
-            # duplicates of stored content. Workers extract the next chunks meanwhile.
+            # duplicates of stored content. Workers extract the next chunks meanwhile; each
+            # chunk is indexed as it commits (intel/autoindex.py).
             def chunk_done(results: list[IngestResult]) -> None:
-                done = len(new_ids)
                 for result in results:
                     tick(result)
-                _index_new(index, new_ids[done:])
 
             ingest_paths(
                 files,
@@ -156,7 +152,6 @@ def ingest_command(
                 on_chunk=chunk_done,
             )
             for start in range(0, len(urls), chunk):
-                done = len(new_ids)
                 with session_scope() as session:
                     ingest_many(
                         session,
@@ -165,18 +160,11 @@ def ingest_command(
                         fetcher=fetcher,
                         on_result=tick,
                     )
-                _index_new(index, new_ids[done:])
     console.print(
         f"新增 new: {counts[NEW]}  重复 duplicate: {counts[DUPLICATE]}  失败 failed: {counts[FAILED]}"
     )
     for f in failures:
         console.print(f"[red]✗[/red] {f.origin}: {f.error}", soft_wrap=True)
-
-
-def _index_new(index: SearchIndex | None, document_ids: list[int]) -> None:
-    if index is not None and document_ids:
-        with session_scope(read_only=True) as session:
-            index_documents(session, index=index, document_ids=document_ids)
 
 
 @app.command("reindex")
@@ -241,7 +229,7 @@ def search_command(
             user=_operator(the_park),
             query=query,
             filters=filters,
-            index=SearchIndex.open_if_exists(_index_dir()),
+            index=open_backend(session, path=_index_dir()),
             limit=limit,
         )
         payload = SearchResultRead.model_validate(search_read(result)).model_dump(mode="json")
@@ -287,7 +275,7 @@ def brief_command(
             user=_operator(the_park),
             topic=topic,
             filters=Filters(date_from=window[0], date_to=window[1]),
-            index=SearchIndex.open_if_exists(_index_dir()),
+            index=open_backend(session, path=_index_dir()),
             lang=lang,
         )
     sys.stdout.write(to_markdown(brief) if fmt == "md" else to_html(brief))

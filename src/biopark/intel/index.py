@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -120,6 +121,19 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
+# Indexes opened by this process, with the generation they were opened at.
+_OPEN: dict[Path, tuple[object, SearchIndex]] = {}
+GENERATION = "generation"
+
+
+def _generation(path: Path) -> object:
+    """What changes when the index at path is rebuilt (a folder's inode can be reused)."""
+    mark = path / GENERATION
+    if mark.exists():
+        return mark.read_text(encoding="utf-8")
+    return path.stat().st_ino
+
+
 class SearchIndex:
     """A tantivy index in one folder."""
 
@@ -140,11 +154,36 @@ class SearchIndex:
             return None
 
     @classmethod
+    def cached(cls, path: Path) -> SearchIndex | None:
+        """The index at path, opened once per process and reopened when it is rebuilt.
+
+        A rebuild replaces the folder and its generation mark; commits into the same
+        folder are picked up by the reload before each search.
+        """
+        try:
+            key = (path / "meta.json").exists() and _generation(path)
+        except OSError:
+            key = None
+        if not key:
+            _OPEN.pop(path, None)
+            return None
+        held = _OPEN.get(path)
+        if held is not None and held[0] == key:
+            return held[1]
+        index = cls.open_if_exists(path)
+        if index is not None:
+            _OPEN[path] = (key, index)
+        return index
+
+    @classmethod
     def recreate(cls, path: Path) -> SearchIndex:
         """An empty index at path, replacing whatever was there."""
         if path.exists():
             shutil.rmtree(path)
-        return cls(path)
+        index = cls(path)
+        # A new generation mark: processes holding the old index open this one instead.
+        (path / GENERATION).write_text(uuid.uuid4().hex, encoding="utf-8")
+        return index
 
     def writer(self, *, threads: int = 0) -> tantivy.IndexWriter:
         """A writer; callers add documents and commit."""

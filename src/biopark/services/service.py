@@ -32,7 +32,7 @@ from biopark.kit.pagination import Page, paginate
 from biopark.kit.workcal import add_working_days, add_working_hours, add_working_minutes
 from biopark.parks.models import Department
 from biopark.services import workflow
-from biopark.services.models import RequestDispatch, RequestStatus, ServiceRequest
+from biopark.services.models import RequestDispatch, RequestMessage, RequestStatus, ServiceRequest
 from biopark.services.schemas import (
     CloseBody,
     PlanBody,
@@ -114,7 +114,11 @@ def list_requests(
     size: int = 50,
 ) -> Page[Any]:
     """A page of visible requests, newest first, with optional filters."""
-    stmt = visible(user, scope).options(selectinload(ServiceRequest.dispatches))
+    # A page shows each request's dispatches and thread: load them for the page at once.
+    stmt = visible(user, scope).options(
+        selectinload(ServiceRequest.dispatches),
+        selectinload(ServiceRequest.messages).selectinload(RequestMessage.attachments),
+    )
     if status:
         stmt = stmt.where(ServiceRequest.status == status)
     if category:

@@ -21,6 +21,7 @@ from biopark.intel.models import (
     IntelEvent,
     IntelMetric,
 )
+from biopark.intel.service.backends import Backend
 from biopark.intel.service.documents import cluster_members
 from biopark.intel.service.search import search
 from biopark.intel.synth import Fact, Group, group_facts, importance, lead_text, point_text
@@ -142,7 +143,7 @@ def build_brief(
     user: User,
     topic: str,
     filters: Filters | None = None,
-    index: SearchIndex | None = None,
+    index: Backend | SearchIndex | None = None,
     max_documents: int = 60,
     lang: str = "zh",
     settings: Settings | None = None,

@@ -1,8 +1,8 @@
 """Chinese full-text search over the park's documents and facts.
 
-The tantivy index (var_dir/index) answers for documents it holds; documents
-not yet indexed, or every document when there is no index, are matched with
-SQL LIKE on the same segmented terms. Either way hits are re-read from the
+A backend (backends.py: tantivy on SQLite, PostgreSQL's own full-text search on
+PostgreSQL) answers for documents it holds; documents not yet indexed, or every
+document when there is no index, are matched with SQL LIKE on the same segmented terms. Either way hits are re-read from the
 database within the user's park, so the index can never leak another park's
 documents or a stale one.
 """
@@ -11,23 +11,32 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, exists, func, or_, select, true, update
+from sqlalchemy.orm import Session, defer
 
 from biopark.accounts.models import User
 from biopark.errors import ValidationFailed
 from biopark.intel.index import Filters, IndexDoc, SearchIndex, index_terms, query_terms
 from biopark.intel.models import STATUS_OK, IntelDocument, IntelEntity, IntelEvent, IntelMetric
 from biopark.intel.service.access import check_read
+from biopark.intel.service.backends import (
+    Backend,
+    PostgresBackend,
+    as_backend,
+    is_postgres,
+)
 from biopark.intel.service.documents import cluster_members
 from biopark.kit.models import utcnow
 
 SNIPPET = 60
+# Facts shown with one page of hits, at most (per kind).
+FACTS_MAX = 200
 # Beyond this many unindexed documents, run `biopark intel reindex`.
 UNINDEXED_MAX = 5000
 
@@ -86,7 +95,8 @@ def snippet(text: str, terms: list[str], *, width: int = SNIPPET) -> str:
     return "".join(out)
 
 
-def _filtered(stmt: Select[Any], filters: Filters) -> Select[Any]:
+def apply_filters(stmt: Select[Any], filters: Filters) -> Select[Any]:
+    """The statement restricted by the filters (documents joined as IntelDocument)."""
     if filters.date_from:
         stmt = stmt.where(IntelDocument.published_at >= filters.date_from)
     if filters.date_to:
@@ -147,38 +157,53 @@ def _like_ids(
     for term in terms:
         like = f"%{term}%"
         stmt = stmt.where(or_(IntelDocument.title.ilike(like), IntelDocument.text.ilike(like)))
-    stmt = _filtered(stmt, filters)
+    stmt = apply_filters(stmt, filters)
     stmt = stmt.order_by(IntelDocument.published_at.desc(), IntelDocument.id.desc()).limit(limit)
     return list(session.scalars(stmt))
 
 
+def _mentions(columns: list[Any], terms: list[str]) -> Any:
+    """Any of the columns contains any of the (lower-case) terms."""
+    if not terms:
+        return true()
+    return or_(*(func.lower(c).contains(t, autoescape=True) for c in columns for t in terms))
+
+
 def _facts(session: Session, doc_ids: list[int], terms: list[str]) -> dict[int, list[FactHit]]:
+    # The terms are matched in SQL: documents with thousands of facts stay in the database.
     out: dict[int, list[FactHit]] = {d: [] for d in doc_ids}
     if not doc_ids:
         return out
-    for m in session.scalars(
-        select(IntelMetric).where(
-            IntelMetric.document_id.in_(doc_ids), IntelMetric.review != "rejected"
-        )
-    ):
-        if not terms or any(t in m.quote.lower() or t in m.label.lower() for t in terms):
-            out[m.document_id].append(
-                FactHit(
-                    "metric",
-                    m.id,
-                    m.label,
-                    m.quote,
-                    value=format(m.value.normalize(), "f"),
-                    unit=m.unit,
-                )
+    metrics = select(
+        IntelMetric.id,
+        IntelMetric.document_id,
+        IntelMetric.label,
+        IntelMetric.quote,
+        IntelMetric.value,
+        IntelMetric.unit,
+    ).where(
+        IntelMetric.document_id.in_(doc_ids),
+        IntelMetric.review != "rejected",
+        _mentions([IntelMetric.quote, IntelMetric.label], terms),
+    )
+    for m in session.execute(metrics.order_by(IntelMetric.id).limit(FACTS_MAX)):
+        out[m.document_id].append(
+            FactHit(
+                "metric",
+                m.id,
+                m.label,
+                m.quote,
+                value=format(m.value.normalize(), "f"),
+                unit=m.unit,
             )
-    for e in session.scalars(
-        select(IntelEvent).where(
-            IntelEvent.document_id.in_(doc_ids), IntelEvent.review != "rejected"
         )
-    ):
-        if not terms or any(t in e.quote.lower() for t in terms):
-            out[e.document_id].append(FactHit("event", e.id, e.type, e.quote))
+    events = select(IntelEvent.id, IntelEvent.document_id, IntelEvent.type, IntelEvent.quote).where(
+        IntelEvent.document_id.in_(doc_ids),
+        IntelEvent.review != "rejected",
+        _mentions([IntelEvent.quote], terms),
+    )
+    for e in session.execute(events.order_by(IntelEvent.id).limit(FACTS_MAX)):
+        out[e.document_id].append(FactHit("event", e.id, e.type, e.quote))
     return out
 
 
@@ -188,20 +213,23 @@ def search(
     user: User,
     query: str,
     filters: Filters | None = None,
-    index: SearchIndex | None = None,
+    index: Backend | SearchIndex | None = None,
     limit: int = 20,
     collapse: bool = True,
 ) -> SearchResult:
     """The park's best documents for the query, one per near-duplicate cluster, with snippets."""
     check_read(user)
+    backend = as_backend(index)
     if len(query) > 200:
         raise ValidationFailed("检索词过长", en="Query too long")
     filters = filters or Filters()
     terms = query_terms(query)
     limit = max(1, min(limit, 100))
     scored: list[tuple[int, float]] = []
-    if index is not None and terms:
-        scored = index.search(park_id=user.park_id, terms=terms, filters=filters, limit=limit * 3)
+    if backend is not None and terms:
+        scored = backend.search(
+            session, park_id=user.park_id, terms=terms, filters=filters, limit=limit * 3
+        )
         seen = {d for d, _ in scored}
         scored += [
             (d, 0.0)
@@ -231,7 +259,9 @@ def search(
     docs = {
         d.id: d
         for d in session.scalars(
-            select(IntelDocument).where(
+            select(IntelDocument)
+            .options(defer(IntelDocument.text))
+            .where(
                 IntelDocument.id.in_(ids),
                 IntelDocument.park_id == user.park_id,
                 IntelDocument.status == STATUS_OK,
@@ -248,13 +278,20 @@ def search(
         if collapse and cluster in clusters_seen:
             continue
         clusters_seen.add(cluster)
-        hits.append(
-            SearchHit(
-                document=doc, score=score, snippet=snippet(doc.text or doc.title or "", terms)
-            )
-        )
+        hits.append(SearchHit(document=doc, score=score, snippet=""))
         if len(hits) >= limit:
             break
+    # Only the shown hits' texts are read, in one query, for their snippets.
+    texts: dict[int, str] = {
+        doc_id: body
+        for doc_id, body in session.execute(
+            select(IntelDocument.id, IntelDocument.text).where(
+                IntelDocument.id.in_([h.document.id for h in hits])
+            )
+        )
+    }
+    for h in hits:
+        h.snippet = snippet(texts.get(h.document.id) or h.document.title or "", terms)
     facts = _facts(session, [h.document.id for h in hits], terms)
     members = cluster_members(
         session,
@@ -265,11 +302,22 @@ def search(
         h.facts = facts[h.document.id]
         h.sources = members.get(h.document.cluster_id or h.document.id, []) or [h.document]
     return SearchResult(
-        query=query, terms=terms, hits=hits, used_index=index is not None and bool(terms)
+        query=query, terms=terms, hits=hits, used_index=backend is not None and bool(terms)
     )
 
 
-def _index_docs(session: Session, docs: list[IntelDocument]) -> list[IndexDoc]:
+_INDEXED_COLUMNS = (
+    IntelDocument.id,
+    IntelDocument.park_id,
+    IntelDocument.cluster_id,
+    IntelDocument.published_at,
+    IntelDocument.source,
+    IntelDocument.title,
+    IntelDocument.text,
+)
+
+
+def _index_docs(session: Session, docs: Sequence[Any]) -> list[IndexDoc]:
     ids = [d.id for d in docs]
     names: dict[int, set[str]] = {i: set() for i in ids}
     events: dict[int, set[str]] = {i: set() for i in ids}
@@ -279,7 +327,9 @@ def _index_docs(session: Session, docs: list[IntelDocument]) -> list[IndexDoc]:
         (events, IntelEvent.type, IntelEvent.document_id),
         (units, IntelMetric.unit, IntelMetric.document_id),
     ):
-        for doc_id, value in session.execute(select(doc_col, column).where(doc_col.in_(ids))):
+        for doc_id, value in session.execute(
+            select(doc_col, column).where(doc_col.in_(ids)).distinct()
+        ):
             target[doc_id].add(value)
     return [
         IndexDoc(
@@ -298,48 +348,70 @@ def _index_docs(session: Session, docs: list[IntelDocument]) -> list[IndexDoc]:
     ]
 
 
-def index_documents(session: Session, *, index: SearchIndex, document_ids: list[int]) -> int:
+def _mark_indexed(session: Session, ids: list[int]) -> None:
+    session.execute(
+        update(IntelDocument).where(IntelDocument.id.in_(ids)).values(indexed_at=utcnow()),
+        execution_options={"synchronize_session": "evaluate"},
+    )
+
+
+def index_documents(
+    session: Session, *, index: Backend | SearchIndex, document_ids: list[int]
+) -> int:
     """Add or replace these documents in the index and mark them indexed."""
-    docs = list(
-        session.scalars(
-            select(IntelDocument).where(
+    backend = as_backend(index)
+    assert backend is not None
+    rows = list(
+        session.execute(
+            select(*_INDEXED_COLUMNS).where(
                 IntelDocument.id.in_(document_ids), IntelDocument.status == STATUS_OK
             )
         )
     )
-    n = index.upsert(_index_docs(session, docs))
-    now = utcnow()
-    for d in docs:
-        d.indexed_at = now
-    session.flush()
+    if not rows:
+        return 0
+    n = backend.upsert(session, _index_docs(session, rows))
+    _mark_indexed(session, [r.id for r in rows])
     return n
 
 
-def reindex(session: Session, *, path: Path, batch: int = 1000) -> int:
-    """Rebuild the whole index from the database (the source of truth)."""
-    index = SearchIndex.recreate(path)
-    writer = index.writer()
-    total = 0
-    now = utcnow()
+def _batches(session: Session, batch: int) -> Iterator[list[Any]]:
     last = 0
     while True:
-        docs = list(
-            session.scalars(
-                select(IntelDocument)
+        rows = list(
+            session.execute(
+                select(*_INDEXED_COLUMNS)
                 .where(IntelDocument.id > last, IntelDocument.status == STATUS_OK)
                 .order_by(IntelDocument.id)
                 .limit(batch)
             )
         )
-        if not docs:
-            break
-        for item in _index_docs(session, docs):
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
+
+
+def reindex(session: Session, *, path: Path, batch: int = 1000) -> int:
+    """Rebuild the whole index from the database (the source of truth).
+
+    On PostgreSQL the tsvectors are rewritten in the database; elsewhere the
+    tantivy folder at path is replaced.
+    """
+    total = 0
+    if is_postgres(session):
+        backend = PostgresBackend()
+        for rows in _batches(session, batch):
+            total += backend.upsert(session, _index_docs(session, rows))
+            _mark_indexed(session, [r.id for r in rows])
+        return total
+    index = SearchIndex.recreate(path)
+    writer = index.writer()
+    for rows in _batches(session, batch):
+        for item in _index_docs(session, rows):
             SearchIndex.add(writer, item)
-        for d in docs:
-            d.indexed_at = now
-        total += len(docs)
-        last = docs[-1].id
-        session.flush()
+        _mark_indexed(session, [r.id for r in rows])
+        total += len(rows)
     writer.commit()
     writer.wait_merging_threads()
     return total

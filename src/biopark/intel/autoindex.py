@@ -1,0 +1,58 @@
+"""Index documents as they are committed, whoever stores them.
+
+CLI ingest, web uploads (a background job), URL ingest, feeds and the demo all
+store documents through sessions of db.session_scope(); the sessionmaker there
+is watched, so each committed chunk of new or re-extracted documents reaches the
+search backend of the installation in the same transaction (PostgreSQL) or just
+before it commits (tantivy). A failure to index never loses the documents: they
+stay unindexed (indexed_at NULL), are still found by the LIKE fallback, and
+`biopark intel reindex` picks them up.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from biopark.intel.models import STATUS_OK, IntelDocument
+
+log = logging.getLogger(__name__)
+_PENDING = "intel_unindexed"
+
+
+def _collect(session: Session, _context: Any) -> None:
+    pending: set[int] = session.info.setdefault(_PENDING, set())
+    for obj in session.new:
+        if isinstance(obj, IntelDocument) and obj.status == STATUS_OK:
+            pending.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, IntelDocument) and obj.status == STATUS_OK:
+            attrs = inspect(obj).attrs
+            if attrs.text.history.has_changes() or attrs.title.history.has_changes():
+                pending.add(obj.id)
+
+
+def _index_pending(session: Session) -> None:
+    session.flush()
+    ids = sorted(session.info.pop(_PENDING, set()))
+    if not ids:
+        return
+    from biopark.config import get_settings
+    from biopark.intel.service.backends import writable_backend
+    from biopark.intel.service.search import index_documents, index_path
+
+    try:
+        with session.begin_nested():
+            backend = writable_backend(session, path=index_path(get_settings().var_dir))
+            index_documents(session, index=backend, document_ids=ids)
+    except Exception:  # the documents matter more than their index entry
+        log.exception("indexing %d documents failed; run `biopark intel reindex`", len(ids))
+
+
+def watch(target: Any) -> None:
+    """Index the documents that sessions of target (a Session or sessionmaker) commit."""
+    event.listen(target, "after_flush", _collect)
+    event.listen(target, "before_commit", _index_pending)
