@@ -39,7 +39,7 @@ def test_escalation_notifies_each_leader_once(session: Session) -> None:
     # The respond clock (60 working minutes) runs out at 11:00 Beijing.
     assert run_escalate_requests(session, now=MONDAY + timedelta(minutes=59))["escalated"] == 0
     result = run_escalate_requests(session, now=MONDAY + timedelta(minutes=61))
-    assert result == {"escalated": 1, "notices": 2}
+    assert result == {"escalated": 1, "notices": 2, "talent_escalated": 0}
     assert run_escalate_requests(session, now=MONDAY + timedelta(minutes=62))["notices"] == 0
     notices = list(session.scalars(select(Notice).where(Notice.kind == "sla_escalation")))
     assert {n.user_id for n in notices} == {u.id for u in leaders}

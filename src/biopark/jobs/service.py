@@ -26,6 +26,7 @@ from biopark.notify.digest import run_daily_digest
 from biopark.parks.models import Park
 from biopark.services import sla
 from biopark.services.models import CLOCK_LABELS, ServiceRequest
+from biopark.talent.service import escalate_overdue as escalate_talent
 from biopark.tasks.models import CoordTask, TaskStatus
 
 JobFn = Callable[..., dict[str, Any]]
@@ -74,7 +75,9 @@ def run_escalate_requests(session: Session, *, now: datetime) -> dict[str, Any]:
                 now=now,
             )
         )
-    return {"escalated": len(found), "notices": notices}
+    # Talent applications run on the same working-time clocks; their module notifies leaders.
+    talent = escalate_talent(session, now=now)
+    return {"escalated": len(found), "notices": notices, "talent_escalated": len(talent)}
 
 
 def run_overdue_reminders(session: Session, *, now: datetime) -> dict[str, Any]:
