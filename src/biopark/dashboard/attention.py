@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -42,46 +41,21 @@ class Attention:
         return not (self.requests or self.tasks or self.discrepancies)
 
 
-def reconciliation_items(session: Session, *, park_id: int) -> list[Item]:
-    """The reconciliation's short list; the only place the dashboard calls reconciliation.
-
-    Uses `reconciliation.needs_attention` when that module provides it, else the mismatches
-    of `reconcile_park`.
-    """
-    provider = getattr(reconciliation, "needs_attention", None)
-    if provider is not None:
-        return [_as_item(row) for row in provider(session, park_id=park_id)][:LIMIT]
-    rows = reconciliation.reconcile_park(session, park_id=park_id)
+def reconciliation_items(session: Session, *, park_id: int, lang: str = "zh") -> list[Item]:
+    """The reconciliation's short list; the only place the dashboard calls reconciliation."""
     return [
-        Item(
-            f"{r.figure.label}：{r.reason}",
-            f"/intel/documents/{r.figure.document_id}",
-            r.figure.document_title or "",
-        )
-        for r in rows
-        if r.status.value == "mismatch"
+        Item(row.sentence, row.document_url, row.document_title or "")
+        for row in reconciliation.needs_attention(session, park_id=park_id, lang=lang)
     ][:LIMIT]
 
 
-def _as_item(row: Any) -> Item:
-    if isinstance(row, Item):
-        return row
-    if isinstance(row, dict):
-        return Item(
-            str(row.get("text") or row.get("label") or ""),
-            str(row.get("url") or row.get("document_url") or "/dashboard/reconcile"),
-            str(row.get("note") or row.get("reason") or ""),
-        )
-    data = row.as_json() if hasattr(row, "as_json") else {}
-    return Item(
-        f"{data.get('label', '')}：{data.get('reason', '')}",
-        str(data.get("document_url") or "/dashboard/reconcile"),
-        str(data.get("document_title") or ""),
-    )
-
-
 def attention(
-    session: Session, *, park_id: int, today: date, now: datetime | None = None
+    session: Session,
+    *,
+    park_id: int,
+    today: date,
+    now: datetime | None = None,
+    lang: str = "zh",
 ) -> Attention:
     """Overdue or escalated open requests, overdue tasks and reconciliation discrepancies."""
     now = now or utcnow()
@@ -111,5 +85,5 @@ def attention(
         requests_total=len(reqs),
         tasks=[Item(t.title, f"/tasks/{t.id}", t.deadline.isoformat()) for t in overdue[:LIMIT]],
         tasks_total=len(overdue),
-        discrepancies=reconciliation_items(session, park_id=park_id),
+        discrepancies=reconciliation_items(session, park_id=park_id, lang=lang),
     )

@@ -140,7 +140,7 @@ def dashboard_page(
     period = service.period_for(
         session, user=user, year=year, month_from=month_from, month_to=month_to
     )
-    d = service.for_user(session, user=user, period=period)
+    d = service.for_user(session, user=user, period=period, lang=lang_of(request))
     return render(
         request,
         "dashboard/index.html",

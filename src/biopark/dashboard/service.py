@@ -409,6 +409,7 @@ def build(
     period: Period,
     role: Role = Role.admin,
     cockpit: bool = False,
+    lang: str = "zh",
 ) -> Dashboard:
     """All figures of the dashboard for a park and period; with `cockpit`, also the
     attention panel, peer parks and other domains' panels that only the page shows."""
@@ -422,7 +423,7 @@ def build(
     extras: dict[str, Any] = {}
     if cockpit:
         extras = {
-            "attention": attention.attention(session, park_id=park_id, today=today),
+            "attention": attention.attention(session, park_id=park_id, today=today, lang=lang),
             "peers": peers.peer_parks(session, park_id=park_id),
             "panels": panels.panels(session, park_id=park_id, period=period),
         }
@@ -462,7 +463,9 @@ def period_for(
     return make_period(year, month_from, month_to, today=today, latest=latest)
 
 
-def for_user(session: Session, *, user: User, period: Period) -> Dashboard:
-    """The dashboard of the user's park."""
+def for_user(session: Session, *, user: User, period: Period, lang: str = "zh") -> Dashboard:
+    """The dashboard of the user's park (sentences in `lang`)."""
     check_reader(user)
-    return build(session, park_id=user.park_id, period=period, role=user.role, cockpit=True)
+    return build(
+        session, park_id=user.park_id, period=period, role=user.role, cockpit=True, lang=lang
+    )

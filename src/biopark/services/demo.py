@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
 from biopark.enterprises.models import Enterprise
+from biopark.investment.demo_data import YEAR
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
 from biopark.kit.workcal import add_working_hours, working_hours_between
 from biopark.parks.models import Department, Park
 from biopark.services import dispatching, service
+from biopark.services.demo_history import HISTORY
 from biopark.services.models import ServiceRequest
 from biopark.services.schemas import (
     CloseBody,
@@ -290,6 +292,23 @@ def load(session: Session, *, park: Park) -> None:
             now=submitted,
         )
         req.on_behalf = short == "全干医科"
+        req.is_demo = True
+        for action, after, arg in steps:
+            at = add_working_hours(submitted, after)
+            _step(session, park, req.id, commissioner, staff, depts, ent, action, arg, at)
+    for short, category, title, content, day, steps in HISTORY:
+        ent = enterprises.get(short)
+        if ent is None:
+            continue
+        submitted = datetime.fromisoformat(f"{YEAR}-{day}T09:30:00+08:00").astimezone(UTC)
+        req = service.submit_request(
+            session,
+            user=commissioner,
+            data=RequestCreate(
+                category=category, title=title, content=content, enterprise_id=ent.id
+            ),
+            now=submitted,
+        )
         req.is_demo = True
         for action, after, arg in steps:
             at = add_working_hours(submitted, after)
