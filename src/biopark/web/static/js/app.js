@@ -11,7 +11,15 @@
     var form = event.target;
     var button = event.submitter;
     var text = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
-    if (text && !window.confirm(text)) event.preventDefault();
+    // An option can ask too: choosing 终止 in a stage list.
+    form.querySelectorAll("select").forEach(function (select) {
+      var option = select.options[select.selectedIndex];
+      if (!text && option && option.getAttribute("data-confirm")) text = option.getAttribute("data-confirm");
+    });
+    if (text && !window.confirm(text)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
   }, true);
 
   document.addEventListener("click", function (event) {
