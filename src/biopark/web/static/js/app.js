@@ -105,7 +105,19 @@
     });
   }
 
-  function prepare(root) { tables(root); dates(root); }
+  // A filter select whose empty first option names it ("阶段") and an input with only a
+  // placeholder get that text as their accessible name when no label is given.
+  function names(root) {
+    root.querySelectorAll("select, input:not([type=hidden]), textarea").forEach(function (el) {
+      if (el.labels && el.labels.length) return;
+      if (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")) return;
+      var first = el.tagName === "SELECT" ? el.options[0] : null;
+      var text = first && first.value === "" ? first.textContent.trim() : el.placeholder;
+      if (text) el.setAttribute("aria-label", text);
+    });
+  }
+
+  function prepare(root) { tables(root); dates(root); names(root); }
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", function () { prepare(document); });
