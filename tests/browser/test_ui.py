@@ -77,7 +77,7 @@ def _data_names(page) -> list[str]:  # type: ignore[no-untyped-def]
     return list(
         page.evaluate(
             """() => Array.from(document.querySelectorAll(
-              "td a, .who, h1 [data-name], dd, .tag-data")).map((e) => e.innerText.trim())"""
+              "td a, .who, [data-name], dd, .tag-data")).map((e) => e.innerText.trim())"""
         )
     )
 
@@ -113,7 +113,7 @@ def _check_page(page, base: str, path: str, lang: str, width: int, axe: bool) ->
         )
         if wrapped:
             problems.append(f"{where}: {wrapped} pills wrap")
-    if lang == "en" and not re.search(r"/\d", path):
+    if lang == "en" and not re.search(r"/\d", page.url.split("?")[0]):
         # Detail pages head with their record's own (Chinese) name; lists and forms do not.
         names = [n for n in _data_names(page) if n]
         for text in page.evaluate(INTERFACE_TEXT):
@@ -136,7 +136,9 @@ AXE_SEEN: dict[str, set[str]] = {}
 # branch) still has an inline chart script and the park's Chinese name in its heading,
 # and some pages of other domains may still have axe findings. The walk runs in full
 # and lists every problem; it is marked xfail until those are fixed, never skipped.
-@pytest.mark.xfail(reason="open findings listed in the ui branch report", strict=False)
+@pytest.mark.xfail(
+    reason="open findings listed in the ui branch report", strict=False, raises=AssertionError
+)
 @pytest.mark.parametrize("username", sorted(ROLE_OF))
 def test_every_main_page_for_every_role(sessions, live_server: str, username: str) -> None:  # type: ignore[no-untyped-def]
     page = sessions[username]
@@ -146,8 +148,10 @@ def test_every_main_page_for_every_role(sessions, live_server: str, username: st
         for width in (390, 1440):
             for path in _pages(ROLE_OF[username]):
                 # axe once per page and language: its rules do not depend on the width.
-                axe = width == 1440 and path not in AXE_SEEN.setdefault(lang, set())
-                AXE_SEEN[lang].add(path)
+                seen = AXE_SEEN.setdefault(lang, set())
+                axe = width == 1440 and path not in seen
+                if axe:
+                    seen.add(path)
                 problems += _check_page(page, live_server, path, lang, width, axe)
                 if width == 390 and lang == "zh":
                     screenshot(page, f"ui-{username}{path.replace('/', '_')}-390")
