@@ -24,7 +24,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 $(VENDOR)/.stamp: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
 	touch $@
 
 assets: $(VENDOR)/.stamp

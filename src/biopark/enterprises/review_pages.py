@@ -42,8 +42,9 @@ register(
         "已同意，档案已更新": "Approved; the file is updated",
         "已驳回变更申请": "Proposal rejected",
         "入库即加上对应标签（专精特新、龙头企业、高新技术企业、关键配套）；出库即去掉该标签。上市后备库不对应标签。": (
-            "Entering a pool sets its tag (专精特新, 龙头企业, 高新技术企业, 关键配套); leaving it"
-            " removes the tag. The 上市后备 pool has no tag."
+            "Entering a pool sets its tag (Specialised & innovative SME, Leading enterprises,"
+            " High-tech enterprise, Key supplier); leaving it removes the tag."
+            " The IPO pipeline pool has no tag."
         ),
         "如 3.6亿、5000万、1,200.5万元": "e.g. 3.6亿, 5000万, 1,200.5万元",
         "每年": "per year",

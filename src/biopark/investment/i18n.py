@@ -165,7 +165,7 @@ EN_RULES = {
     "已确认超出": "Confirmed above agreed",
     "项目编号": "Project code",
     "联系电话": "Contact phone",
-    "进入签约需要协议投资额和签约日期；入库、开工、投产各需其日期。跳过阶段须填写原因和所跳过阶段的日期。": "Entering 签约 needs the agreed investment and the signing date; 入库, 开工 and 投产 each need their date. Skipping stages needs a reason and the date of each skipped stage.",
+    "进入签约需要协议投资额和签约日期；入库、开工、投产各需其日期。跳过阶段须填写原因和所跳过阶段的日期。": "Entering Signed needs the agreed investment and the signing date; Registered, Construction and In production each need their date. Skipping stages needs a reason and the date of each skipped stage.",
     "如：3亿元": "e.g. 3亿元",
     "跳过阶段、退回、终止或重启时必填": "Required to skip stages, move back, terminate or reopen",
     "疑似重复线索": "Possible duplicate leads",

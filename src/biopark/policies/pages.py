@@ -15,7 +15,7 @@ from biopark.accounts.models import Role
 from biopark.audit import service as audit
 from biopark.errors import BioparkError
 from biopark.kit.dates import today
-from biopark.policies import rules, service
+from biopark.policies import builder_pages, calculator, rules, service
 from biopark.policies.models import BENEFITS, LEVELS, Policy
 from biopark.policies.schemas import PolicyCreate, PolicyUpdate
 from biopark.registry import NavItem
@@ -27,6 +27,8 @@ from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(builder_pages.router)
+router.include_router(calculator.router)
 
 LIBRARY_ROLES = service.READERS - {Role.enterprise}
 NAV = [
@@ -54,6 +56,7 @@ NAV = [
         description="本企业可申报的政策",
         group="企业服务",
     ),
+    calculator.NAV_ITEM,
 ]
 register(
     {
@@ -206,8 +209,10 @@ def _form(
     errors: list[str],
     status: int = 200,
 ) -> Response:
+    user = request.state.user
     ctx = {
         **_ctx_common(),
+        **builder_pages.builder_context(user, values),
         "policy": policy,
         "values": values,
         "errors": errors,
@@ -219,7 +224,7 @@ def _form(
 
 def _values_of(policy: Policy) -> dict[str, Any]:
     values: dict[str, Any] = {k: getattr(policy, k) for k in LABELS}
-    values["conditions"] = json.dumps(policy.conditions, ensure_ascii=False, indent=2)
+    values["conditions"] = policy.conditions
     values["amount_rule"] = (
         json.dumps(policy.amount_rule, ensure_ascii=False) if policy.amount_rule else ""
     )
@@ -232,17 +237,17 @@ def _posted(request: Request) -> tuple[dict[str, Any], dict[str, Any], list[str]
     raw: dict[str, Any] = {k: form.get(k) for k in LABELS}
     raw["auto_grant"] = "auto_grant" in form
     raw["published"] = "published" in form
+    drawn, conditions, errors = builder_pages.conditions_from(form)
     values = dict(raw)
-    errors: list[str] = []
-    for key in ("conditions", "amount_rule"):
-        text = str(raw.get(key) or "").strip()
-        if not text:
-            values[key] = {"all": []} if key == "conditions" else None
-            continue
+    values["conditions"] = conditions
+    raw.update(drawn)
+    text = str(raw.get("amount_rule") or "").strip()
+    values["amount_rule"] = None
+    if text:
         try:
-            values[key] = json.loads(text)
+            values["amount_rule"] = json.loads(text)
         except ValueError:
-            errors.append(f"{LABELS[key]}：不是有效的 JSON")
+            errors.append(f"{LABELS['amount_rule']}：不是有效的 JSON")
     return raw, values, errors
 
 
@@ -254,7 +259,7 @@ def new_page(request: Request, user: CurrentUser) -> Response:
         "benefit": "subsidy",
         "published": True,
         "valid_from": today(),
-        "conditions": '{\n  "all": [\n    {"op": "has_tag", "value": "高新技术企业"}\n  ]\n}',
+        "conditions": {"all": [{"op": "has_tag", "value": "高新技术企业"}]},
     }
     return _form(request, None, values, [])
 

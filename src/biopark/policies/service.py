@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -411,3 +411,46 @@ def mark_pushed(
         changes={"policy": policy.title},
     )
     return push
+
+
+# ---------------------------------------------------------------- rule preview and calculator
+
+
+@dataclass(frozen=True)
+class Preview:
+    qualified: list[str]
+    nearly: list[tuple[str, list[str]]]
+    total: int
+
+
+def preview_rule(session: Session, *, user: User, node: rules.Node, as_of: date) -> Preview:
+    """Which of the editor's enterprises a draft rule lets in, and which miss one condition."""
+    require_editor(user)
+    ents = list(session.scalars(enterprises.visible(user).order_by(Enterprise.name)))
+    facts = facts_for(session, enterprises_=ents, as_of=as_of)
+    qualified: list[str] = []
+    nearly: list[tuple[str, list[str]]] = []
+    for ent in ents:
+        verdict = rules.classify(rules.evaluate(node, facts[ent.id]))
+        if verdict.verdict == rules.Verdict.qualified:
+            qualified.append(ent.name)
+        elif verdict.verdict == rules.Verdict.nearly:
+            nearly.append((ent.name, list(verdict.unmet)))
+    return Preview(qualified, nearly, len(ents))
+
+
+def own_facts(session: Session, *, user: User, as_of: date) -> tuple[Enterprise, rules.Facts]:
+    """An enterprise user's own enterprise and what the rules know of it."""
+    if user.role != Role.enterprise or user.enterprise_id is None:
+        raise Forbidden()
+    ent = enterprises.get_enterprise(session, user=user, enterprise_id=user.enterprise_id)
+    return ent, facts_for(session, enterprises_=[ent], as_of=as_of)[ent.id]
+
+
+def calculate(session: Session, *, user: User, what_if: dict[str, Any], as_of: date) -> list[Match]:
+    """The enterprise's matches with some figures replaced (nothing is saved)."""
+    ent, facts = own_facts(session, user=user, as_of=as_of)
+    known = {k: v for k, v in what_if.items() if k in rules.Facts.__dataclass_fields__}
+    changed = replace(facts, **known)
+    policies = current_policies(session, park_id=ent.park_id, as_of=as_of)
+    return compute_matches(policies, [ent], {ent.id: changed}, include_ineligible=True)

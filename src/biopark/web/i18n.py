@@ -85,3 +85,36 @@ register(
         "管理": "Administration",
     }
 )
+
+# Shared templates and small texts of several domains' pages.
+register(
+    {
+        "请求编号": "Request id",
+        "导入被拒绝，未导入任何数据": "Import refused; nothing was imported",
+        "个项目": "projects",
+        "整份文件先校验，全部正确才导入；有错误时逐行列出，不导入任何数据。": (
+            "The whole file is checked first and imported only if every row is valid; "
+            "errors are listed by row and nothing is imported."
+        ),
+        "例：重庆国际生物城 创新药": "e.g. Chongqing International Bio City innovative drugs",
+        "例：创新药 临床": "e.g. innovative drug clinical",
+        "例：1.5亿 / 3,000万元": "e.g. 150000000 or 1.5亿",
+        "例：102亿元 / 3,000万元": "e.g. 10200000000 or 102亿元",
+        "例：110亿元": "e.g. 11000000000 or 110亿元",
+        "例：45亿元": "e.g. 4500000000 or 45亿元",
+        "退回、终止或恢复时必填": "Required when sending back, stopping or resuming",
+        "输入有误": "Invalid input",
+        "选择日期": "Choose a date",
+        "确定要这样做吗？": "Are you sure?",
+        "确定终止该项目吗？终止后需填写原因方可重启。": (
+            "Terminate this project? Reopening it later needs a reason."
+        ),
+        "确定将该药物标记为终止研发吗？": "Mark this drug as discontinued?",
+        "确定关闭这条线索吗？": "Close this lead?",
+        "确定撤回这次派发吗？": "Withdraw this dispatch?",
+        "确定撤回这条诉求吗？撤回后不再办理。": "Withdraw this request? It will not be handled any further.",
+        "确定删除这位联系人吗？": "Delete this contact?",
+        "确定删除这项产品吗？": "Delete this product?",
+        "确定驳回吗？": "Reject this?",
+    }
+)

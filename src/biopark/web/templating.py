@@ -110,6 +110,7 @@ def render(
         "nav": nav,
         "nav_menus": registry.nav_groups(nav),
         "csrf_token": csrf_token(request),
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "path": request.url.path,
         "flashes": pop_flashes(request),
     }
