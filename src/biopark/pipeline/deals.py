@@ -276,7 +276,8 @@ def accept_deal(session: Session, *, user: User, deal_id: int, data: DealDecisio
     changes: dict[str, object] = {}
     for field_name, value in data.model_dump(exclude={"note"}, exclude_unset=True).items():
         if value is not None and value != "" and getattr(deal, field_name) != value:
-            changes[field_name] = [str(getattr(deal, field_name)), str(value)]
+            old = getattr(deal, field_name)
+            changes[field_name] = [None if old is None else str(old), str(value)]
             setattr(deal, field_name, value)
     if not deal.party_a or not deal.party_b:
         raise ValidationFailed("请填写交易双方", en="Both parties of the deal are required")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from biopark.audit.describe import DATE, HIDDEN, Choice, Ref, register, register_en
-from biopark.pipeline.models import MODALITIES, Drug
+from biopark.pipeline.models import DEAL_KINDS, MODALITIES, Drug
 from biopark.pipeline.pages import DRUG_LABELS, LABELS
 from biopark.pipeline.stages import LABELS as STAGE_LABELS
 
@@ -38,8 +38,37 @@ register(
         "reject": ("退回了进展建议", "rejected the proposed update"),
     },
 )
+register(
+    "deal",
+    noun=("交易", "deal"),
+    labels={
+        "kind": "交易类型",
+        "party_a": "甲方",
+        "party_b": "乙方",
+        "territory": "区域",
+        "modality": "类型",
+        "upfront": "首付款",
+        "total": "总金额",
+        "currency": "币种",
+        "signed_on": "签约日期",
+        "note": "备注",
+    },
+    kinds={
+        "kind": Choice(DEAL_KINDS),
+        "modality": Choice(MODALITIES),
+        "signed_on": DATE,
+    },
+    actions={
+        "propose": ("从新闻中提出了交易", "proposed a deal from the news"),
+        "accept": ("采纳了交易", "accepted the deal"),
+        "reject": ("驳回了交易", "rejected the deal"),
+    },
+)
 register_en(
     {
+        "交易类型": "Deal type",
+        "甲方": "Party A",
+        "乙方": "Party B",
         "里程碑": "Milestone",
         "代号": "Code",
         "企业名称": "Company name",
