@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -25,6 +26,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Fields whose values never enter the audit trail, by entity type. The trail is append-only
+# and hash-chained (audit/chain.py), so nothing in it can be erased later; personal data
+# that must be erasable (PIPL retention) is therefore recorded only as "changed".
+_PERSONAL: dict[str, frozenset[str]] = {}
+MASKED = "（个人信息，不入审计）"
+
+
+def register_personal(entity_type: str, fields: Iterable[str]) -> None:
+    """Keep the values of these fields of `entity_type` out of the audit trail."""
+    _PERSONAL[entity_type] = _PERSONAL.get(entity_type, frozenset()) | frozenset(fields)
+
+
 def record(
     session: Session,
     *,
@@ -43,7 +56,10 @@ def record(
         action=action,
         entity_type=entity_type,
         entity_id=entity_id,
-        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        changes={
+            k: MASKED if k in _PERSONAL.get(entity_type, ()) else _plain(v)
+            for k, v in (changes or {}).items()
+        },
     )
     session.add(entry)
     return entry

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
+from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Forbidden, ValidationFailed
 from biopark.kit import dates
@@ -16,6 +17,8 @@ from biopark.kit.dates import SHANGHAI
 ACCESS = frozenset({Role.admin, Role.leader, Role.investment_officer})
 TARGET_EDITORS = frozenset({Role.admin, Role.leader})
 ENTITY_LEAD = "investment_lead"
+# A consulting person's details stay out of the append-only audit trail (erasable by PIPL).
+audit.register_personal(ENTITY_LEAD, ("company", "contact_name", "phone", "message"))
 ENTITY_PROJECT = "investment_project"
 
 

@@ -27,7 +27,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from biopark.audit import service as audit
-from biopark.audit.models import AuditEntry
 from biopark.config import get_settings
 from biopark.errors import RateLimited, ValidationFailed
 from biopark.investment.access import ENTITY_LEAD
@@ -165,23 +164,6 @@ def create_consultation(
 
 
 ANONYMOUS = "（已匿名）"
-_PERSONAL = ("company", "contact_name", "phone", "message")
-
-
-def _scrub_history(session: Session, *, lead_ids: list[int]) -> None:
-    # The change history repeats what was typed; anonymising the lead must reach it too.
-    for start in range(0, len(lead_ids), 500):
-        entries = session.scalars(
-            select(AuditEntry).where(
-                AuditEntry.entity_type == ENTITY_LEAD,
-                AuditEntry.entity_id.in_(lead_ids[start : start + 500]),
-            )
-        ).all()
-        for entry in entries:
-            if any(k in (entry.changes or {}) for k in _PERSONAL):
-                entry.changes = {
-                    k: (ANONYMOUS if k in _PERSONAL else v) for k, v in entry.changes.items()
-                }
 
 
 def purge_stale_leads(session: Session, *, now: datetime, days: int | None = None) -> int:
@@ -219,7 +201,6 @@ def purge_stale_leads(session: Session, *, now: datetime, days: int | None = Non
             park_id=lead.park_id,
             changes={"retention_days": days},
         )
-    _scrub_history(session, lead_ids=[lead.id for lead in stale])
     session.execute(
         delete(ConsultCounter).where(ConsultCounter.window_start < now - timedelta(days=2))
     )
