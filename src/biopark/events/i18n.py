@@ -70,7 +70,7 @@ i18n.register(
         "签到": "Check in",
         "签到成功": "Checked in",
         "签约项目": "Signed projects",
-        "签约项目：归属本活动的线索转成的项目中，已签约及之后阶段的项目；协议投资额为这些项目之和。": "Signed projects: projects from the event's leads at 签约 or a later stage; agreed investment is their sum.",
+        "签约项目：归属本活动的线索转成的项目中，已签约及之后阶段的项目；协议投资额为这些项目之和。": "Signed projects: projects from the event's leads at the signed stage or later; agreed investment is their sum.",
         "线索已归属本活动": "Lead credited to the event",
         "结束日期": "End date",
         "论坛": "Forum",
