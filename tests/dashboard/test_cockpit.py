@@ -221,6 +221,24 @@ def test_cockpit_page_shows_peers_attention_and_comparisons(session: Session, cl
     assert "Feb 2025" in en and "Peer parks" in en
 
 
+def test_cockpit_heading_uses_the_park_name_of_the_page_language(session: Session, client) -> None:  # type: ignore[no-untyped-def]
+    from tests.builders import page_login
+
+    w = make_world(session)
+    page_login(client, w.leader)
+    zh = client.get("/dashboard?year=2025&month_from=2&month_to=2").text
+    assert "<h1>测试生物城 · 驾驶舱</h1>" in zh
+    # Without an English name the English page keeps the Chinese one.
+    en = client.get("/dashboard?year=2025&month_from=2&month_to=2&lang=en").text
+    assert "<h1>测试生物城 · " in en
+    w.park.name_en = "Test Bio City"
+    session.flush()
+    en = client.get("/dashboard?year=2025&month_from=2&month_to=2&lang=en").text
+    heading = en[en.index("<h1>") : en.index("</h1>")]
+    assert "Test Bio City" in heading and "测试生物城" not in heading
+    assert '<div class="peer own"><h3>Test Bio City</h3>' in en
+
+
 def test_funds_drill_down_lists_projects_funded_in_the_period(session: Session) -> None:
     from biopark.investment.projects import ProjectFilter, project_query
 

@@ -64,6 +64,7 @@ register(
         "您的角色": "Your role",
         "可用模块": "Modules",
         "变更历史": "History",
+        "历史": "History",
         "上一页": "Previous",
         "下一页": "Next",
         "无记录": "No records",
