@@ -63,7 +63,6 @@ MONEY_FIELDS = ("amount", "amount_min", "amount_max", "granted_amount")
 register(
     {
         "金融服务": "Financing services",
-        "历史": "History",
         "融资需求发布、金融产品匹配与银行对接": "Post financing needs, match products, refer to banks",
         "融资需求": "Financing needs",
         "融资需求详情": "Financing need",
