@@ -101,3 +101,11 @@ def app(session: Session, tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client(app) -> TestClient:  # type: ignore[no-untyped-def]
     return TestClient(app)
+
+
+@pytest.fixture
+def empty_chain(session: Session) -> None:
+    """An empty audit chain inside the test's own (rolled back) transaction: tests that share
+    this worker's database may have committed entries, or removed them with their park."""
+    session.execute(text("DELETE FROM audit_entry"))
+    session.execute(text("DELETE FROM audit_chain_head"))

@@ -28,13 +28,9 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def empty_chain(request: pytest.FixtureRequest) -> None:
-    """Start each test on an empty chain inside its own (rolled back) transaction: other
-    tests that share this worker's database may have committed and cleaned up entries."""
+def chain_starts_empty(request: pytest.FixtureRequest) -> None:
     if "session" in request.fixturenames:
-        session: Session = request.getfixturevalue("session")
-        session.execute(text("DELETE FROM audit_entry"))
-        session.execute(text("DELETE FROM audit_chain_head"))
+        request.getfixturevalue("empty_chain")
 
 
 def _append(session: Session, park_id: int | None, n: int) -> list[AuditEntry]:

@@ -10,7 +10,7 @@ from biopark.demo.service import load_demo
 from biopark.onewindow.models import PartStatus, ServiceItem, Submission
 
 
-def test_demo_catalogue_and_chain(session: Session) -> None:
+def test_demo_catalogue_and_chain(session: Session, empty_chain: None) -> None:
     load_demo(session, password="demo-pass-123")
     items = list(session.scalars(select(ServiceItem)))
     assert len(items) >= 20

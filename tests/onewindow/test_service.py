@@ -42,7 +42,7 @@ def test_status_derives_from_the_parts() -> None:
 
 
 def test_zero_material_item_goes_to_every_department_in_parallel(
-    session: Session, tmp_path: Path
+    session: Session, tmp_path: Path, empty_chain: None
 ) -> None:
     park = make_park(session)
     d1, d2 = two_departments(session, park)
