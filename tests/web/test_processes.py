@@ -45,7 +45,7 @@ class RoundRobin:
 
     A backend that refuses the connection is dropped and the request goes to the next
     one (nothing was sent); a request that was sent and then lost its connection is
-    an in-flight failure and is reported, not retried.
+    an in-flight failure: reported, not retried, and its backend is dropped too.
     """
 
     def __init__(self, urls: list[str], headers: dict[str, str]) -> None:
@@ -63,9 +63,18 @@ class RoundRobin:
             try:
                 return self.client.request(method, base + path, **kw)
             except httpx.ConnectError:
-                with self.lock:
-                    if base in self.live:
-                        self.live.remove(base)
+                self._drop(base)
+            except (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError):
+                # Lost after sending: reported, and the backend is taken out of rotation
+                # (a proxy's passive health check), so its stale kept-alive connections
+                # are not handed to the next requests.
+                self._drop(base)
+                raise
+
+    def _drop(self, base: str) -> None:
+        with self.lock:
+            if base in self.live:
+                self.live.remove(base)
 
 
 def _start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
