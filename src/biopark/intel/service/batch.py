@@ -353,21 +353,16 @@ def _facts_and_proposals(
         entities += e
         events += v
     insert_facts(session, metrics=metrics, entities=entities, events=events)
-    propose_deals(
-        session,
-        park_id=fresh[0][2].park_id if fresh else 0,
-        sources=[
-            DealSource(
-                events=tuple(e for e in item.extraction.events if e.type in EVENT_KINDS),
-                document_id=doc.id,
-                source_title=(doc.title or "")[:300] or None,
-                source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
-                published_on=doc.published_at,
-            )
-            for _, item, doc in fresh
-            if item.extraction is not None
-        ],
-    )
+    if fresh:
+        propose_deals(
+            session,
+            park_id=fresh[0][2].park_id,
+            sources=[
+                deal_source(doc, item.extraction.events)
+                for _, item, doc in fresh
+                if item.extraction is not None
+            ],
+        )
     drugs: list[tuple[str, str]] | None = None
     for _, item, doc in fresh:
         assert item.extraction is not None
@@ -388,7 +383,7 @@ def _facts_and_proposals(
                 events=found,
                 # A proposal keeps 300 characters of title and only web links as its source URL.
                 source_title=(doc.title or "")[:300] or None,
-                source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
+                source_url=web_url(doc),
                 document_id=doc.id,
                 published_on=doc.published_at,
             )
@@ -420,3 +415,19 @@ def store_each(
             )
         results.append(result)
     return results
+
+
+def web_url(doc: IntelDocument) -> str | None:
+    """The document's link when it is a web page (proposals cite only those)."""
+    return doc.url if (doc.url or "").startswith(("http://", "https://")) else None
+
+
+def deal_source(doc: IntelDocument, events: Sequence[Event]) -> DealSource:
+    """The deal events of a stored document, with where they were read."""
+    return DealSource(
+        events=tuple(e for e in events if e.type in EVENT_KINDS),
+        document_id=doc.id,
+        source_title=(doc.title or "")[:300] or None,
+        source_url=web_url(doc),
+        published_on=doc.published_at,
+    )

@@ -28,16 +28,18 @@ from biopark.intel.service.batch import (
     NEW,
     IngestResult,
     alias_field,
+    deal_source,
     digest_of,
     fact_rows,
     insert_facts,
     prepare,
     record_failure,
     store_batch,
+    web_url,
 )
 from biopark.intel.service.review import apply_corrections
 from biopark.intel.types import Event, Extraction, RawDocument
-from biopark.pipeline.deals import propose_deals_from_events
+from biopark.pipeline.deals import propose_deals
 from biopark.pipeline.proposals import propose_milestones_from_events
 
 # Kept importable from here: pages, feeds and the CLI read the result states from this module.
@@ -116,23 +118,10 @@ def propose_milestones(session: Session, *, doc: IntelDocument) -> None:
             events=events,
             # A proposal keeps 300 characters of title and only web links as its source URL.
             source_title=(doc.title or "")[:300] or None,
-            source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
+            source_url=web_url(doc),
             document_id=doc.id,
             published_on=doc.published_at,
         )
-
-
-def propose_deals(session: Session, *, doc: IntelDocument, extraction: Extraction) -> None:
-    """Queue the document's licensing, acquisition and financing events as proposed deals."""
-    propose_deals_from_events(
-        session,
-        park_id=doc.park_id,
-        events=extraction.events,
-        document_id=doc.id,
-        source_title=(doc.title or "")[:300] or None,
-        source_url=doc.url if (doc.url or "").startswith(("http://", "https://")) else None,
-        published_on=doc.published_at,
-    )
 
 
 def ingest_bytes(
@@ -176,7 +165,9 @@ def reextract(session: Session, *, document: IntelDocument) -> IntelDocument:
     document.text = extraction.document.text
     store_facts(session, doc=document, extraction=extraction, linker=linker)
     propose_milestones(session, doc=document)
-    propose_deals(session, doc=document, extraction=extraction)
+    propose_deals(
+        session, park_id=document.park_id, sources=[deal_source(document, extraction.events)]
+    )
     return document
 
 
