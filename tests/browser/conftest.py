@@ -117,6 +117,12 @@ def open_nav(page, href: str) -> None:  # type: ignore[no-untyped-def]
             ".navgroup-button"
         ).click()
     link.click()
+    # The click only waits for the navigation to commit; wait for the new
+    # document to finish loading so the caller never reads a half-built page.
+    page.wait_for_url(
+        lambda url: url.split("://", 1)[-1].split("/", 1)[-1].startswith(href.lstrip("/"))
+    )
+    page.wait_for_load_state("load")
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
