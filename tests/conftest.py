@@ -24,6 +24,8 @@ from biopark.config import Settings
 from biopark.db import get_session, make_engine
 
 os.environ.setdefault("BIOPARK_SECRET_KEY", "test-secret-key-not-for-production")
+# Tests change data and read the cockpit at once; the cache has its own test.
+os.environ.setdefault("BIOPARK_DASHBOARD_CACHE_SECONDS", "0")
 
 
 def _create_database(base_url: str) -> tuple[str, str]:

@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     llm_model: str = ""
     llm_key: str = ""
     llm_timeout_seconds: float = 20.0
+    # Each app process keeps a park's cockpit figures this long (0 = always recompute).
+    dashboard_cache_seconds: float = 30.0
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an embedded SQLite database under var_dir."""

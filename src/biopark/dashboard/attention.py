@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from biopark.dashboard import reconciliation
@@ -65,25 +65,19 @@ def attention(
         r.close_due_at < now,
         r.responded_at.is_(None) & (r.respond_due_at < now),
     )
-    reqs = list(
-        session.scalars(
-            select(r)
-            .where(r.park_id == park_id, r.status.in_(OPEN_REQUESTS), late)
-            .order_by(r.close_due_at.asc().nulls_last(), r.id)
-        )
+    where = (r.park_id == park_id, r.status.in_(OPEN_REQUESTS), late)
+    # Count in SQL and load only the shown rows: a park can have thousands of late requests.
+    reqs = session.scalars(
+        select(r).where(*where).order_by(r.close_due_at.asc().nulls_last(), r.id).limit(LIMIT)
     )
-    overdue = tasks.overdue_tasks(session, park_id=park_id, today=today)
+    overdue = tasks.overdue_tasks(session, park_id=park_id, today=today, limit=LIMIT)
     return Attention(
         requests=[
-            Item(
-                req.title,
-                f"/requests/{req.id}",
-                "已升级" if req.escalated else "逾期",
-            )
-            for req in reqs[:LIMIT]
+            Item(req.title, f"/requests/{req.id}", "已升级" if req.escalated else "逾期")
+            for req in reqs
         ],
-        requests_total=len(reqs),
-        tasks=[Item(t.title, f"/tasks/{t.id}", t.deadline.isoformat()) for t in overdue[:LIMIT]],
-        tasks_total=len(overdue),
+        requests_total=session.scalar(select(func.count()).select_from(r).where(*where)) or 0,
+        tasks=[Item(t.title, f"/tasks/{t.id}", t.deadline.isoformat()) for t in overdue],
+        tasks_total=tasks.overdue_count(session, park_id=park_id, today=today),
         discrepancies=reconciliation_items(session, park_id=park_id, lang=lang),
     )

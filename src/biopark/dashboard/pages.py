@@ -124,6 +124,7 @@ i18n.register(
             "Figures about other parks read from the news; open a source to see the article"
         ),
         "亿元": "100 million yuan",
+        "数据更新于": "Figures as of",
     }
 )
 

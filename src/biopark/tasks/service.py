@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from biopark.accounts.models import Role, User
@@ -337,16 +337,27 @@ def report_progress(
     return report
 
 
-def overdue_tasks(session: Session, *, park_id: int, today: date) -> list[CoordTask]:
-    """Unfinished tasks past their deadline, oldest deadline first."""
-    stmt = loaded(
-        select(CoordTask).where(
-            CoordTask.park_id == park_id,
-            CoordTask.status != TaskStatus.done,
-            CoordTask.deadline < today,
-        )
-    ).order_by(CoordTask.deadline, CoordTask.id)
+def _overdue(park_id: int, today: date) -> tuple[Any, ...]:
+    return (
+        CoordTask.park_id == park_id,
+        CoordTask.status != TaskStatus.done,
+        CoordTask.deadline < today,
+    )
+
+
+def overdue_tasks(
+    session: Session, *, park_id: int, today: date, limit: int | None = None
+) -> list[CoordTask]:
+    """Unfinished tasks past their deadline, oldest deadline first (the first `limit`)."""
+    stmt = loaded(select(CoordTask).where(*_overdue(park_id, today)))
+    stmt = stmt.order_by(CoordTask.deadline, CoordTask.id).limit(limit)
     return list(session.scalars(stmt))
+
+
+def overdue_count(session: Session, *, park_id: int, today: date) -> int:
+    """How many unfinished tasks are past their deadline."""
+    stmt = select(func.count()).select_from(CoordTask).where(*_overdue(park_id, today))
+    return session.scalar(stmt) or 0
 
 
 @dataclass
