@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError, ResponseValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
@@ -26,7 +28,7 @@ from biopark.config import Settings, get_settings
 from biopark.errors import AuthRequired, BioparkError, Forbidden
 from biopark.kit.logs import configure_logging
 from biopark.web.i18n import LANGUAGES, register
-from biopark.web.middleware import CatchAll, RequestContext
+from biopark.web.middleware import Admission, CatchAll, RequestContext
 from biopark.web.posted import read_posted_form
 from biopark.web.templating import lang_of, render
 
@@ -170,11 +172,24 @@ async def _on_unexpected_scope(scope: Scope, exc: Exception) -> Response:
     return await _on_unexpected(Request(scope), exc)
 
 
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Routes are sync and run on AnyIO's thread pool (40 threads by default). More
+        # threads than database connections would make requests open connections of their
+        # own, and more than a few per core only add GIL contention.
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application with every domain's API and pages."""
     settings = settings or get_settings()
     configure_logging()
     app = FastAPI(
+        lifespan=_lifespan(settings),
         title="biopark API",
         version=__version__,
         description="创新药产业生态圈数字平台 JSON API. Authenticate with POST /api/auth/token.",
@@ -189,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes that keep files under var_dir (the search index) read it from here.
     app.state.settings = settings
 
+    app.add_middleware(Admission, limit=settings.threads)
     app.add_middleware(CatchAll, on_error=_on_unexpected_scope)
 
     @app.middleware("http")

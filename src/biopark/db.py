@@ -25,8 +25,9 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets foreign keys, WAL and a busy timeout."""
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine for the URL; SQLite gets foreign keys, WAL and a busy timeout; a server
+    database keeps `pool_size` connections open (plus 10 for bursts, closed after use)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -78,14 +79,15 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=_dumps
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, json_serializer=_dumps
     )
 
 
 @lru_cache
 def get_engine() -> Engine:
     """The process-wide engine built from settings."""
-    return make_engine(get_settings().resolved_database_url())
+    settings = get_settings()
+    return make_engine(settings.resolved_database_url(), pool_size=settings.threads)
 
 
 @lru_cache

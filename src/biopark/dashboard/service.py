@@ -500,4 +500,7 @@ def for_user(session: Session, *, user: User, period: Period, lang: str = "zh") 
     """The dashboard of the user's park (sentences in `lang`)."""
     check_reader(user)
     d = _cached_cockpit(session, park_id=user.park_id, period=period, lang=lang)
-    return replace(d, park=session.get(Park, user.park_id), links=link_rights(user.role))
+    park = session.get(Park, user.park_id)
+    if park is None:
+        raise NotFound("园区不存在", en="Park not found")
+    return replace(d, park=park, links=link_rights(user.role))

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,6 +39,31 @@ CSP = (
     "form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+class Admission:
+    """Let at most `limit` requests into the application at once; the rest wait here.
+
+    Sync routes run on a thread pool of the same size and each holds a pooled database
+    connection from its session dependency to the end of the request. A request waiting here
+    holds neither, so a burst of users queues fairly instead of exhausting the connection
+    pool. Liveness and static files skip the queue.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._slots: anyio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path == "/healthz" or path.startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:
+            self._slots = anyio.Semaphore(self.limit)
+        async with self._slots:
+            await self.app(scope, receive, send)
 
 
 def csp(nonce: str) -> str:
