@@ -135,3 +135,8 @@ def test_api_and_page(client: TestClient, session: Session) -> None:
     assert page.status_code == 200
     assert 'id="attention"' in page.text and 'id="peers"' in page.text
     assert '<a href="/investment?year=2025">2.5亿元</a>' in page.text
+    assert "报道 9亿元，台账 2.5亿元" in page.text
+    # On the English page the reasons are English too.
+    en = client.get("/dashboard/reconcile?lang=en").text
+    assert "Reported 900 million yuan; ledger 250 million yuan" in en
+    assert "，台账" not in en and "未知指标" not in en

@@ -123,6 +123,11 @@ class Row:
     reason: str
     target_value: Decimal | None = None
     ledger_url: str | None = None
+    reason_en: str = ""
+
+    def reason_in(self, lang: str) -> str:
+        """Why the figure got its status, in the reader's language."""
+        return self.reason_en if lang == "en" and self.reason_en else self.reason
 
     def as_json(self, lang: str = "zh") -> dict[str, Any]:
         f = self.figure
@@ -143,7 +148,7 @@ class Row:
             "reported_display": show(f.value, f.unit, lang),
             "ledger_display": show(self.ledger_value, f.unit, lang),
             "ledger_url": self.ledger_url,
-            "reason": self.reason,
+            "reason": self.reason_in(lang),
             "quote": f.quote,
             "document_id": f.document_id,
             "document_title": f.document_title,
@@ -190,13 +195,24 @@ def _pipeline_counts(session: Session, park_id: int) -> dict[str, Decimal]:
 def _compare_pipeline(fig: ReportedFigure, key: str, counts: dict[str, Decimal]) -> Row:
     url = PIPELINE_LINKS[key]
     if fig.forecast:
-        return Row(fig, key, Status.not_comparable, None, "预计数：不与管线台账比较", None, url)
+        return Row(
+            fig,
+            key,
+            Status.not_comparable,
+            None,
+            "预计数：不与管线台账比较",
+            None,
+            url,
+            "Forecast: not compared with the pipeline ledger",
+        )
     reported = Reported(fig.label, fig.value, fig.unit, fig.qualifier, fig.period, False)
     found = compare(reported, counts[key], key)
-    reason = (
-        f"报道 {show(fig.value, fig.unit)}，管线台账（当前）{show(found.ledger_value, fig.unit)}"
+    zh = f"报道 {show(fig.value, fig.unit)}，管线台账（当前）{show(found.ledger_value, fig.unit)}"
+    en = (
+        f"Reported {show(fig.value, fig.unit, 'en')}; "
+        f"pipeline ledger (now) {show(found.ledger_value, fig.unit, 'en')}"
     )
-    return Row(fig, key, found.status, found.ledger_value, reason, None, url)
+    return Row(fig, key, found.status, found.ledger_value, zh, None, url, en)
 
 
 def reconcile_park(session: Session, *, park_id: int, include_peers: bool = False) -> list[Row]:
@@ -221,7 +237,8 @@ def reconcile_park(session: Session, *, park_id: int, include_peers: bool = Fals
         if not about_park(fig, names):
             if include_peers:
                 note = f"其他主体：{fig.subject or '未注明'}"
-                rows.append(Row(fig, None, Status.not_comparable, None, note))
+                note_en = f"Another subject: {fig.subject or 'not named'}"
+                rows.append(Row(fig, None, Status.not_comparable, None, note, reason_en=note_en))
             continue
         pkey = pipeline_key(fig.label, fig.unit)
         if pkey is not None:
@@ -231,11 +248,29 @@ def reconcile_park(session: Session, *, park_id: int, include_peers: bool = Fals
             continue
         key = ledger_key(fig.label, fig.unit)
         if key is None:
-            rows.append(Row(fig, None, Status.not_comparable, None, "未知指标：台账中没有对应数量"))
+            rows.append(
+                Row(
+                    fig,
+                    None,
+                    Status.not_comparable,
+                    None,
+                    "未知指标：台账中没有对应数量",
+                    reason_en="Unknown figure: the ledger has no such quantity",
+                )
+            )
             continue
         span = parse_period(fig.period)
         if span is None:
-            rows.append(Row(fig, key, Status.not_comparable, None, "无期间：报道未说明统计期间"))
+            rows.append(
+                Row(
+                    fig,
+                    key,
+                    Status.not_comparable,
+                    None,
+                    "无期间：报道未说明统计期间",
+                    reason_en="No period: the report does not say which period it covers",
+                )
+            )
             continue
         year, first, last = span
         stats = stats_of(year)
@@ -243,14 +278,20 @@ def reconcile_park(session: Session, *, park_id: int, include_peers: bool = Fals
         if fig.forecast:
             target = _target(stats, key)
             note = "预计数：与年度目标比较而非台账"
+            note_en = "Forecast: compared with the year's target, not the ledger"
             if target is not None:
                 note += f"（{year}年目标 {show(target, fig.unit)}）"
-            rows.append(Row(fig, key, Status.not_comparable, None, note, target, url))
+                note_en += f" ({year} target {show(target, fig.unit, 'en')})"
+            rows.append(Row(fig, key, Status.not_comparable, None, note, target, url, note_en))
             continue
         reported = Reported(fig.label, fig.value, fig.unit, fig.qualifier, fig.period, False)
         found: Finding = compare(reported, _ledger(stats, key, first, last), key)
-        reason = f"报道 {show(fig.value, fig.unit)}，台账 {show(found.ledger_value, fig.unit)}"
-        rows.append(Row(fig, key, found.status, found.ledger_value, reason, None, url))
+        zh = f"报道 {show(fig.value, fig.unit)}，台账 {show(found.ledger_value, fig.unit)}"
+        en = (
+            f"Reported {show(fig.value, fig.unit, 'en')}; "
+            f"ledger {show(found.ledger_value, fig.unit, 'en')}"
+        )
+        rows.append(Row(fig, key, found.status, found.ledger_value, zh, None, url, en))
     order = {Status.match: 0, Status.mismatch: 1, Status.not_comparable: 2}
     return sorted(rows, key=lambda r: (order[r.status], -r.figure.document_id))
 
