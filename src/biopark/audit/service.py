@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -80,12 +80,28 @@ def history(
     session: Session, *, park_id: int, entity_type: str, entity_id: int, limit: int = 200
 ) -> list[AuditEntry]:
     """The audit entries of one record, newest first."""
+    return histories(
+        session, park_id=park_id, entity_type=entity_type, entity_ids=[entity_id], limit=limit
+    )
+
+
+def histories(
+    session: Session,
+    *,
+    park_id: int,
+    entity_type: str,
+    entity_ids: Sequence[int],
+    limit: int = 200,
+) -> list[AuditEntry]:
+    """The audit entries of several records of one type, newest first, in one query."""
+    if not entity_ids:
+        return []
     stmt = (
         select(AuditEntry)
         .where(
             AuditEntry.park_id == park_id,
             AuditEntry.entity_type == entity_type,
-            AuditEntry.entity_id == entity_id,
+            AuditEntry.entity_id.in_(list(entity_ids)),
         )
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(limit)

@@ -417,8 +417,10 @@ def history(session: Session, *, submission: Submission) -> list[AuditEntry]:
         entity_type=ENTITY_SUBMISSION,
         entity_id=submission.id,
     )
-    for part in submission.parts:
-        entries += audit.history(
-            session, park_id=part.park_id, entity_type=ENTITY_PART, entity_id=part.id
-        )
+    entries += audit.histories(
+        session,
+        park_id=submission.park_id,
+        entity_type=ENTITY_PART,
+        entity_ids=[part.id for part in submission.parts],
+    )
     return sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
