@@ -137,8 +137,9 @@ class Deal(IdMixin, TimestampMixin, ParkMixin, Base):
 
     kind: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
-    party_a: Mapped[str | None] = mapped_column(String(200))
-    party_b: Mapped[str | None] = mapped_column(String(200))
+    # Indexed: ingest looks up the deals on record by either party for every chunk.
+    party_a: Mapped[str | None] = mapped_column(String(200), index=True)
+    party_b: Mapped[str | None] = mapped_column(String(200), index=True)
     drug_id: Mapped[int | None] = mapped_column(
         ForeignKey("drug.id", ondelete="SET NULL"), index=True
     )
