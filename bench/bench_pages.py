@@ -1,11 +1,14 @@
 """Dashboard and list pages under 50 concurrent signed-in users, with 1 and with 2 workers.
 
 Usage: .venv/bin/python bench/bench_pages.py [--users 50] [--seconds 60] [--workers 1,2]
-       [--enterprises N] [--projects N] [--requests N] [--port 8110] [--url URL]
+       [--think 0] [--enterprises N] [--projects N] [--requests N] [--port 8110] [--url URL]
 Creates a scratch PostgreSQL database (bulk inserts: 1,000 enterprises, 20,000
 projects, 50,000 requests), starts `biopark serve --workers N` on 127.0.0.1, lets the
 users walk the pages for the given time, prints p50/p95 per page, req/s and the load
 average, then stops the server and drops the database. Goal: p95 <= 300 ms with 2 workers.
+--think 0 (the default) sends each user's next request as soon as the last one is answered,
+which measures the most the server holds; --think S waits a random time with mean S
+seconds between a user's pages, as people reading them do.
 """
 
 from __future__ import annotations
@@ -94,12 +97,19 @@ def _serve(url: str, port: int, workers: int, var: Path) -> subprocess.Popen[byt
 
 
 async def _user(
-    base: str, token: str, until: float, rng: random.Random, out: dict[str, list[float]]
+    base: str,
+    token: str,
+    until: float,
+    rng: random.Random,
+    out: dict[str, list[float]],
+    think: float,
 ) -> int:
     errors = 0
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as client:
         while time.monotonic() < until:
+            if think > 0:
+                await asyncio.sleep(rng.expovariate(1 / think))
             page = rng.choice(PAGES)
             t0 = time.perf_counter()
             resp = await client.get(page)
@@ -111,11 +121,13 @@ async def _user(
     return errors
 
 
-async def _load(base: str, tokens: list[str], seconds: float) -> tuple[dict[str, list[float]], int]:
+async def _load(
+    base: str, tokens: list[str], seconds: float, think: float
+) -> tuple[dict[str, list[float]], int]:
     out: dict[str, list[float]] = {p: [] for p in PAGES}
     until = time.monotonic() + seconds
     errors = await asyncio.gather(
-        *(_user(base, tok, until, random.Random(i), out) for i, tok in enumerate(tokens))
+        *(_user(base, tok, until, random.Random(i), out, think) for i, tok in enumerate(tokens))
     )
     return out, sum(errors)
 
@@ -141,7 +153,7 @@ def _run(url: str, args: argparse.Namespace, workers: int, var: Path) -> None:
         for page in PAGES:  # warm each worker's caches a little
             httpx.get(base + page, headers={"Authorization": f"Bearer {tokens[0]}"}, timeout=60)
         t0 = time.monotonic()
-        samples, errors = asyncio.run(_load(base, tokens, args.seconds))
+        samples, errors = asyncio.run(_load(base, tokens, args.seconds, args.think))
         elapsed = time.monotonic() - t0
         load = os.getloadavg()
     finally:
@@ -150,7 +162,7 @@ def _run(url: str, args: argparse.Namespace, workers: int, var: Path) -> None:
     total = sum(len(s) for s in samples.values())
     every = [x for s in samples.values() for x in s]
     print(
-        f"\n== {workers} worker(s), {args.users} users, {elapsed:.0f} s: "
+        f"\n== {workers} worker(s), {args.users} users, think {args.think:g} s, {elapsed:.0f} s: "
         f"{total / elapsed:.1f} req/s, errors {errors}, "
         f"p50 {statistics.median(every):.0f} ms, p95 {_pct(every, 0.95):.0f} ms, "
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
@@ -166,6 +178,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--think", type=float, default=0.0, help="Mean seconds between pages.")
     parser.add_argument("--projects", type=int, default=20_000)
     parser.add_argument("--enterprises", type=int, default=1_000)
     parser.add_argument("--requests", type=int, default=50_000)
