@@ -167,6 +167,59 @@ def ingest_command(
         console.print(f"[red]✗[/red] {f.origin}: {f.error}", soft_wrap=True)
 
 
+@app.command("enqueue")
+def enqueue_command(
+    targets: list[str] = typer.Argument(..., help="Files or folders to ingest."),
+    as_user: str = typer.Option(..., "--as", help="Username the tasks run as (analyst or admin)."),
+    park: str | None = typer.Option(None, "--park", help="Park code (default: the only park)."),
+    chunk: int = typer.Option(50, "--chunk", min=1, max=50, help="Files per background task."),
+) -> None:
+    """Queue the files as background tasks of at most --chunk files each; every
+    `biopark worker` on any machine that shares the database, the queue and var/uploads
+    takes tasks from the queue, so ingest spreads over all of them. Progress: /jobs/tasks."""
+    from biopark.jobs import queue, tasks
+
+    files = [t for t in _expand(targets) if not t.startswith(("http://", "https://"))]
+    if not files:
+        raise typer.BadParameter("没有可读取的文件 / no files found", param_hint="TARGETS")
+    var_dir = get_settings().var_dir
+    ids: list[int] = []
+    with session_scope() as session:
+        the_park = _park(session, park)
+        user = session.scalar(
+            select(User).where(User.park_id == the_park.id, User.username == as_user)
+        )
+        if user is None or not user.active:
+            raise typer.BadParameter(
+                f"本园区没有启用的用户 {as_user!r} / no active user {as_user!r} in the park",
+                param_hint="--as",
+            )
+        try:
+            # Everything is checked before the first task is written: no orphaned uploads.
+            tasks.get_kind("intel_batch").check(user)
+            for f in files:
+                size = Path(f).stat().st_size
+                if size == 0 or size > tasks.MAX_FILE_BYTES:
+                    raise BioparkError(
+                        f"文件为空或超过 5 MB：{f}", en=f"File empty or over 5 MB: {f}"
+                    )
+            for start in range(0, len(files), chunk):
+                part = [(Path(f).name, Path(f).read_bytes()) for f in files[start : start + chunk]]
+                task = tasks.submit(
+                    session, user=user, kind="intel_batch", files=part, var_dir=var_dir
+                )
+                ids.append(task.id)
+        except BioparkError as exc:
+            console.print(f"[red]{exc.message} / {exc.en}[/red]")
+            raise typer.Exit(1) from None
+    # After the commit: a worker never looks for a task record that is not there yet.
+    for task_id in ids:
+        queue.enqueue_task(task_id)
+    console.print(f"已排队 queued: {len(files)} 个文件 files in {len(ids)} 个任务 tasks")
+    for task_id in ids:
+        print(f"/jobs/tasks/{task_id}")
+
+
 @app.command("reindex")
 def reindex_command() -> None:
     """Rebuild the full-text index under var_dir/index from the database."""
