@@ -19,6 +19,7 @@ from biopark.finance.schemas import (
     ProductCreate,
     ProductMatchRead,
     ProductRead,
+    ProductUpdate,
     ReferBody,
 )
 from biopark.kit.pagination import Page
@@ -48,6 +49,26 @@ def create_product(body: ProductCreate, user: CurrentUser, session: SessionDep) 
 def get_product(product_id: int, user: CurrentUser, session: SessionDep) -> FinanceProduct:
     """One product."""
     return service.get_product(session, user=user, product_id=product_id)
+
+
+@router.patch("/products/{product_id}", response_model=ProductRead)
+def update_product(
+    product_id: int, body: ProductUpdate, user: CurrentUser, session: SessionDep
+) -> FinanceProduct:
+    """Change the given fields of a product (admins and commissioners)."""
+    return service.update_product(session, user=user, product_id=product_id, data=body)
+
+
+@router.post("/products/{product_id}/retire", response_model=ProductRead)
+def retire_product(product_id: int, user: CurrentUser, session: SessionDep) -> FinanceProduct:
+    """Stop offering and matching the product; needs referred to it keep it."""
+    return service.set_product_active(session, user=user, product_id=product_id, active=False)
+
+
+@router.post("/products/{product_id}/reactivate", response_model=ProductRead)
+def reactivate_product(product_id: int, user: CurrentUser, session: SessionDep) -> FinanceProduct:
+    """Offer a retired product again."""
+    return service.set_product_active(session, user=user, product_id=product_id, active=True)
 
 
 @router.get("/needs", response_model=Page[NeedRead])

@@ -16,7 +16,14 @@ from biopark.accounts.models import Role, User
 from biopark.errors import BioparkError, Conflict, Forbidden, ValidationFailed
 from biopark.finance import service
 from biopark.finance.models import NEED_STATUS_LABELS, PRODUCT_KINDS, STAGES
-from biopark.finance.schemas import DeclineBody, GrantBody, NeedCreate, ProductCreate, ReferBody
+from biopark.finance.schemas import (
+    DeclineBody,
+    GrantBody,
+    NeedCreate,
+    ProductCreate,
+    ProductUpdate,
+    ReferBody,
+)
 from biopark.kit.dates import today
 from biopark.kit.money import parse_cny
 from biopark.policies import rules
@@ -59,6 +66,8 @@ LABELS = {
     "decided_on": "结果日期",
 }
 MONEY_FIELDS = ("amount", "amount_min", "amount_max", "granted_amount")
+NULLABLE = ("amount_min", "amount_max", "rate_text")
+ACTIVE_STATES = {"retire": (False, "金融产品已停用"), "reactivate": (True, "金融产品已重新启用")}
 
 register(
     {
@@ -121,6 +130,14 @@ register(
         "获批总额": "Amount granted",
         "停用": "Inactive",
         "可写“3亿元”或“5000万”": "You may write 3亿元 or 5000万",
+        "编辑金融产品": "Edit product",
+        "取消": "Cancel",
+        "停用产品": "Retire",
+        "重新启用": "Reactivate",
+        "金融产品已更新": "Product updated",
+        "金融产品已停用": "Product retired",
+        "金融产品已重新启用": "Product reactivated",
+        "停用后不再向企业展示，也不再匹配新的融资需求；已推荐的需求不受影响": "A retired product is no longer shown to enterprises nor matched to new needs; needs already referred to it are unaffected",
     }
 )
 
@@ -289,10 +306,8 @@ def products_page(request: Request, user: CurrentUser, session: SessionDep) -> R
     return _catalogue(request, session, user, {"kind": "loan", "conditions": '{"all": []}'}, [])
 
 
-@router.post("/finance/products", response_class=HTMLResponse)
-def add_product(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    if user.role not in service.EDITORS:
-        raise Forbidden()
+def _product_form(request: Request) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The typed product form (to show again), its parsed values and the errors found so far."""
     form = form_of(request)
     raw = {k: form.get(k) for k in ProductCreate.model_fields if k != "active"}
     values, errors = _money_values(raw)
@@ -300,6 +315,14 @@ def add_product(request: Request, user: CurrentUser, session: SessionDep) -> Res
         values["conditions"] = json.loads(str(raw.get("conditions") or "").strip() or "{}")
     except ValueError:
         errors.append("申请条件：不是有效的 JSON")
+    return raw, values, errors
+
+
+@router.post("/finance/products", response_class=HTMLResponse)
+def add_product(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    if user.role not in service.EDITORS:
+        raise Forbidden()
+    raw, values, errors = _product_form(request)
     if not errors:
         try:
             given = {k: v for k, v in blank_to_none(values).items() if v is not None}
@@ -312,4 +335,69 @@ def add_product(request: Request, user: CurrentUser, session: SessionDep) -> Res
     if errors:
         return _catalogue(request, session, user, raw, errors, 422)
     flash(request, "金融产品已添加")
+    return RedirectResponse("/finance/products", status_code=303)
+
+
+def _edit_form(
+    request: Request,
+    session: Session,
+    user: User,
+    product_id: int,
+    values: dict[str, Any] | None = None,
+    errors: list[str] | None = None,
+    code: int = 200,
+) -> Response:
+    if user.role not in service.EDITORS:
+        raise Forbidden("无权修改金融产品", en="You may not change financial products")
+    product = service.get_product(session, user=user, product_id=product_id)
+    if values is None:
+        values = {k: getattr(product, k) for k in ProductCreate.model_fields if k != "active"}
+        values["conditions"] = json.dumps(product.conditions, ensure_ascii=False)
+    ctx = {"product": product, "kinds": PRODUCT_KINDS, "values": values, "errors": errors or []}
+    return render(request, "finance/product_edit.html", ctx, code)
+
+
+@router.get("/finance/products/{product_id}/edit", response_class=HTMLResponse)
+def edit_product_page(
+    request: Request, product_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    return _edit_form(request, session, user, product_id)
+
+
+@router.post("/finance/products/{product_id}/edit", response_class=HTMLResponse)
+def edit_product(
+    request: Request, product_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    if user.role not in service.EDITORS:
+        raise Forbidden("无权修改金融产品", en="You may not change financial products")
+    raw, values, errors = _product_form(request)
+    if not errors:
+        try:
+            # A blank optional field clears it; a blank required one is refused as too short.
+            given = {
+                k: (None if k in NULLABLE and not str(v or "").strip() else v)
+                for k, v in values.items()
+            }
+            given["summary"] = str(given.get("summary") or "")
+            data = ProductUpdate.model_validate(given)
+            service.update_product(session, user=user, product_id=product_id, data=data)
+        except ValidationError as exc:
+            errors = error_messages(exc, LABELS, lang_of(request))
+        except (ValidationFailed, Conflict) as exc:
+            errors = [exc.text(lang_of(request))]
+    if errors:
+        return _edit_form(request, session, user, product_id, raw, errors, 422)
+    flash(request, "金融产品已更新")
+    return RedirectResponse("/finance/products", status_code=303)
+
+
+@router.post("/finance/products/{product_id}/{state}", response_class=HTMLResponse)
+def product_state(
+    request: Request, product_id: int, state: str, user: CurrentUser, session: SessionDep
+) -> Response:
+    if state not in ACTIVE_STATES:
+        raise BioparkError("未知操作", en="Unknown action", status=404)
+    active, done = ACTIVE_STATES[state]
+    service.set_product_active(session, user=user, product_id=product_id, active=active)
+    flash(request, done)
     return RedirectResponse("/finance/products", status_code=303)

@@ -22,6 +22,16 @@ def _positive(value: Decimal | None, label: str) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+def _strip(v: Any) -> Any:
+    return v.strip() if isinstance(v, str) else v
+
+
+def _known_kind(v: str) -> str:
+    if v not in PRODUCT_KINDS:
+        raise ValueError(f"产品类型须为：{'、'.join(PRODUCT_KINDS.values())}")
+    return v
+
+
 class ProductCreate(BaseModel):
     name: str = Field(min_length=2, max_length=200)
     kind: str
@@ -33,12 +43,12 @@ class ProductCreate(BaseModel):
     conditions: dict[str, Any] = Field(default_factory=lambda: {"all": []})
     active: bool = True
 
+    _trim = field_validator("name", "provider", mode="before")(_strip)
+
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
-        if v not in PRODUCT_KINDS:
-            raise ValueError(f"产品类型须为：{'、'.join(PRODUCT_KINDS.values())}")
-        return v
+        return _known_kind(v)
 
     @field_validator("conditions", mode="before")
     @classmethod
@@ -52,6 +62,51 @@ class ProductCreate(BaseModel):
 
     @model_validator(mode="after")
     def _range(self) -> ProductCreate:
+        if self.amount_min and self.amount_max and self.amount_min > self.amount_max:
+            raise ValueError("额度下限不能高于上限")
+        return self
+
+
+# Fields that a partial update may leave out but never set to nothing.
+REQUIRED_ON_UPDATE = {"name": "产品名称", "kind": "产品类型", "provider": "提供机构"}
+
+
+class ProductUpdate(BaseModel):
+    """A partial change: only the fields given are changed (an amount or rate given as null is
+    cleared); the same checks as ProductCreate, the range checked against the stored values."""
+
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    kind: str | None = None
+    provider: str | None = Field(default=None, min_length=2, max_length=200)
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    rate_text: str | None = Field(default=None, max_length=200)
+    summary: str | None = Field(default=None, max_length=5000)
+    conditions: dict[str, Any] | None = None
+    active: bool | None = None
+
+    _trim = field_validator("name", "provider", mode="before")(_strip)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str | None) -> str | None:
+        return None if v is None else _known_kind(v)
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _conditions(cls, v: Any) -> Any:
+        return {"all": []} if v is None else check_conditions(v)
+
+    @field_validator("amount_min", "amount_max")
+    @classmethod
+    def _amounts(cls, v: Decimal | None) -> Decimal | None:
+        return _positive(v, "额度")
+
+    @model_validator(mode="after")
+    def _given(self) -> ProductUpdate:
+        for key, label in REQUIRED_ON_UPDATE.items():
+            if key in self.model_fields_set and getattr(self, key) is None:
+                raise ValueError(f"{label}不能为空")
         if self.amount_min and self.amount_max and self.amount_min > self.amount_max:
             raise ValueError("额度下限不能高于上限")
         return self

@@ -27,7 +27,14 @@ from biopark.finance.models import (
     FinancingNeed,
     NeedStatus,
 )
-from biopark.finance.schemas import DeclineBody, GrantBody, NeedCreate, ProductCreate, ReferBody
+from biopark.finance.schemas import (
+    DeclineBody,
+    GrantBody,
+    NeedCreate,
+    ProductCreate,
+    ProductUpdate,
+    ReferBody,
+)
 from biopark.kit.dates import today
 from biopark.kit.models import utcnow
 from biopark.kit.money import format_cny
@@ -155,6 +162,73 @@ def create_product(
         changes={"name": product.name, "kind": PRODUCT_KINDS[product.kind]},
     )
     return product
+
+
+def _audit_value(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _editable(session: Session, user: User, product_id: int) -> FinanceProduct:
+    if user.role not in EDITORS:
+        raise Forbidden("无权修改金融产品", en="You may not change financial products")
+    return get_product(session, user=user, product_id=product_id)
+
+
+def update_product(
+    session: Session, *, user: User, product_id: int, data: ProductUpdate
+) -> FinanceProduct:
+    """Change the given fields of a product; the audit entry keeps each change's before/after."""
+    return _change(session, user, product_id, data, "update")
+
+
+def _change(
+    session: Session, user: User, product_id: int, data: ProductUpdate, action: str
+) -> FinanceProduct:
+    product = _editable(session, user, product_id)
+    given = data.model_dump(exclude_unset=True)
+    if "name" in given and given["name"] != product.name:
+        clash = session.scalar(
+            select(FinanceProduct.id).where(
+                FinanceProduct.park_id == product.park_id,
+                FinanceProduct.name == given["name"],
+                FinanceProduct.id != product.id,
+            )
+        )
+        if clash is not None:
+            raise Conflict(
+                f"金融产品已存在：{given['name']}", en=f"Product exists: {given['name']}"
+            )
+    low = given.get("amount_min", product.amount_min)
+    high = given.get("amount_max", product.amount_max)
+    if low is not None and high is not None and low > high:
+        raise ValidationFailed("额度下限不能高于上限", en="The minimum amount is above the maximum")
+    changes = {
+        key: [_audit_value(getattr(product, key)), _audit_value(value)]
+        for key, value in given.items()
+        if getattr(product, key) != value
+    }
+    for key in changes:
+        setattr(product, key, given[key])
+    session.flush()
+    if changes:
+        audit.record(
+            session,
+            actor=user,
+            action=action,
+            entity_type="finance_product",
+            entity_id=product.id,
+            park_id=product.park_id,
+            changes=changes,
+        )
+    return product
+
+
+def set_product_active(
+    session: Session, *, user: User, product_id: int, active: bool
+) -> FinanceProduct:
+    """Retire a product (no longer offered nor matched; referred needs keep it) or reactivate it."""
+    action = "reactivate" if active else "retire"
+    return _change(session, user, product_id, ProductUpdate(active=active), action)
 
 
 def describe_conditions(conditions: dict[str, Any]) -> list[str]:

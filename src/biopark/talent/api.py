@@ -22,6 +22,7 @@ from biopark.talent.schemas import (
     RegistrationRead,
     ServiceCreate,
     ServiceRead,
+    ServiceUpdate,
 )
 
 router = APIRouter(prefix="/api/talent", tags=["talent"])
@@ -37,6 +38,26 @@ def list_services(user: CurrentUser, session: SessionDep) -> list[TalentService]
 def create_service(body: ServiceCreate, user: CurrentUser, session: SessionDep) -> TalentService:
     """Add a talent service (admins and commissioners)."""
     return service.create_service(session, park_id=user.park_id, actor=user, data=body)
+
+
+@router.patch("/services/{service_id}", response_model=ServiceRead)
+def update_service(
+    service_id: int, body: ServiceUpdate, user: CurrentUser, session: SessionDep
+) -> TalentService:
+    """Change the given fields of a talent service (admins and commissioners)."""
+    return service.update_service(session, user=user, service_id=service_id, data=body)
+
+
+@router.post("/services/{service_id}/retire", response_model=ServiceRead)
+def retire_service(service_id: int, user: CurrentUser, session: SessionDep) -> TalentService:
+    """Take no new applications for the service; open ones go on."""
+    return service.set_service_active(session, user=user, service_id=service_id, active=False)
+
+
+@router.post("/services/{service_id}/reactivate", response_model=ServiceRead)
+def reactivate_service(service_id: int, user: CurrentUser, session: SessionDep) -> TalentService:
+    """Take applications for a retired service again."""
+    return service.set_service_active(session, user=user, service_id=service_id, active=True)
 
 
 @router.get("/services/{service_id}/prefill")

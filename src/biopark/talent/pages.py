@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role, User
 from biopark.enterprises.models import Enterprise
-from biopark.errors import BioparkError, Conflict, Forbidden, ValidationFailed
+from biopark.errors import BioparkError, Conflict, Forbidden, NotFound, ValidationFailed
 from biopark.finance.service import describe_conditions, enterprise_names
 from biopark.kit.dates import SHANGHAI
 from biopark.kit.models import utcnow
@@ -27,7 +28,14 @@ from biopark.talent.models import (
     SERVICE_KINDS,
     TalentService,
 )
-from biopark.talent.schemas import ApplicationCreate, DecisionBody, EventCreate, RegistrationCreate
+from biopark.talent.schemas import (
+    ApplicationCreate,
+    DecisionBody,
+    EventCreate,
+    RegistrationCreate,
+    ServiceCreate,
+    ServiceUpdate,
+)
 from biopark.web.flash import flash
 from biopark.web.forms import error_messages, parse_form
 from biopark.web.i18n import register
@@ -53,6 +61,14 @@ EVENT_FIELDS = {
     "location": "地点",
     "capacity": "名额",
 }
+SERVICE_FIELDS = {
+    "name": "服务名称",
+    "kind": "服务类型",
+    "provider": "受理部门",
+    "summary": "说明",
+    "conditions": "申请条件",
+}
+ACTIVE_STATES = {"retire": (False, "人才服务已停用"), "reactivate": (True, "人才服务已重新启用")}
 LABELS = {
     "applicant_name": "申请人",
     "applicant_title": "职务",
@@ -118,6 +134,18 @@ register(
         "发布人才活动": "Publish a talent event",
         "人才活动已发布": "Talent event published",
         "工作时间：中国法定工作日（含调休上班日）09:00–18:00": "Working time: Chinese working days 09:00–18:00",
+        "服务名称": "Service name",
+        "服务类型": "Service type",
+        "新增人才服务": "Add a talent service",
+        "编辑人才服务": "Edit talent service",
+        "人才服务已添加": "Talent service added",
+        "人才服务已更新": "Talent service updated",
+        "人才服务已停用": "Talent service retired",
+        "人才服务已重新启用": "Talent service reactivated",
+        "停用服务": "Retire",
+        "重新启用": "Reactivate",
+        "取消": "Cancel",
+        "停用后不再受理新申请；在办的申请照常办理": "A retired service takes no new applications; open ones go on",
     }
 )
 
@@ -134,6 +162,7 @@ def _catalogue(
     errors: list[str],
     code: int = 200,
     values: dict[str, Any] | None = None,
+    service_values: dict[str, Any] | None = None,
 ) -> Response:
     services = service.list_services(session, user=user)
     verdicts: dict[int, Any] = {}
@@ -155,6 +184,7 @@ def _catalogue(
         "can_edit": user.role in service.EDITORS,
         "event_kinds": EVENT_KINDS,
         "values": values or {},
+        "service_values": service_values or {"kind": "recognition", "conditions": '{"all": []}'},
         "errors": errors,
     }
     return render(request, "talent/catalogue.html", ctx, code)
@@ -205,9 +235,12 @@ def apply(request: Request, service_id: int, user: CurrentUser, session: Session
         errors = error_messages(exc, LABELS, lang_of(request))
         return _apply_form(request, session, user, service_id, raw, errors, 422)
     except (ValidationFailed, Conflict) as exc:
-        return _apply_form(
-            request, session, user, service_id, raw, [exc.text(lang_of(request))], exc.status
-        )
+        errors = [exc.text(lang_of(request))]
+        try:
+            return _apply_form(request, session, user, service_id, raw, errors, exc.status)
+        except NotFound:
+            # A retired service has no form to show again: say why on the catalogue.
+            return _catalogue(request, session, user, errors, exc.status)
     flash(request, "申请已提交")
     return RedirectResponse(f"/talent/applications/{app.id}", status_code=303)
 
@@ -223,7 +256,9 @@ def applications_page(
     result = service.list_applications(
         session, user=user, status=status or None, page=page, size=30
     )
-    names = {s.id: s.name for s in service.list_services(session, user=user)}
+    names = service.service_names(
+        session, park_id=user.park_id, ids={a.service_id for a in result.items}
+    )
     now = utcnow()
     ctx = {
         "page": result,
@@ -351,3 +386,96 @@ def add_event(request: Request, user: CurrentUser, session: SessionDep) -> Respo
         return _catalogue(request, session, user, errors, 422, raw)
     flash(request, "人才活动已发布")
     return RedirectResponse("/talent#events", status_code=303)
+
+
+def _service_form(request: Request) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """The typed service form (to show again), its parsed values and the errors found so far."""
+    form = form_of(request)
+    raw: dict[str, Any] = {k: form.get(k) for k in SERVICE_FIELDS}
+    values, errors = dict(raw), []
+    try:
+        values["conditions"] = json.loads(str(raw.get("conditions") or "").strip() or "{}")
+    except ValueError:
+        errors.append("申请条件：不是有效的 JSON")
+    values["summary"] = str(raw.get("summary") or "")
+    return raw, values, errors
+
+
+def _check_editor(user: User) -> None:
+    if user.role not in service.EDITORS:
+        raise Forbidden("无权修改人才服务", en="You may not change talent services")
+
+
+@router.post("/talent/services", response_class=HTMLResponse)
+def add_service(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    _check_editor(user)
+    raw, values, errors = _service_form(request)
+    if not errors:
+        try:
+            data = ServiceCreate.model_validate(values)
+            service.create_service(session, park_id=user.park_id, actor=user, data=data)
+        except ValidationError as exc:
+            errors = error_messages(exc, SERVICE_FIELDS, lang_of(request))
+        except (ValidationFailed, Conflict) as exc:
+            errors = [exc.text(lang_of(request))]
+    if errors:
+        return _catalogue(request, session, user, errors, 422, service_values=raw)
+    flash(request, "人才服务已添加")
+    return RedirectResponse("/talent#services", status_code=303)
+
+
+def _edit_form(
+    request: Request,
+    session: Session,
+    user: User,
+    service_id: int,
+    values: dict[str, Any] | None = None,
+    errors: list[str] | None = None,
+    code: int = 200,
+) -> Response:
+    _check_editor(user)
+    svc = service.get_service(session, user=user, service_id=service_id)
+    if values is None:
+        values = {k: getattr(svc, k) for k in SERVICE_FIELDS}
+        values["conditions"] = json.dumps(svc.conditions, ensure_ascii=False)
+    ctx = {"svc": svc, "kinds": SERVICE_KINDS, "values": values, "errors": errors or []}
+    return render(request, "talent/service_edit.html", ctx, code)
+
+
+@router.get("/talent/services/{service_id}/edit", response_class=HTMLResponse)
+def edit_service_page(
+    request: Request, service_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    return _edit_form(request, session, user, service_id)
+
+
+@router.post("/talent/services/{service_id}/edit", response_class=HTMLResponse)
+def edit_service(
+    request: Request, service_id: int, user: CurrentUser, session: SessionDep
+) -> Response:
+    _check_editor(user)
+    raw, values, errors = _service_form(request)
+    if not errors:
+        try:
+            data = ServiceUpdate.model_validate(values)
+            service.update_service(session, user=user, service_id=service_id, data=data)
+        except ValidationError as exc:
+            errors = error_messages(exc, SERVICE_FIELDS, lang_of(request))
+        except (ValidationFailed, Conflict) as exc:
+            errors = [exc.text(lang_of(request))]
+    if errors:
+        return _edit_form(request, session, user, service_id, raw, errors, 422)
+    flash(request, "人才服务已更新")
+    return RedirectResponse("/talent#services", status_code=303)
+
+
+@router.post("/talent/services/{service_id}/{state}", response_class=HTMLResponse)
+def service_state(
+    request: Request, service_id: int, state: str, user: CurrentUser, session: SessionDep
+) -> Response:
+    if state not in ACTIVE_STATES:
+        raise BioparkError("未知操作", en="Unknown action", status=404)
+    active, done = ACTIVE_STATES[state]
+    service.set_service_active(session, user=user, service_id=service_id, active=active)
+    flash(request, done)
+    return RedirectResponse("/talent#services", status_code=303)

@@ -5,12 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biopark.policies.schemas import check_conditions
 from biopark.talent.models import EDUCATION, EVENT_KINDS, SERVICE_KINDS, AppStatus
 
 PHONE = r"^[0-9+\- ]{5,30}$"
+
+
+def _strip(v: Any) -> Any:
+    return v.strip() if isinstance(v, str) else v
+
+
+def _known_kind(v: str) -> str:
+    if v not in SERVICE_KINDS:
+        raise ValueError(f"服务类型须为：{'、'.join(SERVICE_KINDS.values())}")
+    return v
 
 
 class ServiceCreate(BaseModel):
@@ -21,17 +31,50 @@ class ServiceCreate(BaseModel):
     conditions: dict[str, Any] = Field(default_factory=lambda: {"all": []})
     active: bool = True
 
+    _trim = field_validator("name", "provider", mode="before")(_strip)
+
     @field_validator("kind")
     @classmethod
     def _kind(cls, v: str) -> str:
-        if v not in SERVICE_KINDS:
-            raise ValueError(f"服务类型须为：{'、'.join(SERVICE_KINDS.values())}")
-        return v
+        return _known_kind(v)
 
     @field_validator("conditions", mode="before")
     @classmethod
     def _conditions(cls, v: Any) -> Any:
         return {"all": []} if v is None else check_conditions(v)
+
+
+REQUIRED_ON_UPDATE = {"name": "服务名称", "kind": "服务类型", "provider": "受理部门"}
+
+
+class ServiceUpdate(BaseModel):
+    """A partial change: only the fields given are changed, with the same checks as create."""
+
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    kind: str | None = None
+    provider: str | None = Field(default=None, min_length=2, max_length=200)
+    summary: str | None = Field(default=None, max_length=5000)
+    conditions: dict[str, Any] | None = None
+    active: bool | None = None
+
+    _trim = field_validator("name", "provider", mode="before")(_strip)
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str | None) -> str | None:
+        return None if v is None else _known_kind(v)
+
+    @field_validator("conditions", mode="before")
+    @classmethod
+    def _conditions(cls, v: Any) -> Any:
+        return {"all": []} if v is None else check_conditions(v)
+
+    @model_validator(mode="after")
+    def _given(self) -> ServiceUpdate:
+        for key, label in REQUIRED_ON_UPDATE.items():
+            if key in self.model_fields_set and getattr(self, key) is None:
+                raise ValueError(f"{label}不能为空")
+        return self
 
 
 class ServiceRead(BaseModel):

@@ -44,6 +44,7 @@ from biopark.talent.schemas import (
     EventCreate,
     RegistrationCreate,
     ServiceCreate,
+    ServiceUpdate,
 )
 
 A = AppStatus
@@ -101,6 +102,18 @@ def list_services(session: Session, *, user: User) -> list[TalentService]:
     return list(session.scalars(_services(user).order_by(TalentService.kind, TalentService.id)))
 
 
+def service_names(session: Session, *, park_id: int, ids: set[int]) -> dict[int, str]:
+    """Names of the park's services, retired ones too (their applications still show them)."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(TalentService.id, TalentService.name).where(
+            TalentService.park_id == park_id, TalentService.id.in_(ids)
+        )
+    )
+    return {i: n for i, n in rows}
+
+
 def get_service(session: Session, *, user: User, service_id: int) -> TalentService:
     """One talent service, if the user may read it."""
     found = session.scalar(_services(user).where(TalentService.id == service_id))
@@ -140,6 +153,65 @@ def create_service(
         changes={"name": found.name, "kind": SERVICE_KINDS[found.kind]},
     )
     return found
+
+
+def _editable(session: Session, user: User, service_id: int) -> TalentService:
+    if user.role not in EDITORS:
+        raise Forbidden("无权修改人才服务", en="You may not change talent services")
+    return get_service(session, user=user, service_id=service_id)
+
+
+def _change(
+    session: Session, user: User, service_id: int, data: ServiceUpdate, action: str
+) -> TalentService:
+    found = _editable(session, user, service_id)
+    given = data.model_dump(exclude_unset=True)
+    if "name" in given and given["name"] != found.name:
+        clash = session.scalar(
+            select(TalentService.id).where(
+                TalentService.park_id == found.park_id,
+                TalentService.name == given["name"],
+                TalentService.id != found.id,
+            )
+        )
+        if clash is not None:
+            raise Conflict(
+                f"人才服务已存在：{given['name']}", en=f"Talent service exists: {given['name']}"
+            )
+    changes = {
+        key: [getattr(found, key), value]
+        for key, value in given.items()
+        if getattr(found, key) != value
+    }
+    for key in changes:
+        setattr(found, key, given[key])
+    session.flush()
+    if changes:
+        audit.record(
+            session,
+            actor=user,
+            action=action,
+            entity_type="talent_service",
+            entity_id=found.id,
+            park_id=found.park_id,
+            changes=changes,
+        )
+    return found
+
+
+def update_service(
+    session: Session, *, user: User, service_id: int, data: ServiceUpdate
+) -> TalentService:
+    """Change the given fields of a talent service; the audit entry keeps before/after."""
+    return _change(session, user, service_id, data, "update")
+
+
+def set_service_active(
+    session: Session, *, user: User, service_id: int, active: bool
+) -> TalentService:
+    """Retire a service (no new applications; open ones go on) or reactivate it."""
+    action = "reactivate" if active else "retire"
+    return _change(session, user, service_id, ServiceUpdate(active=active), action)
 
 
 def eligibility(session: Session, *, ent: Enterprise, svc: TalentService) -> rules.Classification:
@@ -253,7 +325,18 @@ def submit_application(
     """Apply for a talent service; the enterprise file is copied in and the SLA clocks start."""
     now = now or utcnow()
     ent = _own_enterprise(session, user)
-    svc = get_service(session, user=user, service_id=data.service_id)
+    svc = session.scalar(
+        select(TalentService).where(
+            TalentService.id == data.service_id, TalentService.park_id == user.park_id
+        )
+    )
+    if svc is None:
+        raise NotFound("人才服务不存在", en="Talent service not found")
+    if not svc.active:
+        raise Conflict(
+            f"{svc.name}已停用，不再受理新申请",
+            en=f"{svc.name} is retired and takes no new applications",
+        )
     verdict = eligibility(session, ent=ent, svc=svc)
     if verdict.verdict == rules.Verdict.ineligible:
         raise Conflict(
