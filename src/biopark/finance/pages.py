@@ -128,7 +128,7 @@ register(
         "需求数": "Needs",
         "已推荐数": "Referred",
         "获批总额": "Amount granted",
-        "停用": "Inactive",
+        "已停用": "Retired",
         "可写“3亿元”或“5000万”": "You may write 3亿元 or 5000万",
         "编辑金融产品": "Edit product",
         "取消": "Cancel",
