@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise
-from biopark.errors import BioparkError, Conflict, Forbidden, NotFound, ValidationFailed
+from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from biopark.onewindow import itemsheet
 from biopark.onewindow.itemsheet import material_text
 from biopark.onewindow.models import (
@@ -218,8 +218,6 @@ def import_items(
         if dept.short_name:
             departments.setdefault(dept.short_name, dept.id)
     parsed, errors = itemsheet.parse(rows, departments=departments)
-    if errors:
-        raise itemsheet.ImportRejected(errors)
     existing = {
         i.code: i
         for i in session.scalars(
@@ -228,57 +226,81 @@ def import_items(
             .options(selectinload(ServiceItem.materials))
         )
     }
+    for row in parsed:
+        target = existing.get(row.data.code)
+        merged, zero = row.data.materials, row.data.zero_material
+        if target is not None:
+            if "materials" not in row.given:
+                merged = _materials_in(target)
+            if "zero_material" not in row.given:
+                zero = target.zero_material
+        errors += [
+            itemsheet.RowError(row.row, itemsheet.BY_FIELD["materials"], zh, en)
+            for zh, en in _material_problems(merged, zero_material=zero)
+        ]
+    if errors:
+        raise itemsheet.ImportRejected(sorted(errors, key=lambda e: e.row or 0))
     report = ImportReport(created=[], updated=[], unchanged=[], dry_run=dry_run)
     savepoint = session.begin_nested()
-    for row in parsed:
-        data = row.data
-        try:
-            target = existing.get(data.code)
+    try:
+        for row in parsed:
+            target = existing.get(row.data.code)
             if target is None:
-                new = ServiceItem(
-                    park_id=park_id,
-                    **data.model_dump(exclude={"materials"}),
-                    materials=[
-                        ItemMaterial(position=i, **m.model_dump())
-                        for i, m in enumerate(data.materials)
-                    ],
-                )
-                session.add(new)
-                session.flush()
-                audit.record(
-                    session,
-                    actor=user,
-                    action="import_create",
-                    entity_type="onewindow_item",
-                    entity_id=new.id,
-                    park_id=park_id,
-                    changes={"code": new.code, "name": new.name},
-                )
-                report.created.append(data.code)
-                continue
-            fields = {f for f in row.given if f != "departments"}
-            if "departments" in row.given:
-                fields.add("department_ids")
-            given: dict[str, Any] = {
-                f: getattr(data, f) for f in fields if f not in ("code", "materials")
-            }
-            if "materials" in fields:
-                given["materials"] = data.materials
-            if _change(
-                session, item=target, given=given, user=user, action="import_update", checked=True
+                _import_create(session, park_id=park_id, data=row.data, user=user)
+                report.created.append(row.data.code)
+            elif _change(
+                session,
+                item=target,
+                given=_given(row),
+                user=user,
+                action="import_update",
+                checked=True,
             ):
-                report.updated.append(data.code)
+                report.updated.append(row.data.code)
             else:
-                report.unchanged.append(data.code)
-        except BioparkError as exc:
-            errors.append(itemsheet.RowError(row.row, None, exc.message, exc.en))
-    if errors or dry_run:
+                report.unchanged.append(row.data.code)
+    except BaseException:
         savepoint.rollback()
-        if errors:
-            raise itemsheet.ImportRejected(errors)
+        raise
+    if dry_run:
+        savepoint.rollback()
     else:
         savepoint.commit()
     return report
+
+
+def _import_create(session: Session, *, park_id: int, data: ItemCreate, user: User | None) -> None:
+    item = ServiceItem(
+        park_id=park_id,
+        **data.model_dump(exclude={"materials"}),
+        materials=[
+            ItemMaterial(position=i, **m.model_dump()) for i, m in enumerate(data.materials)
+        ],
+    )
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        actor=user,
+        action="import_create",
+        entity_type="onewindow_item",
+        entity_id=item.id,
+        park_id=park_id,
+        changes={"code": item.code, "name": item.name},
+    )
+
+
+def _given(row: itemsheet.ParsedRow) -> dict[str, Any]:
+    """The fields whose columns the sheet has: a missing column leaves the item's value."""
+    given: dict[str, Any] = {}
+    for field in row.given:
+        if field == "departments":
+            given["department_ids"] = row.data.department_ids
+        elif field == "materials":
+            given["materials"] = row.data.materials
+        elif field != "code":
+            given[field] = getattr(row.data, field)
+    return given
 
 
 def import_file(
