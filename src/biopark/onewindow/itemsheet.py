@@ -22,6 +22,7 @@ from biopark.web.forms import error_messages
 
 # A park's published list is a few hundred items (Chongqing's has 157).
 MAX_ROWS = 1000
+MAX_COLUMNS = sheets.MAX_COLUMNS
 SHOWN_ERRORS = 20
 
 
@@ -135,17 +136,7 @@ def read(content: bytes, *, filename: str) -> list[tuple[int, tuple[Any, ...]]]:
     try:
         rows = sheets.read_rows(content, filename=filename, max_rows=MAX_ROWS)
     except sheets.SheetError as exc:
-        raise ImportRejected(
-            [
-                RowError(
-                    None,
-                    None,
-                    str(exc),
-                    "not a readable .xlsx or .csv sheet within the limits "
-                    f"({sheets.MAX_BYTES // 1024 // 1024} MB, {MAX_ROWS} rows)",
-                )
-            ]
-        ) from None
+        raise ImportRejected([RowError(None, None, str(exc), _sheet_error_en(str(exc)))]) from None
     if filename.lower().endswith(".xlsx"):
         found = _formula_cells(content)
         if found:
@@ -161,6 +152,22 @@ def read(content: bytes, *, filename: str) -> list[tuple[int, tuple[Any, ...]]]:
                 ]
             )
     return rows
+
+
+def _sheet_error_en(zh: str) -> str:
+    """English for kit.sheets' refusals, which are written in Chinese only."""
+    for start, en in (
+        ("仅支持", "only .xlsx or .csv files are accepted"),
+        ("文件为空", "the file is empty"),
+        ("文件超过", f"the file is larger than {sheets.MAX_BYTES // 1024 // 1024} MB"),
+        ("表格声明的范围达", f"the sheet has more than {MAX_ROWS} rows"),
+        ("行数超过", f"the sheet has more than {MAX_ROWS} rows"),
+        ("不是有效的 Excel", "not a valid Excel (.xlsx) file"),
+        ("CSV", "the CSV file cannot be read (use UTF-8 or GBK)"),
+    ):
+        if zh.startswith(start):
+            return en
+    return f"not a readable sheet within the limits ({MAX_ROWS} rows, {MAX_COLUMNS} columns)"
 
 
 def _formula_cells(content: bytes) -> list[tuple[int, str]]:
