@@ -230,18 +230,19 @@ def parse(
     for line, values in rows[1:]:
         cells = {BY_HEADER[h].field: v for h, v in zip(headers, values, strict=False) if h}
         data, row_errors = _row(line, cells, departments=departments)
-        if data is not None:
-            if data.code in seen:
-                row_errors.append(
-                    RowError(
-                        line,
-                        BY_FIELD["code"],
-                        f"与第 {seen[data.code]} 行编码重复（{data.code}）",
-                        f"same code as row {seen[data.code]} ({data.code})",
-                    )
-                )
-            else:
-                seen[data.code] = line
+        code = _text(cells.get("code"))
+        if code in seen:
+            row_errors.insert(
+                0,
+                RowError(
+                    line,
+                    BY_FIELD["code"],
+                    f"与第 {seen[code]} 行编码重复（{code}）",
+                    f"same code as row {seen[code]} ({code})",
+                ),
+            )
+        elif code:
+            seen[code] = line
         errors += row_errors
         if data is not None and not row_errors:
             parsed.append(ParsedRow(line, data, given))
