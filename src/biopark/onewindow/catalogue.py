@@ -243,12 +243,14 @@ def import_items(
     report = ImportReport(created=[], updated=[], unchanged=[], dry_run=dry_run)
     savepoint = session.begin_nested()
     try:
+        fresh = [row.data for row in parsed if row.data.code not in existing]
+        _import_create(session, park_id=park_id, items=fresh, user=user)
+        report.created = [data.code for data in fresh]
         for row in parsed:
             target = existing.get(row.data.code)
             if target is None:
-                _import_create(session, park_id=park_id, data=row.data, user=user)
-                report.created.append(row.data.code)
-            elif _change(
+                continue
+            if _change(
                 session,
                 item=target,
                 given=_given(row),
@@ -269,25 +271,32 @@ def import_items(
     return report
 
 
-def _import_create(session: Session, *, park_id: int, data: ItemCreate, user: User | None) -> None:
-    item = ServiceItem(
-        park_id=park_id,
-        **data.model_dump(exclude={"materials"}),
-        materials=[
-            ItemMaterial(position=i, **m.model_dump()) for i, m in enumerate(data.materials)
-        ],
-    )
-    session.add(item)
+def _import_create(
+    session: Session, *, park_id: int, items: list[ItemCreate], user: User | None
+) -> None:
+    """New items in one flush (a thousand rows, one round of inserts), then their audit."""
+    made = [
+        ServiceItem(
+            park_id=park_id,
+            **data.model_dump(exclude={"materials"}),
+            materials=[
+                ItemMaterial(position=i, **m.model_dump()) for i, m in enumerate(data.materials)
+            ],
+        )
+        for data in items
+    ]
+    session.add_all(made)
     session.flush()
-    audit.record(
-        session,
-        actor=user,
-        action="import_create",
-        entity_type="onewindow_item",
-        entity_id=item.id,
-        park_id=park_id,
-        changes={"code": item.code, "name": item.name},
-    )
+    for item in made:
+        audit.record(
+            session,
+            actor=user,
+            action="import_create",
+            entity_type="onewindow_item",
+            entity_id=item.id,
+            park_id=park_id,
+            changes={"code": item.code, "name": item.name},
+        )
 
 
 def _given(row: itemsheet.ParsedRow) -> dict[str, Any]:

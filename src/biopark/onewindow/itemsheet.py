@@ -64,6 +64,7 @@ _NO = {"否", "n", "no", "false", "0", ""}
 _SPLIT_DEPTS = re.compile(r"[、,，;；]")
 _SPLIT_MATERIALS = re.compile(r"[\r\n;；]+")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 
 
@@ -134,24 +135,48 @@ def template() -> bytes:
 def read(content: bytes, *, filename: str) -> list[tuple[int, tuple[Any, ...]]]:
     """Numbered rows of the upload; ImportRejected for a bad file or a formula in a cell."""
     try:
-        rows = sheets.read_rows(content, filename=filename, max_rows=MAX_ROWS)
+        xml = b""
+        if filename.lower().endswith(".xlsx") and 0 < len(content) <= sheets.MAX_BYTES:
+            sheets.check_archive(content, max_rows=MAX_ROWS)
+            xml = _first_sheet(content)
+            # Counting <row> elements is milliseconds; openpyxl would parse a thousand more.
+            rows = len(_ROW.findall(xml))
+            if rows > MAX_ROWS + 1 + sheets.MAX_BLANK_LINES:
+                raise sheets.SheetError(f"行数超过 {MAX_ROWS}（文件有 {rows} 行）")
+        numbered = sheets.read_rows(content, filename=filename, max_rows=MAX_ROWS)
     except sheets.SheetError as exc:
         raise ImportRejected([RowError(None, None, str(exc), _sheet_error_en(str(exc)))]) from None
-    if filename.lower().endswith(".xlsx"):
-        found = _formula_cells(content)
-        if found:
-            raise ImportRejected(
-                [
-                    RowError(
-                        row,
-                        None,
-                        f"单元格 {ref} 含公式，请改为直接填写的值",
-                        f"cell {ref} holds a formula; type the value instead",
-                    )
-                    for row, ref in found
-                ]
+    found = _formula_cells(xml)
+    if found:
+        raise ImportRejected(
+            [
+                RowError(
+                    row,
+                    None,
+                    f"单元格 {ref} 含公式，请改为直接填写的值",
+                    f"cell {ref} holds a formula; type the value instead",
+                )
+                for row, ref in found
+            ]
+        )
+    return numbered
+
+
+def _first_sheet(content: bytes) -> bytes:
+    """The XML of the sheet read_rows reads (the archive is already checked for size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = sorted(
+                n
+                for n in archive.namelist()
+                if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")
             )
-    return rows
+            if not names:
+                return b""
+            first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else names[0]
+            return archive.read(first)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise sheets.SheetError("不是有效的 Excel 文件（.xlsx）") from exc
 
 
 def _sheet_error_en(zh: str) -> str:
@@ -170,18 +195,8 @@ def _sheet_error_en(zh: str) -> str:
     return f"not a readable sheet within the limits ({MAX_ROWS} rows, {MAX_COLUMNS} columns)"
 
 
-def _formula_cells(content: bytes) -> list[tuple[int, str]]:
-    """(row, cell) of every formula in the first sheet; read_rows only sees cached values."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        names = sorted(
-            n
-            for n in archive.namelist()
-            if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")
-        )
-        if not names:
-            return []
-        first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else names[0]
-        xml = archive.read(first)
+def _formula_cells(xml: bytes) -> list[tuple[int, str]]:
+    """(row, cell) of every formula in the sheet; read_rows only sees cached values."""
     found = []
     for m in _CELL.finditer(xml):
         body = m.group(2)
