@@ -173,10 +173,32 @@ def _first_sheet(content: bytes) -> bytes:
             )
             if not names:
                 return b""
-            first = "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else names[0]
-            return archive.read(first)
+            first = _first_target(archive) or (
+                "xl/worksheets/sheet1.xml" if "xl/worksheets/sheet1.xml" in names else names[0]
+            )
+            return archive.read(first) if first in names else b""
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
         raise sheets.SheetError("不是有效的 Excel 文件（.xlsx）") from exc
+
+
+def _first_target(archive: zipfile.ZipFile) -> str | None:
+    """The member of the workbook's first sheet (the one openpyxl reads), from workbook.xml."""
+    try:
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    sheet = re.search(rb"<(?:\w+:)?sheet\b[^>]*?\b\w+:id=\"([^\"]+)\"", book)
+    if sheet is None:
+        return None
+    for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        tag = rel.group(0)
+        if f'Id="{sheet.group(1).decode()}"'.encode() in tag:
+            target = re.search(rb'Target="([^"]+)"', tag)
+            if target:
+                path = target.group(1).decode()
+                return path.lstrip("/") if path.startswith("/") else "xl/" + path
+    return None
 
 
 def _sheet_error_en(zh: str) -> str:
