@@ -89,7 +89,10 @@ async def _on_domain_error(request: Request, exc: Exception) -> Response:
         await run_in_threadpool(_record_denial, request)
     if isinstance(exc, AuthRequired) and not _wants_json(request):
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    return _error_response(request, exc.status, exc.text(lang_of(request)), type(exc).__name__)
+    lang = lang_of(request)
+    return _error_response(
+        request, exc.status, exc.text(lang), type(exc).__name__, exc.detail(lang)
+    )
 
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class BioparkError(Exception):
     """A failure to report to the user: Chinese message first, English optional."""
@@ -18,6 +20,10 @@ class BioparkError(Exception):
     def text(self, lang: str) -> str:
         """The message in the user's language."""
         return self.en if lang == "en" else self.message
+
+    def detail(self, lang: str) -> Any:
+        """Structured detail for the JSON error body (e.g. every bad row); None for most."""
+        return None
 
 
 class ValidationFailed(BioparkError):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from itertools import count
 from typing import Any
 
+from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role, User
@@ -44,3 +46,28 @@ def two_departments(session: Session, park: Park) -> tuple[Department, Departmen
         make_department(session, park, short_name="市药监局"),
         make_department(session, park, short_name="市市场监管局"),
     )
+
+
+HEADER = [
+    "事项编码",
+    "事项名称",
+    "类别",
+    "说明",
+    "零材料",
+    "办理时限（工作日）",
+    "办理部门",
+    "材料",
+]
+
+
+def make_sheet(rows: list[list[Any]], header: list[str] | None = None) -> bytes:
+    """An .xlsx with the header row and the given rows (openpyxl writes '=…' as a formula)."""
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(header or HEADER)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

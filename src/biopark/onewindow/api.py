@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from biopark.accounts.deps import CurrentUser, SessionDep
-from biopark.onewindow import catalogue, service
+from biopark.kit import sheets
+from biopark.onewindow import catalogue, itemsheet, service
 from biopark.onewindow.models import PartStatus
 from biopark.onewindow.schemas import (
+    ImportReport,
+    ItemCreate,
     ItemRead,
+    ItemUpdate,
     MaterialCheck,
     PartAction,
     PartRead,
@@ -19,6 +25,7 @@ from biopark.onewindow.schemas import (
 )
 
 router = APIRouter(prefix="/api/onewindow", tags=["onewindow"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ItemDetail(ItemRead):
@@ -38,10 +45,65 @@ def list_items(
     session: SessionDep,
     zero_material: bool = Query(False),
     q: str | None = Query(None, max_length=50),
+    retired: bool = Query(False),
 ) -> list[ItemRead]:
-    """The park's service-item catalogue; zero_material=true lists only 零材料 items."""
-    items = catalogue.list_items(session, user=user, zero_only=zero_material, q=q)
+    """The park's service-item catalogue; zero_material=true lists only 零材料 items.
+
+    retired=true also lists retired items, for administrators only."""
+    items = catalogue.list_items(session, user=user, zero_only=zero_material, q=q, retired=retired)
     return [ItemRead.model_validate(i) for i in items]
+
+
+@router.post("/items", response_model=ItemRead, status_code=201)
+def create_item(body: ItemCreate, user: CurrentUser, session: SessionDep) -> ItemRead:
+    """Add an item to the park's catalogue (administrators)."""
+    item = catalogue.create_item(session, park_id=user.park_id, data=body, user=user)
+    return ItemRead.model_validate(item)
+
+
+@router.post("/items/import", response_model=ImportReport)
+def import_items(
+    user: CurrentUser,
+    session: SessionDep,
+    file: UploadFile = File(...),
+    dry_run: bool = Query(False),
+) -> ImportReport:
+    """Import the 事项清单 from .xlsx/.csv (administrators): new codes create, known codes update.
+
+    All rows or none: any problem gives 422 with every row's error; dry_run=true reports
+    what would change without writing."""
+    content = file.file.read(sheets.MAX_BYTES + 1)
+    return catalogue.import_file(
+        session,
+        park_id=user.park_id,
+        content=content,
+        filename=file.filename or "upload.xlsx",
+        user=user,
+        dry_run=dry_run,
+    )
+
+
+@router.get(
+    "/items/import-template.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}}},
+)
+def import_template(user: CurrentUser) -> Response:
+    """The 事项清单 import template: header row, one example row and a notes sheet."""
+    catalogue.require_admin(user)
+    name = quote("事项清单-导入模板.xlsx")
+    return Response(
+        itemsheet.template(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"},
+    )
+
+
+@router.patch("/items/{item_id}", response_model=ItemRead)
+def update_item(item_id: int, body: ItemUpdate, user: CurrentUser, session: SessionDep) -> ItemRead:
+    """Change some fields of an item (administrators); active=false retires it."""
+    item = catalogue.update_item(session, user=user, item_id=item_id, data=body)
+    return ItemRead.model_validate(item)
 
 
 @router.get("/items/{item_id}", response_model=ItemDetail)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -9,6 +11,8 @@ from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.enterprises.models import Enterprise
 from biopark.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from biopark.onewindow import itemsheet
+from biopark.onewindow.itemsheet import material_text
 from biopark.onewindow.models import (
     ItemMaterial,
     MaterialKind,
@@ -17,7 +21,13 @@ from biopark.onewindow.models import (
     ServiceItem,
     Submission,
 )
-from biopark.onewindow.schemas import ItemCreate, MaterialCheck
+from biopark.onewindow.schemas import (
+    ImportReport,
+    ItemCreate,
+    ItemUpdate,
+    MaterialCheck,
+    MaterialIn,
+)
 from biopark.parks.models import Department
 
 # Fields of the enterprise record that items may reuse, with their Chinese names.
@@ -32,27 +42,69 @@ RECORD_FIELDS = {
 }
 
 
+def require_admin(user: User | None) -> None:
+    """Only administrators maintain the catalogue; None is the CLI or the demo loader."""
+    if user is not None and user.role != Role.admin:
+        raise Forbidden(
+            "仅管理员可以维护事项清单",
+            en="Only administrators can maintain the service-item catalogue",
+        )
+
+
+def _material_problems(
+    materials: list[MaterialIn], *, zero_material: bool
+) -> list[tuple[str, str]]:
+    problems = []
+    for m in materials:
+        if m.kind == MaterialKind.record and m.source not in RECORD_FIELDS:
+            problems.append(
+                (f"未知的企业档案字段：{m.source}", f"Unknown record field: {m.source}")
+            )
+        if zero_material and m.kind == MaterialKind.document:
+            problems.append(
+                (
+                    f"零材料事项不能要求上传材料：{m.name}",
+                    f"A zero-material item cannot ask for an upload: {m.name}",
+                )
+            )
+    return problems
+
+
+def _check(
+    session: Session,
+    *,
+    park_id: int,
+    code: str,
+    department_ids: list[int],
+    materials: list[MaterialIn],
+    zero_material: bool,
+    item_id: int | None = None,
+) -> None:
+    known = set(session.scalars(select(Department.id).where(Department.park_id == park_id)))
+    if not set(department_ids) <= known:
+        raise ValidationFailed("部门不属于本园区", en="Department not in this park")
+    clash = select(ServiceItem.id).where(ServiceItem.park_id == park_id, ServiceItem.code == code)
+    if item_id is not None:
+        clash = clash.where(ServiceItem.id != item_id)
+    if session.scalar(clash):
+        raise Conflict(f"事项编码已存在：{code}", en=f"Item code already used: {code}")
+    for zh, en in _material_problems(materials, zero_material=zero_material):
+        raise ValidationFailed(zh, en=en)
+
+
 def create_item(
     session: Session, *, park_id: int, data: ItemCreate, user: User | None, is_demo: bool = False
 ) -> ServiceItem:
     """Add an item to the catalogue after checking its departments and materials."""
-    known = set(session.scalars(select(Department.id).where(Department.park_id == park_id)))
-    if not set(data.department_ids) <= known:
-        raise ValidationFailed("部门不属于本园区", en="Department not in this park")
-    if session.scalar(
-        select(ServiceItem.id).where(ServiceItem.park_id == park_id, ServiceItem.code == data.code)
-    ):
-        raise Conflict(f"事项编码已存在：{data.code}", en=f"Item code already used: {data.code}")
-    for m in data.materials:
-        if m.kind == MaterialKind.record and m.source not in RECORD_FIELDS:
-            raise ValidationFailed(
-                f"未知的企业档案字段：{m.source}", en=f"Unknown record field: {m.source}"
-            )
-        if data.zero_material and m.kind == MaterialKind.document:
-            raise ValidationFailed(
-                f"零材料事项不能要求上传材料：{m.name}",
-                en=f"A zero-material item cannot ask for an upload: {m.name}",
-            )
+    require_admin(user)
+    _check(
+        session,
+        park_id=park_id,
+        code=data.code,
+        department_ids=data.department_ids,
+        materials=data.materials,
+        zero_material=data.zero_material,
+    )
     item = ServiceItem(
         park_id=park_id,
         is_demo=is_demo,
@@ -76,16 +128,222 @@ def create_item(
     return item
 
 
+def _materials_in(item: ServiceItem) -> list[MaterialIn]:
+    return [MaterialIn(name=m.name, kind=m.kind, source=m.source) for m in item.materials]
+
+
+def _change(
+    session: Session,
+    *,
+    item: ServiceItem,
+    given: dict[str, Any],
+    user: User | None,
+    action: str = "update",
+    checked: bool = False,
+) -> dict[str, Any]:
+    """Apply the given fields, audit {field: [before, after]}; checked skips the lookups."""
+    given = {k: v for k, v in given.items() if v is not None}
+    materials: list[MaterialIn] | None = given.pop("materials", None)
+    if "department_ids" in given:
+        given["department_ids"] = list(dict.fromkeys(given["department_ids"]))
+    merged = materials if materials is not None else _materials_in(item)
+    zero = bool(given.get("zero_material", item.zero_material))
+    if checked:
+        for zh, en in _material_problems(merged, zero_material=zero):
+            raise ValidationFailed(zh, en=en)
+    else:
+        _check(
+            session,
+            park_id=item.park_id,
+            code=given.get("code", item.code),
+            department_ids=given.get("department_ids", item.department_ids),
+            materials=merged,
+            zero_material=zero,
+            item_id=item.id,
+        )
+    diff = audit.apply_changes(item, given)
+    if materials is not None:
+        before, after = material_text(item.materials), material_text(materials)
+        if before != after:
+            item.materials = [
+                ItemMaterial(position=i, **m.model_dump()) for i, m in enumerate(materials)
+            ]
+            diff["materials"] = [before, after]
+    if diff:
+        session.flush()
+        audit.record(
+            session,
+            actor=user,
+            action=action,
+            entity_type="onewindow_item",
+            entity_id=item.id,
+            park_id=item.park_id,
+            changes=diff,
+        )
+    return diff
+
+
+def update_item(session: Session, *, user: User, item_id: int, data: ItemUpdate) -> ServiceItem:
+    """Change the fields given, with the checks of create_item; retire via active=False."""
+    require_admin(user)
+    item = get_item(session, user=user, item_id=item_id)
+    given = data.model_dump(exclude_unset=True, exclude={"materials"})
+    if data.materials is not None:
+        given["materials"] = data.materials
+    action = "update"
+    if set(given) == {"active"}:
+        action = "reactivate" if data.active else "retire"
+    _change(session, item=item, given=given, user=user, action=action)
+    return item
+
+
+def set_active(session: Session, *, user: User, item_id: int, active: bool) -> ServiceItem:
+    """Retire an item (no new submissions; existing ones go on) or offer it again."""
+    return update_item(session, user=user, item_id=item_id, data=ItemUpdate(active=active))
+
+
+def import_items(
+    session: Session,
+    *,
+    park_id: int,
+    rows: list[tuple[int, tuple[Any, ...]]],
+    user: User | None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Create or update items from numbered sheet rows: every row or none (ImportRejected)."""
+    require_admin(user)
+    departments: dict[str, int] = {}
+    for dept in session.scalars(select(Department).where(Department.park_id == park_id)):
+        departments[dept.name] = dept.id
+        if dept.short_name:
+            departments.setdefault(dept.short_name, dept.id)
+    parsed, errors = itemsheet.parse(rows, departments=departments)
+    existing = {
+        i.code: i
+        for i in session.scalars(
+            select(ServiceItem)
+            .where(ServiceItem.park_id == park_id)
+            .options(selectinload(ServiceItem.materials))
+        )
+    }
+    for row in parsed:
+        target = existing.get(row.data.code)
+        merged, zero = row.data.materials, row.data.zero_material
+        if target is not None:
+            if "materials" not in row.given:
+                merged = _materials_in(target)
+            if "zero_material" not in row.given:
+                zero = target.zero_material
+        errors += [
+            itemsheet.RowError(row.row, itemsheet.BY_FIELD["materials"], zh, en)
+            for zh, en in _material_problems(merged, zero_material=zero)
+        ]
+    if errors:
+        raise itemsheet.ImportRejected(sorted(errors, key=lambda e: e.row or 0))
+    report = ImportReport(created=[], updated=[], unchanged=[], dry_run=dry_run)
+    savepoint = session.begin_nested()
+    try:
+        fresh = [row.data for row in parsed if row.data.code not in existing]
+        _import_create(session, park_id=park_id, items=fresh, user=user)
+        report.created = [data.code for data in fresh]
+        for row in parsed:
+            target = existing.get(row.data.code)
+            if target is None:
+                continue
+            if _change(
+                session,
+                item=target,
+                given=_given(row),
+                user=user,
+                action="import_update",
+                checked=True,
+            ):
+                report.updated.append(row.data.code)
+            else:
+                report.unchanged.append(row.data.code)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    return report
+
+
+def _import_create(
+    session: Session, *, park_id: int, items: list[ItemCreate], user: User | None
+) -> None:
+    """New items in one flush (a thousand rows, one round of inserts), then their audit."""
+    made = [
+        ServiceItem(
+            park_id=park_id,
+            **data.model_dump(exclude={"materials"}),
+            materials=[
+                ItemMaterial(position=i, **m.model_dump()) for i, m in enumerate(data.materials)
+            ],
+        )
+        for data in items
+    ]
+    session.add_all(made)
+    session.flush()
+    for item in made:
+        audit.record(
+            session,
+            actor=user,
+            action="import_create",
+            entity_type="onewindow_item",
+            entity_id=item.id,
+            park_id=park_id,
+            changes={"code": item.code, "name": item.name},
+        )
+
+
+def _given(row: itemsheet.ParsedRow) -> dict[str, Any]:
+    """The fields whose columns the sheet has: a missing column leaves the item's value."""
+    given: dict[str, Any] = {}
+    for field in row.given:
+        if field == "departments":
+            given["department_ids"] = row.data.department_ids
+        elif field == "materials":
+            given["materials"] = row.data.materials
+        elif field != "code":
+            given[field] = getattr(row.data, field)
+    return given
+
+
+def import_file(
+    session: Session,
+    *,
+    park_id: int,
+    content: bytes,
+    filename: str,
+    user: User | None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Read an uploaded 事项清单 (.xlsx or .csv) and import it, all rows or none."""
+    require_admin(user)
+    rows = itemsheet.read(content, filename=filename)
+    return import_items(session, park_id=park_id, rows=rows, user=user, dry_run=dry_run)
+
+
 def list_items(
-    session: Session, *, user: User, zero_only: bool = False, q: str | None = None
+    session: Session,
+    *,
+    user: User,
+    zero_only: bool = False,
+    q: str | None = None,
+    retired: bool = False,
 ) -> list[ServiceItem]:
-    """The park's active catalogue, by category and code."""
+    """The park's active catalogue, by category and code; admins may ask for retired items too."""
     stmt = (
         select(ServiceItem)
-        .where(ServiceItem.park_id == user.park_id, ServiceItem.active.is_(True))
+        .where(ServiceItem.park_id == user.park_id)
         .options(selectinload(ServiceItem.materials))
         .order_by(ServiceItem.category, ServiceItem.code)
     )
+    if not (retired and user.role == Role.admin):
+        stmt = stmt.where(ServiceItem.active.is_(True))
     if zero_only:
         stmt = stmt.where(ServiceItem.zero_material.is_(True))
     if q:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
 from biopark.db import session_scope
+from biopark.errors import BioparkError
+from biopark.onewindow import catalogue
+from biopark.onewindow.itemsheet import ImportRejected
 from biopark.onewindow.models import PART_STATUS_LABELS, ServiceItem, Submission
 from biopark.parks.models import Park
 
@@ -58,3 +63,42 @@ def submissions(park: str = typer.Option("cq-biocity", "--park", help="Park code
             parts = " ".join(PART_STATUS_LABELS[p.status] for p in sub.parts)
             table.add_row(sub.number, sub.item.name, PART_STATUS_LABELS[sub.status], parts)
     console.print(table)
+
+
+@app.command("import-items")
+def import_items(
+    path: Path = typer.Argument(..., exists=True, dir_okay=False, help=".xlsx or .csv"),
+    park: str = typer.Option(..., "--park", help="Park code."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Report what would change; write nothing."
+    ),
+) -> None:
+    """Import the 事项清单 (columns: 事项编码 事项名称 类别 说明 零材料 办理时限（工作日） 办理部门 材料); all or nothing."""
+    try:
+        with session_scope() as session:
+            park_id = _park_id(session, park)
+            report = catalogue.import_file(
+                session,
+                park_id=park_id,
+                content=path.read_bytes(),
+                filename=path.name,
+                user=None,
+                dry_run=dry_run,
+            )
+    except ImportRejected as exc:
+        console.print("[red]导入失败，未做任何修改 / import refused, nothing changed[/red]")
+        for err in exc.errors:
+            console.print(f"[red]{err.message}[/red]  ({err.en})")
+        raise typer.Exit(1) from None
+    except BioparkError as exc:
+        console.print(f"[red]{exc.message}[/red]  ({exc.en})")
+        raise typer.Exit(1) from None
+    head = "试运行，未写入 / dry run, nothing written: " if dry_run else ""
+    console.print(
+        f"{head}新建 {len(report.created)}、更新 {len(report.updated)}、未变 {len(report.unchanged)} / "
+        f"created {len(report.created)}, updated {len(report.updated)}, "
+        f"unchanged {len(report.unchanged)}"
+    )
+    for label, codes in (("created", report.created), ("updated", report.updated)):
+        if codes:
+            console.print(f"{label}: {', '.join(codes)}")

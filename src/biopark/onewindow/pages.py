@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from biopark.accounts.deps import CurrentUser, SessionDep
 from biopark.accounts.models import Role, User
 from biopark.audit import service as audit
 from biopark.errors import Conflict, Forbidden, ValidationFailed
+from biopark.kit import sheets
 from biopark.onewindow import catalogue, files, service
+from biopark.onewindow.itemsheet import ImportRejected, material_text, parse_materials
 from biopark.onewindow.models import MATERIAL_KIND_LABELS, PART_STATUS_LABELS, PartStatus
+from biopark.onewindow.schemas import ItemUpdate
 from biopark.registry import NavItem
+from biopark.web import i18n
 from biopark.web.flash import flash
+from biopark.web.forms import error_messages
 from biopark.web.i18n import register
 from biopark.web.posted import form_of
 from biopark.web.templating import lang_of, render
@@ -95,8 +103,54 @@ register(
         "状态": "Status",
         "部门": "Departments",
         "允许的文件类型": "Allowed file types",
+        "维护事项清单": "Maintain the catalogue",
+        "导入事项清单": "Import the service-item catalogue",
+        "上传 Excel（.xlsx）或 CSV：已有编码的行更新该事项，新编码新建事项；任一行有误则整份文件不导入。": (
+            "Upload an Excel (.xlsx) or CSV file: rows with a known code update that item, "
+            "new codes create items; if any row is wrong, nothing is imported."
+        ),
+        "导入": "Import",
+        "下载导入模板": "Download the import template",
+        "导入失败，未做任何修改": "Import refused, nothing changed",
+        "事项清单已导入": "Service-item catalogue imported",
+        "已停用": "Retired",
+        "停用": "Retire",
+        "重新启用": "Reactivate",
+        "事项已停用，企业不能再申报；已提交的申请继续办理": (
+            "Item retired: enterprises can no longer apply; submitted applications go on"
+        ),
+        "事项已重新启用": "Item offered again",
+        "编辑事项": "Edit item",
+        "事项已保存": "Item saved",
+        "操作": "Actions",
+        "类别": "Category",
+        "说明": "Description",
+        "名称": "Name",
+        "编辑": "Edit",
+        "保存": "Save",
+        "取消": "Cancel",
+        "零材料事项（企业无需上传任何材料）": "Zero-material item (the enterprise uploads nothing)",
+        "办理时限（工作日）": "Time limit (working days)",
+        "办理部门": "Departments",
+        "材料": "Materials",
+        "每行一项，写作 名称|类型|来源；类型为 record（企业档案字段）、document（证照材料）或 item（前序办件结果）": (
+            "One per line, written name|kind|source; kind is record (a field of the enterprise "
+            "record), document (a licence or document) or item (an earlier application's result)"
+        ),
+        "本事项已停用，不再受理新的申请": "This item is retired and accepts no new applications",
     }
 )
+
+FIELD_LABELS = {
+    "code": "事项编码",
+    "name": "事项名称",
+    "category": "类别",
+    "description": "说明",
+    "zero_material": "零材料",
+    "time_limit_days": "办理时限（工作日）",
+    "department_ids": "办理部门",
+    "materials": "材料",
+}
 
 
 def _max_bytes(request: Request) -> int:
@@ -113,6 +167,30 @@ def _uploads(request: Request) -> dict[str, files.Upload]:
     return found
 
 
+def _catalogue_page(
+    request: Request,
+    session: Session,
+    user: User,
+    *,
+    zero: bool = False,
+    q: str | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    is_admin = user.role == Role.admin
+    items = catalogue.list_items(session, user=user, zero_only=zero, q=q, retired=is_admin)
+    ctx = {
+        "items": items,
+        "zero": zero,
+        "q": q or "",
+        "zero_count": sum(1 for i in items if i.zero_material),
+        "names": service.department_names(session, park_id=user.park_id),
+        "is_admin": is_admin,
+        "import_errors": errors or [],
+    }
+    return render(request, "onewindow/catalogue.html", ctx, status)
+
+
 @router.get("/onewindow", response_class=HTMLResponse)
 def catalogue_page(
     request: Request,
@@ -121,15 +199,118 @@ def catalogue_page(
     zero: bool = Query(False),
     q: str | None = Query(None, max_length=50),
 ) -> Response:
-    items = catalogue.list_items(session, user=user, zero_only=zero, q=q)
+    return _catalogue_page(request, session, user, zero=zero, q=q)
+
+
+@router.post("/onewindow/items/import", response_class=HTMLResponse)
+def import_items(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    catalogue.require_admin(user)
+    upload = form_of(request).get("file")
+    content, filename = b"", "upload.xlsx"
+    if upload is not None and not isinstance(upload, str):
+        content = upload.file.read(sheets.MAX_BYTES + 1)
+        filename = upload.filename or filename
+    try:
+        with session.begin_nested():
+            catalogue.import_file(
+                session, park_id=user.park_id, content=content, filename=filename, user=user
+            )
+    except ImportRejected as exc:
+        lang = lang_of(request)
+        return _catalogue_page(
+            request, session, user, errors=[e.text(lang) for e in exc.errors], status=422
+        )
+    flash(request, "事项清单已导入")
+    return RedirectResponse("/onewindow", status_code=303)
+
+
+@router.post("/onewindow/items/{item_id}/active", response_class=HTMLResponse)
+def set_active(request: Request, item_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    active = str(form_of(request).get("active") or "") == "1"
+    catalogue.set_active(session, user=user, item_id=item_id, active=active)
+    flash(
+        request, "事项已重新启用" if active else "事项已停用，企业不能再申报；已提交的申请继续办理"
+    )
+    return RedirectResponse("/onewindow", status_code=303)
+
+
+def _edit_page(
+    request: Request,
+    session: Session,
+    user: User,
+    item_id: int,
+    values: dict[str, Any] | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    catalogue.require_admin(user)
+    item = catalogue.get_item(session, user=user, item_id=item_id)
+    if values is None:
+        values = {
+            "code": item.code,
+            "name": item.name,
+            "category": item.category,
+            "description": item.description,
+            "zero_material": item.zero_material,
+            "time_limit_days": str(item.time_limit_days),
+            "department_ids": list(item.department_ids),
+            "materials": material_text(item.materials),
+        }
     ctx = {
-        "items": items,
-        "zero": zero,
-        "q": q or "",
-        "zero_count": sum(1 for i in items if i.zero_material),
+        "item": item,
+        "values": values,
+        "errors": errors or [],
         "names": service.department_names(session, park_id=user.park_id),
     }
-    return render(request, "onewindow/catalogue.html", ctx)
+    return render(request, "onewindow/edit.html", ctx, status)
+
+
+@router.get("/onewindow/items/{item_id}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, item_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    return _edit_page(request, session, user, item_id)
+
+
+def _posted_item(request: Request) -> tuple[dict[str, Any], ItemUpdate | None, list[str]]:
+    """The edit form as typed, the change it asks for, and what is wrong with it (in the user's language)."""
+    form = form_of(request)
+    values: dict[str, Any] = {
+        k: str(form.get(k) or "")[:4000]
+        for k in ("code", "name", "category", "description", "time_limit_days", "materials")
+    }
+    values["zero_material"] = form.get("zero_material") == "1"
+    values["department_ids"] = [
+        int(v) for v in form.getlist("department_ids") if isinstance(v, str) and v.isdigit()
+    ]
+    lang = lang_of(request)
+    materials, problems = parse_materials(values["materials"])
+    label = i18n.translate("材料", lang)
+    errors = [f"{label}：{en if lang == 'en' else zh}" for zh, en in problems]
+    data = {k: v for k, v in values.items() if k != "materials"}
+    data["materials"] = materials
+    data["time_limit_days"] = values["time_limit_days"].strip() or None
+    labels = {k: i18n.translate(v, lang) for k, v in FIELD_LABELS.items()}
+    try:
+        change = ItemUpdate.model_validate(data)
+    except ValidationError as exc:
+        return values, None, errors + error_messages(exc, labels, lang)
+    return values, (None if errors else change), errors
+
+
+@router.post("/onewindow/items/{item_id}/edit", response_class=HTMLResponse)
+def edit(request: Request, item_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    catalogue.require_admin(user)
+    values, change, errors = _posted_item(request)
+    if change is None:
+        return _edit_page(request, session, user, item_id, values, errors, 422)
+    try:
+        with session.begin_nested():
+            catalogue.update_item(session, user=user, item_id=item_id, data=change)
+    except (Conflict, ValidationFailed) as exc:
+        return _edit_page(
+            request, session, user, item_id, values, [exc.text(lang_of(request))], 422
+        )
+    flash(request, "事项已保存")
+    return RedirectResponse(f"/onewindow/items/{item_id}", status_code=303)
 
 
 def _item_page(
@@ -149,6 +330,7 @@ def _item_page(
         "names": service.department_names(session, park_id=user.park_id),
         "kind_labels": MATERIAL_KIND_LABELS,
         "errors": errors or [],
+        "is_admin": user.role == Role.admin,
         "max_mb": request.app.state.settings.attachment_max_mb,
         # Staff see who changed the catalogue entry; enterprises only apply.
         "history": []

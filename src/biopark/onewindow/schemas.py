@@ -27,6 +27,29 @@ class ItemCreate(BaseModel):
     materials: list[MaterialIn] = Field(default_factory=list, max_length=30)
 
 
+class ItemUpdate(BaseModel):
+    """A partial change: only the fields given are changed."""
+
+    code: str | None = Field(default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    category: str | None = Field(default=None, max_length=40)
+    description: str | None = Field(default=None, max_length=2000)
+    zero_material: bool | None = None
+    time_limit_days: int | None = Field(default=None, ge=1, le=365)
+    department_ids: list[int] | None = Field(default=None, min_length=1, max_length=21)
+    materials: list[MaterialIn] | None = Field(default=None, max_length=30)
+    active: bool | None = None
+
+
+class ImportReport(BaseModel):
+    """What an import did (or, on a dry run, would do)."""
+
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    dry_run: bool = False
+
+
 class MaterialRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -46,6 +69,7 @@ class ItemRead(BaseModel):
     zero_material: bool
     time_limit_days: int
     department_ids: list[int]
+    active: bool
     materials: list[MaterialRead]
 
 
