@@ -112,3 +112,14 @@ def test_condition_check_fragment(client: TestClient, session: Session) -> None:
     assert "未知运算" in bad.text and "<script>" not in bad.text
     junk = client.post("/policies/check-conditions", headers=headers, data={"conditions": "{"})
     assert "不是有效的 JSON" in junk.text
+
+
+def test_policy_conditions_in_the_page_language(client: TestClient, session: Session) -> None:
+    park = make_park(session)
+    commissioner = make_user(session, park, Role.commissioner)
+    policy = make_policy(session, park)
+    page_login(client, commissioner)
+    assert "具有“高新技术企业”标签" in client.get(f"/policies/{policy.id}").text
+    english = client.get(f"/policies/{policy.id}?lang=en").text
+    assert "Has the tag “High-tech enterprise”" in english
+    assert "具有“" not in english

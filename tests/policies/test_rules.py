@@ -334,3 +334,35 @@ def test_arbitrary_json_is_either_a_rule_or_a_rule_error(raw: Any) -> None:
     except rules.RuleError:
         return
     rules.evaluate(node, FULL)
+
+
+def test_conditions_and_amounts_read_in_english_too() -> None:
+    import biopark.enterprises.pages  # noqa: F401  (registers the fixed lists' English)
+
+    conditions = {
+        "all": [
+            {"field": "registered_capital", "op": "gte", "value": "5000000"},
+            {"op": "has_tag", "value": "高新技术企业"},
+            {"field": "cluster", "op": "in", "value": ["生物药", "化学药"]},
+            {"not": {"op": "age_years_lte", "value": 2}},
+        ]
+    }
+    assert rules.describe_list(conditions) == [
+        "注册资本 ≥ 500万元",
+        "具有“高新技术企业”标签",
+        "产业集群属于 生物药、化学药",
+        "不得：成立不超过 2 年",
+    ]
+    assert rules.describe_list(conditions, "en") == [
+        "Registered capital ≥ 5 million yuan",
+        "Has the tag “High-tech enterprise”",
+        "Industry cluster is one of Biologics, Chemical drugs",
+        "Must not: Founded at most 2 years ago",
+    ]
+    assert rules.describe_list({"all": []}, "en") == ["No conditions"]
+    assert rules.describe_list({"bogus": 1}, "en")[0].startswith("Invalid conditions")
+    rate = rules.parse_amount(
+        {"kind": "rate", "rate": "0.1", "base": "rd_spending", "cap": "2000000"}
+    )
+    assert rules.describe_amount(rate) == "按研发投入的 10%，最高 200万元"
+    assert rules.describe_amount(rate, "en") == "10% of R&D spending, at most 2 million yuan"

@@ -292,7 +292,9 @@ def _catalogue(
     result = service.list_products(session, user=user, size=200)
     ctx = {
         "products": result.items,
-        "conditions": {p.id: service.describe_conditions(p.conditions) for p in result.items},
+        "conditions": {
+            p.id: service.describe_conditions(p.conditions, lang_of(request)) for p in result.items
+        },
         "kinds": PRODUCT_KINDS,
         "can_edit": user.role in service.EDITORS,
         "values": values,

@@ -231,15 +231,9 @@ def set_product_active(
     return _change(session, user, product_id, ProductUpdate(active=active), action)
 
 
-def describe_conditions(conditions: dict[str, Any]) -> list[str]:
-    """The product's conditions as Chinese sentences, one per top-level condition."""
-    try:
-        node = rules.parse(conditions)
-    except rules.RuleError as exc:
-        return [f"条件无效：{exc}"]
-    if isinstance(node, rules.All):
-        return [rules.describe(n) for n in node.items] or ["无条件"]
-    return [rules.describe(node)]
+def describe_conditions(conditions: dict[str, Any], lang: str = "zh") -> list[str]:
+    """The product's conditions as sentences, one per top-level condition."""
+    return rules.describe_list(conditions, lang)
 
 
 # ---------------------------------------------------------------- needs

@@ -185,19 +185,13 @@ def list_page(
     return render(request, "policies/list.html", ctx)
 
 
-def _conditions_view(policy: Policy) -> list[str]:
-    try:
-        node = rules.parse(policy.conditions)
-    except rules.RuleError as exc:
-        return [f"条件无效：{exc}"]
-    if isinstance(node, rules.All):
-        return [rules.describe(n) for n in node.items] or ["无条件"]
-    return [rules.describe(node)]
+def _conditions_view(policy: Policy, lang: str) -> list[str]:
+    return rules.describe_list(policy.conditions, lang)
 
 
-def _amount_view(policy: Policy) -> str:
+def _amount_view(policy: Policy, lang: str) -> str:
     try:
-        return rules.describe_amount(rules.parse_amount(policy.amount_rule))
+        return rules.describe_amount(rules.parse_amount(policy.amount_rule), lang)
     except rules.RuleError:
         return "—"
 
@@ -295,7 +289,8 @@ def check_conditions(request: Request, user: CurrentUser) -> Response:
         return HTMLResponse(f'<div class="alert">{escape(str(exc))}</div>')
     except ValueError:
         return HTMLResponse('<div class="alert">申报条件：不是有效的 JSON</div>')
-    return HTMLResponse(f'<div class="notice">{escape(rules.describe(node))}</div>')
+    text = rules.describe(node, lang_of(request))
+    return HTMLResponse(f'<div class="notice">{escape(text)}</div>')
 
 
 @router.get("/policies/{policy_id}", response_class=HTMLResponse)
@@ -310,8 +305,8 @@ def detail_page(request: Request, policy_id: int, user: CurrentUser, session: Se
     ctx = {
         **_ctx_common(),
         "policy": policy,
-        "conditions": _conditions_view(policy),
-        "amount": _amount_view(policy),
+        "conditions": _conditions_view(policy, lang_of(request)),
+        "amount": _amount_view(policy, lang_of(request)),
         "matches": matches,
         "ready": ready,
         "expired": policy.valid_to is not None and policy.valid_to < on,

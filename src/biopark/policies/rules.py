@@ -19,6 +19,7 @@ from typing import Any
 
 from biopark.enterprises.models import CLUSTERS, POOLS, REVENUE_BANDS, TAGS
 from biopark.kit.money import format_cny
+from biopark.web.numbers import money
 
 FIXED_FIELDS = frozenset({"cluster", "park", "district"})
 MAX_DEPTH = 6
@@ -41,20 +42,21 @@ class FieldSpec:
     label: str
     kind: str  # money | number | text | set
     choices: tuple[str, ...] = ()
+    label_en: str = ""
 
 
 FIELDS: dict[str, FieldSpec] = {
-    "registered_capital": FieldSpec("注册资本", "money"),
-    "rd_spending": FieldSpec("研发投入", "money"),
-    "employees": FieldSpec("员工人数", "number"),
-    "age_years": FieldSpec("成立年限", "number"),
-    "cluster": FieldSpec("产业集群", "text", CLUSTERS),
-    "revenue_band": FieldSpec("营收区间", "text", REVENUE_BANDS),
-    "park": FieldSpec("园区", "text"),
-    "district": FieldSpec("所在区县", "text"),
-    "tags": FieldSpec("标签", "set", TAGS),
-    "pools": FieldSpec("培育库", "set", POOLS),
-    "chain_links": FieldSpec("产业链环节", "set"),
+    "registered_capital": FieldSpec("注册资本", "money", label_en="Registered capital"),
+    "rd_spending": FieldSpec("研发投入", "money", label_en="R&D spending"),
+    "employees": FieldSpec("员工人数", "number", label_en="Employees"),
+    "age_years": FieldSpec("成立年限", "number", label_en="Years since founding"),
+    "cluster": FieldSpec("产业集群", "text", CLUSTERS, label_en="Industry cluster"),
+    "revenue_band": FieldSpec("营收区间", "text", REVENUE_BANDS, label_en="Revenue band"),
+    "park": FieldSpec("园区", "text", label_en="Park"),
+    "district": FieldSpec("所在区县", "text", label_en="District"),
+    "tags": FieldSpec("标签", "set", TAGS, label_en="Tags"),
+    "pools": FieldSpec("培育库", "set", POOLS, label_en="Cultivation pools"),
+    "chain_links": FieldSpec("产业链环节", "set", label_en="Chain links"),
 }
 
 COMPARISONS = {"gte": "≥", "lte": "≤", "gt": ">", "lt": "<"}
@@ -279,26 +281,36 @@ def to_json(node: Node) -> dict[str, Any]:
 # ---------------------------------------------------------------- describing
 
 
-def _show(name: str, value: Any) -> str:
+def _show(name: str, value: Any, lang: str = "zh") -> str:
     spec = FIELDS[name]
+    en = lang == "en"
     if value is None:
-        return "未登记"
-    if isinstance(value, tuple):
-        return "、".join(value)
-    if isinstance(value, frozenset | set):
-        return "、".join(sorted(value)) or "无"
+        return "not on record" if en else "未登记"
+    if isinstance(value, tuple | frozenset | set):
+        items = sorted(value) if not isinstance(value, tuple) else list(value)
+        if en:
+            return ", ".join(_en(v) for v in items) or "none"
+        return "、".join(items) or "无"
     if spec.kind == "money":
-        return format_cny(Decimal(value))
+        return money(Decimal(value), "en") if en else format_cny(Decimal(value))
     if name == "employees":
-        return f"{value} 人"
+        return f"{value} people" if en else f"{value} 人"
     if name == "age_years":
-        return f"{value} 年"
-    return str(value)
+        return f"{value} years" if en else f"{value} 年"
+    return _en(str(value)) if en else str(value)
+
+
+def _en(value: str) -> str:
+    from biopark.web.i18n import translate
+
+    return translate(value, "en")
 
 
 @lru_cache(maxsize=4096)
-def describe(node: Node) -> str:
-    """The condition in plain Chinese."""
+def describe(node: Node, lang: str = "zh") -> str:
+    """The condition in plain Chinese (or English)."""
+    if lang == "en":
+        return _describe_en(node)
     if isinstance(node, All):
         return "同时满足：" + "；".join(describe(n) for n in node.items) if node.items else "无条件"
     if isinstance(node, AnyOf):
@@ -325,6 +337,45 @@ def describe(node: Node) -> str:
     if node.op == "ne":
         return f"{label}不为 {_show(node.field, node.value)}"
     return f"{label}为 {_show(node.field, node.value)}"
+
+
+def _describe_en(node: Node) -> str:
+    if isinstance(node, All):
+        inner = "; ".join(describe(n, "en") for n in node.items)
+        return "All of: " + inner if node.items else "No conditions"
+    if isinstance(node, AnyOf):
+        return "Any of: " + " or ".join(describe(n, "en") for n in node.items)
+    if isinstance(node, Not):
+        return "Must not: " + describe(node.item, "en")
+    label = FIELDS[node.field].label_en
+    value = _show(node.field, node.value, "en")
+    if node.op == "has_tag":
+        return f"Has the tag “{_en(str(node.value))}”"
+    if node.op == "in_pool":
+        return f"In the “{_en(str(node.value))}” cultivation pool"
+    if node.op == "has_chain_link":
+        return f"At the chain link “{node.value}”"
+    if node.op == "age_years_gte":
+        return f"Founded at least {node.value} years ago"
+    if node.op == "age_years_lte":
+        return f"Founded at most {node.value} years ago"
+    if node.op in COMPARISONS:
+        return f"{label} {COMPARISONS[node.op]} {value}"
+    words = {"in": "is one of", "not_in": "is none of", "ne": "is not"}
+    return f"{label} {words.get(node.op, 'is')} {value}"
+
+
+def describe_list(conditions: Any, lang: str = "zh") -> list[str]:
+    """Stored conditions as sentences, one per top-level condition."""
+    try:
+        node = parse(conditions)
+    except RuleError as exc:
+        return [f"Invalid conditions: {exc}" if lang == "en" else f"条件无效：{exc}"]
+    if isinstance(node, All):
+        return [describe(n, lang) for n in node.items] or [
+            "No conditions" if lang == "en" else "无条件"
+        ]
+    return [describe(node, lang)]
 
 
 # ---------------------------------------------------------------- evaluating
@@ -516,17 +567,26 @@ def amount_to_json(rule: AmountRule) -> dict[str, Any] | None:
     return {"kind": rule.kind, "amount": str(rule.amount)}
 
 
-def describe_amount(rule: AmountRule) -> str:
-    """The amount rule in plain Chinese."""
+def describe_amount(rule: AmountRule, lang: str = "zh") -> str:
+    """The amount rule in plain Chinese (or English)."""
+    en = lang == "en"
+
+    def cny(value: Decimal | None) -> str:
+        return money(value or Decimal(0), "en") if en else format_cny(value or Decimal(0))
+
     if rule.kind == "fixed":
-        return format_cny(rule.amount or Decimal(0))
+        return cny(rule.amount)
     if rule.kind == "up_to":
-        return f"最高 {format_cny(rule.amount or Decimal(0))}"
+        return f"Up to {cny(rule.amount)}" if en else f"最高 {cny(rule.amount)}"
     if rule.kind == "rate":
         pct = (rule.rate or Decimal(0)) * 100
-        text = f"按{FIELDS[rule.base or 'rd_spending'].label}的 {pct.normalize():f}%"
-        return text + (f"，最高 {format_cny(rule.cap)}" if rule.cap is not None else "")
-    return "见政策原文"
+        spec = FIELDS[rule.base or "rd_spending"]
+        if en:
+            text = f"{pct.normalize():f}% of {spec.label_en}"
+            return text + (f", at most {cny(rule.cap)}" if rule.cap is not None else "")
+        text = f"按{spec.label}的 {pct.normalize():f}%"
+        return text + (f"，最高 {cny(rule.cap)}" if rule.cap is not None else "")
+    return "See the policy text" if en else "见政策原文"
 
 
 @dataclass(frozen=True)

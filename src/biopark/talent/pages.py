@@ -173,7 +173,7 @@ def _catalogue(
     events = service.list_events(session, user=user)
     ctx = {
         "services": services,
-        "conditions": {s.id: _conditions(s.conditions) for s in services},
+        "conditions": {s.id: describe_conditions(s.conditions, lang_of(request)) for s in services},
         "verdicts": verdicts,
         "verdict_labels": {k.value: v for k, v in rules.VERDICT_LABELS.items()},
         "kinds": SERVICE_KINDS,
@@ -188,10 +188,6 @@ def _catalogue(
         "errors": errors,
     }
     return render(request, "talent/catalogue.html", ctx, code)
-
-
-def _conditions(conditions: dict[str, Any]) -> list[str]:
-    return describe_conditions(conditions)
 
 
 def _apply_form(
