@@ -164,10 +164,6 @@ def create_product(
     return product
 
 
-def _audit_value(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def _editable(session: Session, user: User, product_id: int) -> FinanceProduct:
     if user.role not in EDITORS:
         raise Forbidden("无权修改金融产品", en="You may not change financial products")
@@ -202,13 +198,7 @@ def _change(
     high = given.get("amount_max", product.amount_max)
     if low is not None and high is not None and low > high:
         raise ValidationFailed("额度下限不能高于上限", en="The minimum amount is above the maximum")
-    changes = {
-        key: [_audit_value(getattr(product, key)), _audit_value(value)]
-        for key, value in given.items()
-        if getattr(product, key) != value
-    }
-    for key in changes:
-        setattr(product, key, given[key])
+    changes = audit.apply_changes(product, given)
     session.flush()
     if changes:
         audit.record(

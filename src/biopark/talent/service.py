@@ -178,13 +178,7 @@ def _change(
             raise Conflict(
                 f"人才服务已存在：{given['name']}", en=f"Talent service exists: {given['name']}"
             )
-    changes = {
-        key: [getattr(found, key), value]
-        for key, value in given.items()
-        if getattr(found, key) != value
-    }
-    for key in changes:
-        setattr(found, key, given[key])
+    changes = audit.apply_changes(found, given)
     session.flush()
     if changes:
         audit.record(
