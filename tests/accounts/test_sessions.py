@@ -124,3 +124,37 @@ def test_sign_in_failures_and_denials_are_audited(client: TestClient, session: S
         )
     ).one()
     assert denial.changes == {"target": "GET /api/users"}
+
+
+def test_a_busy_database_skips_the_touch_not_the_request(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from biopark.accounts import sessions
+    from biopark.kit.models import utcnow
+
+    user = make_user(session, make_park(session), Role.leader)
+    key = sessions.start_session(session, user=user, address="127.0.0.1")
+    row = session.scalars(select(UserSession).where(UserSession.user_id == user.id)).one()
+    row.last_seen_at = utcnow() - timedelta(minutes=5)
+    session.flush()
+    seen = row.last_seen_at
+
+    real_flush = session.flush
+
+    def busy(*args: object, **kwargs: object) -> None:
+        # Only the touch's own write fails, as when SQLite refuses to make a reader a writer.
+        if session.in_nested_transaction():
+            raise OperationalError("UPDATE user_session", {}, Exception("database is locked"))
+        real_flush(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as m:
+        m.setattr(session, "flush", busy)
+        assert sessions.session_user(session, key=key) == user
+    session.refresh(row)
+    assert row.last_seen_at == seen and row.ended_at is None
+    # The next request makes the touch.
+    assert sessions.session_user(session, key=key) == user
+    session.flush()
+    assert row.last_seen_at > seen

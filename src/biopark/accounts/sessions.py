@@ -9,15 +9,19 @@ cookie someone kept.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import ApiToken, User, UserSession
 from biopark.config import get_settings
 from biopark.kit.models import utcnow
+
+log = logging.getLogger(__name__)
 
 # Writing last_seen_at on every request would make every page view a write.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -60,7 +64,15 @@ def session_user(session: Session, *, key: str) -> User | None:
     if user is None or not user.active:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
+        try:
+            with session.begin_nested():
+                row.last_seen_at = now
+                session.flush()
+        except OperationalError:
+            # SQLite: a reading request cannot always become a writer ("database is
+            # locked" when another request committed since it began). The touch only
+            # keeps the idle clock fresh, so the next request makes it instead.
+            log.info("session %s: last_seen_at not updated (database busy)", row.id)
     return user
 
 

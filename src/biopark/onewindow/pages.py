@@ -117,6 +117,7 @@ register(
         "停用": "Retire",
         "重新启用": "Reactivate",
         "停用事项": "Retire",
+        "事项清单文件": "Catalogue file",
         "事项已停用，企业不能再申报；已提交的申请继续办理": (
             "Item retired: enterprises can no longer apply; submitted applications go on"
         ),
