@@ -76,6 +76,31 @@ def apply_changes(obj: object, data: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
+def record_update(
+    session: Session,
+    *,
+    obj: Any,
+    data: dict[str, Any],
+    actor: User | None,
+    action: str,
+    entity_type: str,
+) -> dict[str, Any]:
+    """Apply `data` to a park-scoped record and audit the fields that changed (none: no entry)."""
+    changes = apply_changes(obj, data)
+    session.flush()
+    if changes:
+        record(
+            session,
+            actor=actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=obj.id,
+            park_id=obj.park_id,
+            changes=changes,
+        )
+    return changes
+
+
 def history(
     session: Session, *, park_id: int, entity_type: str, entity_id: int, limit: int = 200
 ) -> list[AuditEntry]:

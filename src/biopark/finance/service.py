@@ -198,18 +198,9 @@ def _change(
     high = given.get("amount_max", product.amount_max)
     if low is not None and high is not None and low > high:
         raise ValidationFailed("额度下限不能高于上限", en="The minimum amount is above the maximum")
-    changes = audit.apply_changes(product, given)
-    session.flush()
-    if changes:
-        audit.record(
-            session,
-            actor=user,
-            action=action,
-            entity_type="finance_product",
-            entity_id=product.id,
-            park_id=product.park_id,
-            changes=changes,
-        )
+    audit.record_update(
+        session, obj=product, data=given, actor=user, action=action, entity_type="finance_product"
+    )
     return product
 
 

@@ -178,18 +178,9 @@ def _change(
             raise Conflict(
                 f"人才服务已存在：{given['name']}", en=f"Talent service exists: {given['name']}"
             )
-    changes = audit.apply_changes(found, given)
-    session.flush()
-    if changes:
-        audit.record(
-            session,
-            actor=user,
-            action=action,
-            entity_type="talent_service",
-            entity_id=found.id,
-            park_id=found.park_id,
-            changes=changes,
-        )
+    audit.record_update(
+        session, obj=found, data=given, actor=user, action=action, entity_type="talent_service"
+    )
     return found
 
 
