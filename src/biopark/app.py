@@ -28,7 +28,7 @@ from biopark.config import Settings, get_settings
 from biopark.errors import AuthRequired, BioparkError, Forbidden
 from biopark.kit.logs import configure_logging
 from biopark.web.i18n import LANGUAGES, register
-from biopark.web.middleware import Admission, CatchAll, RequestContext
+from biopark.web.middleware import Admission, CatchAll, Language, RequestContext
 from biopark.web.posted import read_posted_form
 from biopark.web.templating import lang_of, render
 
@@ -210,15 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Admission, limit=settings.threads)
     app.add_middleware(CatchAll, on_error=_on_unexpected_scope)
 
-    @app.middleware("http")
-    async def language(request: Request, call_next):  # type: ignore[no-untyped-def]
-        chosen = request.query_params.get("lang")
-        lang = chosen or request.cookies.get("lang") or settings.default_language
-        request.state.lang = lang if lang in LANGUAGES else "zh"
-        response = await call_next(request)
-        if chosen in LANGUAGES:
-            response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="lax")
-        return response
+    app.add_middleware(Language, default=settings.default_language, languages=LANGUAGES)
 
     app.add_middleware(
         SessionMiddleware,

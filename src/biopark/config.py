@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     threads: int = Field(default=20, ge=1, le=200)
     # Each app process keeps a park's cockpit figures this long (0 = always recompute).
     dashboard_cache_seconds: float = 30.0
+    # Re-read changed template files on render (development); off, each is compiled once.
+    template_reload: bool = False
 
     def resolved_database_url(self) -> str:
         """The configured URL, or an embedded SQLite database under var_dir."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
@@ -62,9 +63,15 @@ class NavItem:
     group: str = ""
 
 
+@lru_cache(maxsize=512)
+def _has_module(domain: str, role: str) -> bool:
+    # The package's files do not change while the process runs: one stat per module.
+    return (PACKAGE_DIR / domain / f"{role}.py").exists()
+
+
 def domain_module(domain: str, role: str) -> ModuleType | None:
     """biopark.<domain>.<role> if that file exists."""
-    if not (PACKAGE_DIR / domain / f"{role}.py").exists():
+    if not _has_module(domain, role):
         return None
     return importlib.import_module(f"biopark.{domain}.{role}")
 
@@ -82,14 +89,15 @@ def template_dirs() -> list[Path]:
     ]
 
 
-def nav_items() -> list[NavItem]:
-    """Navigation entries declared as NAV in each domain's pages module."""
+@lru_cache(maxsize=1)
+def nav_items() -> tuple[NavItem, ...]:
+    """Navigation entries declared as NAV in each domain's pages module (read once)."""
     items: list[NavItem] = []
     for domain in DOMAINS:
         module = domain_module(domain, "pages")
         if module is not None:
             items.extend(getattr(module, "NAV", []))
-    return sorted(items, key=lambda i: i.order)
+    return tuple(sorted(items, key=lambda i: i.order))
 
 
 @dataclass(frozen=True)

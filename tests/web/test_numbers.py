@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
 
 from biopark.accounts.models import Role
 from biopark.intel.models import IntelEvent, IntelMetric
@@ -29,6 +31,20 @@ from tests.intel.builders import make_document
 def test_money_in_both_languages(value: object, zh: str, en: str) -> None:
     assert numbers.money(value, "zh") == zh
     assert numbers.money(value, "en") == en
+
+
+def test_numbers_read_as_babel_writes_them_but_never_minus_zero() -> None:
+    rng = random.Random(7)
+    for _ in range(3000):
+        value = Decimal(rng.randint(-(10**7), 10**7)) * Decimal(10) ** rng.randint(-6, 12)
+        value /= rng.choice([1, 3, 7, 1000])
+        for digits in (0, 1, 2, 4):
+            for lang, locale in (("zh", "zh_CN"), ("en", "en")):
+                pattern = "#,##0" + ("." + "#" * digits if digits else "")
+                want = format_decimal(value, pattern, locale=locale)
+                assert numbers.number(value, lang, digits) == ("0" if want == "-0" else want)
+    assert numbers.number(Decimal("-0.004"), "zh") == "0"
+    assert numbers.number(Decimal("12345678901234567890123456789.5"), "en", 0).startswith("12,")
 
 
 def test_metrics_percent_counts_and_blanks() -> None:

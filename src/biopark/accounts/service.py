@@ -233,11 +233,17 @@ def issue_token(session: Session, *, user: User, name: str = "api") -> tuple[str
 
 def user_for_token(session: Session, *, token: str) -> User | None:
     """The active user behind a valid, unexpired, unrevoked token."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked or row.expires_at < utcnow():
-        return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    # One query for both: it runs on every API request.
+    return session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _digest(token),
+            ApiToken.revoked.is_(False),
+            ApiToken.expires_at >= utcnow(),
+            User.active.is_(True),
+        )
+    )
 
 
 def revoke_token(session: Session, *, token: str) -> None:

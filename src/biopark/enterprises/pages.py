@@ -27,6 +27,7 @@ from biopark.errors import BioparkError, Forbidden, ValidationFailed
 from biopark.jobs.uploads import submit_upload, to_status_page
 from biopark.kit import sheets
 from biopark.kit.dates import today
+from biopark.kit.pagination import PAGE_COUNT_LIMIT
 from biopark.registry import NavItem
 from biopark.web import i18n
 from biopark.web.flash import flash
@@ -185,7 +186,15 @@ def list_page(
     if user.role == Role.enterprise and user.enterprise_id:
         return RedirectResponse(f"/enterprises/{user.enterprise_id}", status_code=303)
     result = service.list_enterprises(
-        session, user=user, q=q, tag=tag, cluster=cluster, pool=pool, page=page, size=30
+        session,
+        user=user,
+        q=q,
+        tag=tag,
+        cluster=cluster,
+        pool=pool,
+        page=page,
+        size=30,
+        count_up_to=PAGE_COUNT_LIMIT,
     )
     names = {u.id: u.display_name for u in records.commissioners(session, park_id=user.park_id)}
     ctx = {

@@ -43,6 +43,7 @@ def list_enterprises(
     commissioner_id: int | None = None,
     page: int = 1,
     size: int = 50,
+    count_up_to: int | None = None,
 ) -> Page[Any]:
     """A page of visible enterprises, filtered by text, tag, cluster, pool and commissioner."""
     stmt = visible(user)
@@ -70,7 +71,9 @@ def list_enterprises(
     if tag:
         # JSON containment differs between SQLite and PostgreSQL; a quoted LIKE works on both.
         stmt = stmt.where(cast(Enterprise.tags, String).like(f'%"{tag}"%'))
-    return paginate(session, stmt.order_by(Enterprise.name), page=page, size=size)
+    return paginate(
+        session, stmt.order_by(Enterprise.name), page=page, size=size, count_up_to=count_up_to
+    )
 
 
 def get_enterprise(session: Session, *, user: User, enterprise_id: int) -> Enterprise:

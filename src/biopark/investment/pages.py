@@ -25,6 +25,7 @@ from biopark.investment.schemas import (
 )
 from biopark.jobs.uploads import submit_upload, to_status_page
 from biopark.kit import sheets
+from biopark.kit.pagination import PAGE_COUNT_LIMIT
 from biopark.parks.models import Park
 from biopark.registry import NavItem
 from biopark.web.flash import flash
@@ -182,7 +183,9 @@ def projects_page(
         signed,
         funded,
     )
-    result = service.list_projects(session, user=user, flt=flt, page=page, size=30)
+    result = service.list_projects(
+        session, user=user, flt=flt, page=page, size=30, count_up_to=PAGE_COUNT_LIMIT
+    )
     query = "&".join(
         f"{k}={v}"
         for k, v in (

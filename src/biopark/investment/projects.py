@@ -138,11 +138,17 @@ def decorate_projects(session: Session, projects: Sequence[Project]) -> None:
 
 
 def list_projects(
-    session: Session, *, user: User, flt: ProjectFilter, page: int = 1, size: int = 50
+    session: Session,
+    *,
+    user: User,
+    flt: ProjectFilter,
+    page: int = 1,
+    size: int = 50,
+    count_up_to: int | None = None,
 ) -> Page[Any]:
-    """A page of the park's projects, newest first."""
+    """A page of the park's projects, newest first (see `paginate` for `count_up_to`)."""
     stmt = project_query(user, flt).order_by(Project.id.desc())
-    result = paginate(session, stmt, page=page, size=size)
+    result = paginate(session, stmt, page=page, size=size, count_up_to=count_up_to)
     decorate_projects(session, result.items)
     return result
 

@@ -67,9 +67,10 @@ def latest_data_month(session: Session, *, park_id: int, today: date) -> date | 
         )
     )
     funds = session.scalar(
-        select(func.max(FundsEntry.received_on))
-        .join(Project, Project.id == FundsEntry.project_id)
-        .where(Project.park_id == park_id, FundsEntry.received_on <= today)
+        # The entry's own park (indexed with the date): a join to projects reads them all.
+        select(func.max(FundsEntry.received_on)).where(
+            FundsEntry.park_id == park_id, FundsEntry.received_on <= today
+        )
     )
     found = [d for d in (registered, funds) if d is not None]
     return max(found).replace(day=1) if found else None

@@ -14,20 +14,51 @@ T = TypeVar("T")
 MAX_SIZE = 200
 
 
+# Pages count this many rows past the page's start, then say "1,000+": counting every
+# match of a broad filter reads them all, on every page view.
+PAGE_COUNT_LIMIT = 1000
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int
     page: int
     size: int
     pages: int
+    # True when `total` stops at the counting limit and more rows follow.
+    more: bool = False
 
 
-def paginate(session: Session, stmt: Select[Any], *, page: int, size: int) -> Page[Any]:
-    """Run a select for one page and count the whole result."""
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    *,
+    page: int,
+    size: int,
+    count_up_to: int | None = None,
+) -> Page[Any]:
+    """Run a select for one page and count the result.
+
+    With `count_up_to`, counting stops that many rows after the page's first row (`more` is
+    then True): the pager still knows the next pages, and a broad filter is not read whole.
+    """
     page = max(page, 1)
     size = min(max(size, 1), MAX_SIZE)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    items = list(session.scalars(stmt.limit(size).offset((page - 1) * size)))
+    offset = (page - 1) * size
+    counted = stmt.order_by(None)
+    limit = None if count_up_to is None else offset + max(count_up_to, size)
+    if limit is not None:
+        counted = counted.limit(limit + 1)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    more = limit is not None and total > limit
+    if more:
+        total = limit or 0
+    items = list(session.scalars(stmt.limit(size).offset(offset)))
     return Page(
-        items=items, total=total, page=page, size=size, pages=max(1, math.ceil(total / size))
+        items=items,
+        total=total,
+        page=page,
+        size=size,
+        pages=max(1, math.ceil(total / size)),
+        more=more,
     )

@@ -16,6 +16,7 @@ from biopark.accounts.models import Role, User
 from biopark.errors import BioparkError, Conflict, Forbidden, ValidationFailed
 from biopark.kit.dates import now_utc
 from biopark.kit.models import utcnow
+from biopark.kit.pagination import PAGE_COUNT_LIMIT
 from biopark.registry import NavItem
 from biopark.services import dispatching, service, sla, stats, thread, workflow
 from biopark.services.models import (
@@ -232,6 +233,7 @@ def list_page(
         overdue_at=utcnow() if overdue else None,
         page=page,
         size=30,
+        count_up_to=PAGE_COUNT_LIMIT,
     )
     ctx = {
         **_base_ctx(user),

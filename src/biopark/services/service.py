@@ -112,8 +112,9 @@ def list_requests(
     q: str | None = None,
     page: int = 1,
     size: int = 50,
+    count_up_to: int | None = None,
 ) -> Page[Any]:
-    """A page of visible requests, newest first, with optional filters."""
+    """A page of visible requests, newest first, with optional filters (see `paginate`)."""
     # A page shows each request's dispatches and thread: load them for the page at once.
     stmt = visible(user, scope).options(
         selectinload(ServiceRequest.dispatches),
@@ -137,7 +138,7 @@ def list_requests(
     if q:
         stmt = stmt.where(ServiceRequest.title.ilike(f"%{q.strip()}%"))
     stmt = stmt.order_by(ServiceRequest.submitted_at.desc(), ServiceRequest.id.desc())
-    return paginate(session, stmt, page=page, size=size)
+    return paginate(session, stmt, page=page, size=size, count_up_to=count_up_to)
 
 
 def get_request(session: Session, *, user: User, request_id: int) -> ServiceRequest:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import anyio
@@ -64,6 +64,41 @@ class Admission:
             self._slots = anyio.Semaphore(self.limit)
         async with self._slots:
             await self.app(scope, receive, send)
+
+
+class Language:
+    """Choose the interface language: ?lang=, else the lang cookie, else the default.
+
+    A ?lang= choice is kept in the cookie for a year. Pure ASGI: a BaseHTTPMiddleware would
+    stream every response through an extra task and queue.
+    """
+
+    def __init__(self, app: ASGIApp, *, default: str, languages: Collection[str]) -> None:
+        self.app = app
+        self.default = default
+        self.languages = frozenset(languages)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        chosen = request.query_params.get("lang")
+        lang = chosen or request.cookies.get("lang") or self.default
+        scope.setdefault("state", {})["lang"] = lang if lang in self.languages else "zh"
+        if chosen not in self.languages:
+            await self.app(scope, receive, send)
+            return
+        cookie = Response()
+        cookie.set_cookie("lang", chosen, max_age=365 * 86400, samesite="lax")
+        set_cookie = [(k, v) for k, v in cookie.raw_headers if k == b"set-cookie"]
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *set_cookie]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
 
 
 def csp(nonce: str) -> str:

@@ -14,6 +14,7 @@ from jinja2.runtime import Context
 
 from biopark import registry
 from biopark.accounts.models import ROLE_LABELS
+from biopark.config import get_settings
 from biopark.kit.dates import format_local
 from biopark.web import (
     fixed_lists,  # noqa: F401  (registers the fixed lists' English)
@@ -29,6 +30,9 @@ def templates() -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader([str(p) for p in registry.template_dirs()]),
         autoescape=select_autoescape(["html"]),
+        # Templates ship with the package; checking their files on every render costs a stat
+        # per template and include. BIOPARK_TEMPLATE_RELOAD=true brings it back for development.
+        auto_reload=get_settings().template_reload,
     )
     env.globals["role_labels"] = {k.value: v for k, v in ROLE_LABELS.items()}
     env.filters["cny"] = _money
@@ -94,21 +98,26 @@ def lang_of(request: Request) -> str:
     return str(getattr(request.state, "lang", "zh"))
 
 
+@lru_cache(maxsize=32)
+def _nav_for(role: str) -> tuple[list[Any], tuple[list[Any], list[Any]]]:
+    """The entries a role may open and their header menus (the same for every request)."""
+    nav = [i for i in registry.nav_items() if not i.roles or role in i.roles]
+    return nav, registry.nav_groups(nav)
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """Render a page template for the current user."""
     lang = lang_of(request)
     user = getattr(request.state, "user", None)
-    nav = []
-    if user is not None:
-        nav = [i for i in registry.nav_items() if not i.roles or user.role.value in i.roles]
+    nav, menus = _nav_for(user.role.value) if user is not None else ([], ([], []))
     ctx: dict[str, Any] = {
         "user": user,
         "lang": lang,
         "_": lambda text: translate(text, lang),
         "nav": nav,
-        "nav_menus": registry.nav_groups(nav),
+        "nav_menus": menus,
         "csrf_token": csrf_token(request),
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         "path": request.url.path,
