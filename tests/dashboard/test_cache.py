@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from biopark.accounts.models import Role
 from biopark.config import get_settings
 from biopark.dashboard import service
+from biopark.kit.stale import StaleCache
 from biopark.tasks.models import CoordTask, TaskStatus
 from tests.builders import make_department, make_user
 from tests.dashboard.builders import make_world
@@ -22,7 +23,7 @@ PERIOD = service.Period(2025, 1, 2)
 @pytest.fixture
 def cache_seconds(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("BIOPARK_DASHBOARD_CACHE_SECONDS", "60")
-    monkeypatch.setattr(service, "_cache", None)  # nothing left from another test
+    monkeypatch.setattr(service, "_cache", StaleCache())  # nothing left from another test
     get_settings.cache_clear()
     yield
     monkeypatch.undo()

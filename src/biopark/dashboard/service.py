@@ -8,13 +8,11 @@ only shown where the reader may open the target list.
 from __future__ import annotations
 
 import calendar
-import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from cachetools import TTLCache
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -30,6 +28,7 @@ from biopark.investment.models import REGISTERED_OR_LATER, Project
 from biopark.investment.schemas import YearStats
 from biopark.kit.dates import SHANGHAI, today
 from biopark.kit.models import utcnow
+from biopark.kit.stale import StaleCache
 from biopark.parks.models import Park
 from biopark.pipeline import service as pipeline
 from biopark.pipeline.models import Drug, LicensingDeal
@@ -467,33 +466,28 @@ def period_for(
     return make_period(year, month_from, month_to, today=today, latest=latest)
 
 
-_cache: TTLCache[Any, Dashboard] | None = None
-_cache_lock = threading.Lock()
+_cache: StaleCache[Dashboard] = StaleCache(maxsize=256)
 
 
 def _cached_cockpit(session: Session, *, park_id: int, period: Period, lang: str) -> Dashboard:
-    """The cockpit's figures, recomputed at most every `dashboard_cache_seconds` per process.
+    """The cockpit's figures, recomputed about every `dashboard_cache_seconds` per process.
 
     A park-wide summary costs hundreds of queries' worth of time at 20,000 projects and
     50,000 requests; under many readers each process serves the same figures for a few
-    seconds instead. The cache only holds derived read-only data (no ORM objects: `park`
-    and the role's links are set per request), so no process depends on another's copy.
+    seconds instead, and one reader rebuilds them when they expire while the others are
+    served the previous ones. The cache only holds derived read-only data (no ORM objects:
+    `park` and the role's links are set per request), so no process depends on another's.
     """
-    global _cache
     ttl = get_settings().dashboard_cache_seconds
     if ttl <= 0:
         return build(session, park_id=park_id, period=period, cockpit=True, lang=lang)
-    key = (session.get_bind().engine.url.render_as_string(), park_id, period, lang)
-    with _cache_lock:
-        if _cache is None or _cache.ttl != ttl:
-            _cache = TTLCache(maxsize=256, ttl=ttl)
-        found = _cache.get(key)
-    if found is None:
+
+    def rebuild() -> Dashboard:
         found = build(session, park_id=park_id, period=period, cockpit=True, lang=lang)
-        found = replace(found, park=cast(Any, None), links={}, computed_at=utcnow())
-        with _cache_lock:
-            _cache[key] = found
-    return found
+        return replace(found, park=cast(Any, None), links={}, computed_at=utcnow())
+
+    key = (session.get_bind().engine.url.render_as_string(), park_id, period, lang)
+    return _cache.get(key, ttl, rebuild)
 
 
 def for_user(session: Session, *, user: User, period: Period, lang: str = "zh") -> Dashboard:
