@@ -75,7 +75,7 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = 20.0
     # Requests one app process serves at once (its thread pool); its database pool keeps as
     # many connections open, so no request opens a connection of its own.
-    threads: int = Field(default=20, ge=1, le=200)
+    threads: int = Field(default=4, ge=1, le=200)
     # Each app process keeps a park's cockpit figures this long (0 = always recompute).
     dashboard_cache_seconds: float = 30.0
     # Re-read changed template files on render (development); off, each is compiled once.
