@@ -46,13 +46,12 @@ def paginate(
     size = min(max(size, 1), MAX_SIZE)
     offset = (page - 1) * size
     counted = stmt.order_by(None)
-    limit = None if count_up_to is None else offset + max(count_up_to, size)
-    if limit is not None:
-        counted = counted.limit(limit + 1)
+    if count_up_to is not None:
+        counted = counted.limit(offset + max(count_up_to, size) + 1)
     total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    more = limit is not None and total > limit
+    more = count_up_to is not None and total > offset + max(count_up_to, size)
     if more:
-        total = limit or 0
+        total -= 1  # the one row past the limit only told that more follow
     items = list(session.scalars(stmt.limit(size).offset(offset)))
     return Page(
         items=items,
