@@ -109,6 +109,13 @@ def get_read_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+def forget() -> None:
+    """Drop the cached settings, engine and session factories (after the settings changed)."""
+    get_settings.cache_clear()
+    for cached in (get_engine, get_sessionmaker, get_read_sessionmaker):
+        cached.cache_clear()
+
+
 @contextmanager
 def session_scope(*, read_only: bool = False) -> Iterator[Session]:
     """One transaction for a CLI command or job: commit on success, roll back on error."""

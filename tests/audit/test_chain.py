@@ -19,7 +19,6 @@ from biopark.audit import chain
 from biopark.audit import service as audit
 from biopark.audit.models import AuditEntry
 from biopark.cli import app
-from biopark.config import get_settings
 from biopark.errors import Conflict
 from tests.builders import csrf_of, make_park, make_user, page_login
 from tests.conftest import _create_database, _drop_database
@@ -154,12 +153,10 @@ def fresh_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     migrate.upgrade(url)
     monkeypatch.setenv("BIOPARK_DATABASE_URL", url)
     monkeypatch.setenv("BIOPARK_VAR_DIR", str(tmp_path / "var"))
-    for cached in (get_settings, db.get_engine, db.get_sessionmaker, db.get_read_sessionmaker):
-        cached.cache_clear()
+    db.forget()
     yield url
     db.get_engine().dispose()
-    for cached in (get_settings, db.get_engine, db.get_sessionmaker, db.get_read_sessionmaker):
-        cached.cache_clear()
+    db.forget()
     if name is not None:
         _drop_database(base, name)
 

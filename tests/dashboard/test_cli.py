@@ -11,15 +11,13 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
-from biopark import config, db, migrate
+from biopark import db, migrate
 from biopark.cli import app
 from biopark.demo.service import load_demo
 
 
 def _clear_caches() -> None:
-    config.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
+    db.forget()
 
 
 @pytest.fixture(scope="module")

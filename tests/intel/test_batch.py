@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from biopark.intel.models import IntelDocument, IntelDocumentBand, IntelMetric
+from biopark.intel.models import STATUS_FAILED, IntelDocument, IntelDocumentBand, IntelMetric
 from biopark.intel.parallel import prepared_chunks
 from biopark.intel.service.batch import (
     DUPLICATE,
@@ -18,7 +18,7 @@ from biopark.intel.service.batch import (
     store_batch,
 )
 from biopark.intel.service.ingest import ingest_bytes
-from biopark.intel.service.reposts import BAND_CAP
+from biopark.intel.service.reposts import BAND_CAP, Known
 from tests.builders import make_park
 from tests.intel.builders import demo_bytes
 from tests.intel.reposts import STORIES, original, reposts
@@ -86,6 +86,55 @@ def test_band_keys_are_capped_so_candidates_stay_bounded(session: Session) -> No
         select(IntelDocumentBand.key, func.count()).group_by(IntelDocumentBand.key)
     ).all()
     assert per_key and max(n for _, n in per_key) == BAND_CAP
+
+
+def test_a_bulk_run_reads_full_keys_once_and_clusters_as_one_by_one(session: Session) -> None:
+    park_a, park_b = make_park(session), make_park(session)
+    # Enough copies of one story to fill its keys, then the reposts of three other stories.
+    # Park A fills the keys first: park B's copies must still find one another.
+    texts = [_story(7) + f"\n（记者 {n}）".encode() for n in range(BAND_CAP + 4)]
+    texts += [original(s).encode() for s in STORIES[:3]]
+    texts += [r.encode() for s in STORIES[:3] for r in reposts(s)]
+    one_by_one = [
+        ingest_bytes(session, park_id=park_a.id, origin=str(i), data=t).document_id
+        for i, t in enumerate(texts)
+    ]
+    known = Known()
+    chunked = []
+    for start in range(0, len(texts), 5):
+        items = _items(texts[start : start + 5])
+        chunked += store_batch(session, park_id=park_b.id, items=items, by_name={}, known=known)
+    # The story's keys filled up: their documents are held, not read again for each chunk.
+    assert len(known.keys) >= 16 and all(len(v) >= BAND_CAP for v in known.keys.values())
+    assert known.sigs
+
+    def groups(ids: list[int | None]) -> list[int]:
+        clusters = [session.get(IntelDocument, i).cluster_id for i in ids]  # type: ignore[union-attr]
+        first = {c: n for n, c in reversed(list(enumerate(clusters)))}
+        return [first[c] for c in clusters]
+
+    assert groups(one_by_one) == groups([r.document_id for r in chunked])
+    assert len(set(groups(one_by_one))) == 4
+
+
+def test_a_known_match_that_was_rejected_meanwhile_is_not_joined(session: Session) -> None:
+    park = make_park(session)
+    known = Known()
+    (first,) = store_batch(
+        session, park_id=park.id, items=_items([_story(3)]), by_name={}, known=known
+    )
+    texts = [_story(3) + f"\n（记者 {n}）".encode() for n in range(2)]
+    (second,) = store_batch(
+        session, park_id=park.id, items=_items(texts[:1]), by_name={}, known=known
+    )
+    assert session.get(IntelDocument, second.document_id).cluster_id == first.document_id  # type: ignore[union-attr]
+    for doc_id in (first.document_id, second.document_id):
+        session.get(IntelDocument, doc_id).status = STATUS_FAILED  # type: ignore[union-attr]
+    session.flush()
+    (third,) = store_batch(
+        session, park_id=park.id, items=_items(texts[1:]), by_name={}, known=known
+    )
+    assert session.get(IntelDocument, third.document_id).cluster_id == third.document_id  # type: ignore[union-attr]
 
 
 def test_statements_per_chunk_do_not_grow_with_the_database(session: Session) -> None:

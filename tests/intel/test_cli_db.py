@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from biopark import db, migrate
 from biopark.cli import app
-from biopark.config import get_settings
 from biopark.db import session_scope
 from biopark.demo.service import load_demo
 from biopark.intel.demo import articles
@@ -26,12 +25,10 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     migrate.upgrade(url)
     monkeypatch.setenv("BIOPARK_DATABASE_URL", url)
     monkeypatch.setenv("BIOPARK_VAR_DIR", str(tmp_path / "var"))
-    for cached in (get_settings, db.get_engine, db.get_sessionmaker):
-        cached.cache_clear()
+    db.forget()
     yield tmp_path
     db.get_engine().dispose()
-    for cached in (get_settings, db.get_engine, db.get_sessionmaker):
-        cached.cache_clear()
+    db.forget()
 
 
 def test_ingest_folder_reindex_search_and_brief(cli_env: Path) -> None:

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from biopark import db, migrate
 from biopark.accounts.models import Role
 from biopark.cli import app
-from biopark.config import get_settings
 from biopark.db import session_scope
 from biopark.intel.models import IntelDocument
 from biopark.jobs import queue, tasks
@@ -32,23 +31,16 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("BIOPARK_DATABASE_URL", url)
     monkeypatch.setenv("BIOPARK_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("BIOPARK_QUEUE_URL", "")
-    caches = (
-        get_settings,
-        db.get_engine,
-        db.get_sessionmaker,
-        db.get_read_sessionmaker,
-        queue.queue,
-    )
-    for cached in caches:
-        cached.cache_clear()
+    db.forget()
+    queue.queue.cache_clear()
     with session_scope() as session:
         park = make_park(session)
         make_user(session, park, Role.analyst, username="analyst1")
         make_user(session, park, Role.enterprise, username="ent1")
     yield tmp_path
     db.get_engine().dispose()
-    for cached in caches:
-        cached.cache_clear()
+    db.forget()
+    queue.queue.cache_clear()
 
 
 def _news(folder: Path, n: int) -> Path:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import combinations
 
+import numpy as np
+
 from biopark.intel import dedupe, minhash
 from biopark.intel.extract import clean_document
 from biopark.intel.types import RawDocument
@@ -75,3 +77,15 @@ def test_short_texts_have_no_signature_and_signatures_round_trip() -> None:
     assert minhash.jaccard(sig, back) == 1.0
     assert back.band_keys() == sig.band_keys()
     assert len(set(sig.band_keys())) == minhash.BANDS
+
+
+def test_the_vector_match_agrees_with_the_pairwise_one() -> None:
+    sigs = [minhash.signature(text=t) for _, t in _corpus()]
+    found = [s for s in sigs if s is not None]
+    values = np.stack([s.values.astype("<u4") for s in found])
+    sizes = np.array([s.size for s in found], dtype=np.float64)
+    for sig in found:
+        scores = minhash.same_story_many(sig, values, sizes)
+        expected = [minhash.jaccard(sig, o) if minhash.same_story(sig, o) else -1.0 for o in found]
+        assert scores.tolist() == expected
+    assert minhash.same_story_many(found[0], values[:0], sizes[:0]).tolist() == []

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from biopark import config, db, migrate
+from biopark import db, migrate
 from biopark.demo.service import load_demo
 from biopark.investment.cli import app
 
@@ -18,9 +18,7 @@ Run = Callable[..., Any]
 
 
 def _clear_caches() -> None:
-    config.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
+    db.forget()
 
 
 @pytest.fixture(scope="module")

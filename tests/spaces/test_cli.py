@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from biopark import config, db, migrate
+from biopark import db, migrate
 from biopark.demo.service import load_demo
 from biopark.events.cli import app as events_app
 from biopark.events.models import Event, EventLead, Registration
@@ -19,9 +19,7 @@ from biopark.spaces.models import Space, SpaceNeed, SpaceVisit
 
 
 def _clear_caches() -> None:
-    config.get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db.get_sessionmaker.cache_clear()
+    db.forget()
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from biopark.db import session_scope
+from biopark.intel.autoindex import defer_into, index_now
 from biopark.intel.models import IntelDocument
 from biopark.intel.parallel import prepared_chunks
 from biopark.intel.service.batch import (
@@ -22,6 +23,7 @@ from biopark.intel.service.batch import (
     store_each,
 )
 from biopark.intel.service.ingest import Linker
+from biopark.intel.service.reposts import Known
 
 
 def ingest_paths(
@@ -41,15 +43,35 @@ def ingest_paths(
 
     stats = Statistics()
     results: list[IngestResult] = []
-    for items in prepared_chunks(
-        paths, chunk=chunk, jobs=jobs, known_names=linker.names, known=known
-    ):
-        stored = store_chunk(park_id=park_id, items=items, by_name=linker.by_name)
-        results += stored
-        stats.grew(len(stored))
-        if on_chunk is not None:
-            on_chunk(stored)
+    later: list[int] = []
+    seen = Known()
+    try:
+        for items in prepared_chunks(
+            paths, chunk=chunk, jobs=jobs, known_names=linker.names, known=known
+        ):
+            stored = store_chunk(
+                park_id=park_id, items=items, by_name=linker.by_name, later=later, known=seen
+            )
+            results += stored
+            stats.grew(len(stored))
+            if len(later) >= INDEX_BATCH:
+                _index(later)
+            if on_chunk is not None:
+                on_chunk(stored)
+    finally:
+        _index(later)
     return results
+
+
+# Documents per tantivy commit in a bulk run (see intel/autoindex.py).
+INDEX_BATCH = 500
+
+
+def _index(ids: list[int]) -> None:
+    if ids:
+        with session_scope() as session:
+            index_now(session, ids)
+        ids.clear()
 
 
 # The tables whose lookups ingest makes for every chunk (hashes, LSH keys, bands, deals).
@@ -109,12 +131,22 @@ class Statistics:
 
 
 def store_chunk(
-    *, park_id: int, items: list[Prepared], by_name: dict[str, int]
+    *,
+    park_id: int,
+    items: list[Prepared],
+    by_name: dict[str, int],
+    later: list[int],
+    known: Known,
 ) -> list[IngestResult]:
-    """Store a chunk in one transaction; if that fails, each document in its own savepoint."""
+    """Store a chunk in one transaction; if that fails, each document in its own savepoint.
+
+    The new documents' ids are added to `later` for indexing, where the backend allows.
+    """
     try:
         with session_scope() as session:
-            return store_batch(session, park_id=park_id, items=items, by_name=by_name)
+            defer_into(session, later)
+            return store_batch(session, park_id=park_id, items=items, by_name=by_name, known=known)
     except Exception:  # one bad document must not cost the chunk: retry them one by one
         with session_scope() as session:
+            defer_into(session, later)
             return store_each(session, park_id=park_id, items=items, by_name=by_name)

@@ -88,6 +88,21 @@ def same_story(a: Signature, b: Signature) -> bool:
     return common / min(a.size, b.size) >= SAME_CONTAINMENT
 
 
+def same_story_many(sig: Signature, others: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Jaccard estimates against each row of `others`, or -1 where it is not the same story.
+
+    The vector form of `jaccard` and `same_story` (the same arithmetic, row by row), for
+    matching a document against a hundred candidates at once.
+    """
+    if not len(others):
+        return np.zeros(0)
+    j = np.count_nonzero(others == sig.values.astype(others.dtype), axis=1) / PERMUTATIONS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        common = j * (sig.size + sizes) / (1 + j)
+        same = (j >= SAME_JACCARD) | (common / np.minimum(sig.size, sizes) >= SAME_CONTAINMENT)
+    return np.where(same, j, -1.0)
+
+
 def clusters(signatures: dict[int, Signature]) -> list[list[int]]:
     """Group documents into stories in memory (for tests and measurements), ids sorted."""
     parent = {i: i for i in signatures}

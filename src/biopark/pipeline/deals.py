@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
@@ -161,6 +161,32 @@ def _key(kind: str, a: str | None, b: str | None, total: object, upfront: object
     return (kind, a, b, total, upfront)
 
 
+def _on_record(session: Session, *, park_id: int, keys: set[tuple]) -> dict[tuple, Deal]:
+    """The park's deals already on record with one of these keys.
+
+    Each party column is read through its own index (an OR of the two let SQLite scan
+    every deal of the park, which grows with the corpus), and only the key columns
+    of the candidates are read; the matching deals are loaded afterwards.
+    """
+    kinds = {k[0] for k in keys}
+    parties = {p for k in keys for p in k[1:3] if p}
+    ids = union(
+        select(Deal.id).where(Deal.party_a.in_(parties)),
+        select(Deal.id).where(Deal.party_b.in_(parties)),
+    ).subquery()
+    rows = session.execute(
+        select(Deal.id, Deal.kind, Deal.party_a, Deal.party_b, Deal.total, Deal.upfront).where(
+            Deal.id.in_(select(ids.c.id)), Deal.park_id == park_id, Deal.kind.in_(kinds)
+        )
+    )
+    found = {_key(kind, a, b, total, upfront): i for i, kind, a, b, total, upfront in rows}
+    wanted = {found[k] for k in keys if k in found}
+    deals: Iterable[Deal] = (
+        session.scalars(select(Deal).where(Deal.id.in_(wanted))) if wanted else []
+    )
+    return {_key(d.kind, d.party_a, d.party_b, d.total, d.upfront): d for d in deals}
+
+
 def propose_deals(session: Session, *, park_id: int, sources: Iterable[DealSource]) -> list[Deal]:
     """Propose the deals of several documents in a fixed number of statements (ingest chunks):
     the park's drugs and the deals already on record are read once, new deals flushed once."""
@@ -181,16 +207,7 @@ def propose_deals(session: Session, *, park_id: int, sources: Iterable[DealSourc
     if not planned:
         return []
     drugs = list(session.scalars(select(Drug).where(Drug.park_id == park_id)))
-    kinds = {p[0][0] for p in planned}
-    firsts = {p[4] for p in planned if p[4]} | {p[5] for p in planned if p[5]}
-    on_record = session.scalars(
-        select(Deal).where(
-            Deal.park_id == park_id,
-            Deal.kind.in_(kinds),
-            or_(Deal.party_a.in_(firsts), Deal.party_b.in_(firsts)),
-        )
-    )
-    known = {_key(d.kind, d.party_a, d.party_b, d.total, d.upfront): d for d in on_record}
+    known = _on_record(session, park_id=park_id, keys={p[0] for p in planned})
     out: list[Deal] = []
     fresh: list[Deal] = []
     for key, event, source, currency, party_a, party_b in planned:

@@ -30,7 +30,7 @@ from biopark.intel.models import (
     IntelEvent,
     IntelMetric,
 )
-from biopark.intel.service.reposts import assign_clusters, chunked
+from biopark.intel.service.reposts import Known, assign_clusters, chunked
 from biopark.intel.types import Event, Extraction, RawDocument
 from biopark.pipeline.deals import EVENT_KINDS, DealSource, propose_deals
 from biopark.pipeline.models import Drug
@@ -267,8 +267,12 @@ def store_batch(
     items: Sequence[Prepared],
     by_name: dict[str, int],
     actor: User | None = None,
+    known: Known | None = None,
 ) -> list[IngestResult]:
-    """Store a chunk of prepared documents with their facts, clusters and proposals."""
+    """Store a chunk of prepared documents with their facts, clusters and proposals.
+
+    A bulk run passes the same `known` to each chunk (see service/reposts.py).
+    """
     who = actor.username if actor else "system"
     stored = known_hashes(session, park_id=park_id, digests=[i.digest for i in items if i.digest])
     results: list[IngestResult | None] = [None] * len(items)
@@ -314,7 +318,7 @@ def store_batch(
     for n, item in enumerate(items):
         if results[n] is None and item.digest and item.digest in stored:
             results[n] = IngestResult(item.origin, DUPLICATE, stored[item.digest])
-    assign_clusters(session, [(item, doc) for _, item, doc in fresh])
+    assign_clusters(session, [(item, doc) for _, item, doc in fresh], known)
     _facts_and_proposals(session, fresh, by_name)
     for _, item, doc in fresh:
         audit.record(
