@@ -17,6 +17,7 @@ from sqlalchemy import (
     BigInteger,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Numeric,
@@ -38,7 +39,11 @@ REVIEW_STATES = (EXTRACTED, CONFIRMED, CORRECTED, REJECTED)
 
 class IntelDocument(IdMixin, TimestampMixin, ParkMixin, Base):
     __tablename__ = "intel_document"
-    __table_args__ = (UniqueConstraint("park_id", "content_hash", name="uq_intel_document_hash"),)
+    __table_args__ = (
+        UniqueConstraint("park_id", "content_hash", name="uq_intel_document_hash"),
+        # Repost lookups read the first documents of a band value in id order.
+        *(Index(f"ix_intel_document_band{n}", f"band{n}", "id") for n in range(4)),
+    )
 
     # sha256 of the raw bytes; NULL for a fetch that returned no bytes at all.
     content_hash: Mapped[str | None] = mapped_column(String(64))
@@ -55,10 +60,10 @@ class IntelDocument(IdMixin, TimestampMixin, ParkMixin, Base):
     text: Mapped[str] = mapped_column(Text, default="")
     # 64-bit simhash stored signed (BigInteger), and its four 16-bit bands for candidate lookup.
     simhash: Mapped[int | None] = mapped_column(BigInteger)
-    band0: Mapped[int | None] = mapped_column(Integer, index=True)
-    band1: Mapped[int | None] = mapped_column(Integer, index=True)
-    band2: Mapped[int | None] = mapped_column(Integer, index=True)
-    band3: Mapped[int | None] = mapped_column(Integer, index=True)
+    band0: Mapped[int | None] = mapped_column(Integer)
+    band1: Mapped[int | None] = mapped_column(Integer)
+    band2: Mapped[int | None] = mapped_column(Integer)
+    band3: Mapped[int | None] = mapped_column(Integer)
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # MinHash signature (64 uint32 values) and the shingle count it was built from.
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -1,7 +1,7 @@
 """Repost clusters for a batch of new documents: MinHash-LSH first, simhash bands second.
 
-A batch reads its candidates with one band-key query, one signature query and four
-simhash-band queries, then matches each document against them and against the
+A batch reads its candidates with one band-key query, one signature query and one
+simhash-band query, then matches each document against them and against the
 batch's earlier documents in memory (so the result is the same as storing them one
 by one). Each LSH band key and each simhash band value keep at most BAND_CAP
 documents of a park: later reposts still meet the story through the first ones, and
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from biopark.intel import dedupe, minhash
@@ -35,6 +35,8 @@ T = TypeVar("T")
 BAND_CAP = 12
 # Bound parameters per IN (...): far below SQLite's 32,766 and PostgreSQL's 65,535.
 IN_CHUNK = 2000
+# Band values per statement (one limited SELECT each; SQLite allows 500 in a compound).
+BAND_QUERIES = 100
 # Signatures a bulk run keeps (about 400 bytes each); past this the store starts again.
 KNOWN_MAX = 100_000
 
@@ -80,6 +82,7 @@ class _Candidates:
         self.batch: dict[int, _Doc] = {}
         self.by_key = self._read_keys(session, docs)
         self.by_band = self._read_bands(session, docs)
+        # Held keys' documents too, in case the held signatures were dropped (KNOWN_MAX).
         self._read_signatures(session, {i for ids in self.by_key.values() for i in ids})
         # Stored matches of each new document, best first; their state is read once.
         self.sig_matches = {d.id: self._stored_sig_matches(d) for d in docs}
@@ -94,18 +97,20 @@ class _Candidates:
         held = self.known.keys
         by_key = {k: list(held[(park, k)]) for k in keys if (park, k) in held}
         own = {d.id for d in docs}
-        band = IntelDocumentBand
+        pairs: list[tuple[int, int]] = []
         for part in chunked([k for k in keys if k not in by_key]):
-            # Only the park's own documents: another park's templated pages must not fill
-            # a key before this park's stories reach it.
-            rows = session.execute(
-                select(band.key, band.document_id)
-                .join(IntelDocument, IntelDocument.id == band.document_id)
-                .where(band.key.in_(part), IntelDocument.park_id == park)
-            )
-            for key, doc_id in rows:
-                if doc_id not in own:
-                    by_key.setdefault(key, []).append(doc_id)
+            pairs += session.execute(
+                select(IntelDocumentBand.key, IntelDocumentBand.document_id).where(
+                    IntelDocumentBand.key.in_(part)
+                )
+            ).all()
+        # Only the park's own documents (their park comes with the signature): another
+        # park's templated pages must not fill a key before this park's stories reach it.
+        self._read_signatures(session, {doc_id for _, doc_id in pairs})
+        sigs = self.known.sigs
+        for key, doc_id in pairs:
+            if doc_id not in own and doc_id in sigs and sigs[doc_id][0] == park:
+                by_key.setdefault(key, []).append(doc_id)
         for key, ids in by_key.items():
             if len(ids) >= BAND_CAP:
                 held[(park, key)] = list(ids)
@@ -127,45 +132,40 @@ class _Candidates:
                 self.known.sigs[doc_id] = (park_id, values, size or 0)
 
     def _read_bands(self, session: Session, docs: list[_Doc]) -> dict[tuple[int, int], list]:
+        park = self.park_id
         by_band: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
-        wanted = [set[int]() for _ in range(dedupe.BANDS)]
+        wanted: set[tuple[int, int]] = set()
         for d in docs:
             if d.simhash:
                 for n, b in enumerate(dedupe.bands(d.simhash)):
-                    if (self.park_id, n, b) in self.known.bands:
-                        by_band[(n, b)] = list(self.known.bands[(self.park_id, n, b)])
+                    if (park, n, b) in self.known.bands:
+                        by_band[(n, b)] = list(self.known.bands[(park, n, b)])
                     else:
-                        wanted[n].add(b)
+                        wanted.add((n, b))
         own = {d.id for d in docs}
         doc = IntelDocument
         columns = (doc.band0, doc.band1, doc.band2, doc.band3)
-        for n, (column, values) in enumerate(zip(columns, wanted, strict=True)):
-            for part in chunked(sorted(values)):
-                # The first BAND_CAP documents per band value, as for the LSH keys: templated
-                # pages share simhash bands, and an unbounded list grows with the corpus.
-                ranked = (
-                    select(
-                        doc.id,
-                        doc.simhash,
-                        doc.park_id,
-                        column.label("band"),
-                        func.row_number().over(partition_by=column, order_by=doc.id).label("rank"),
-                    )
-                    .where(column.in_(part), doc.park_id == self.park_id)
-                    .subquery()
-                )
-                rows = session.execute(
-                    select(ranked.c.id, ranked.c.simhash, ranked.c.park_id, ranked.c.band).where(
-                        ranked.c.rank <= BAND_CAP
-                    )
-                )
-                for other_id, value, park_id, band in rows:
-                    if other_id not in own:
-                        entry = (other_id, park_id, dedupe.to_unsigned(value or 0))
-                        by_band.setdefault((n, band), []).append(entry)
+        for part in chunked(sorted(wanted), BAND_QUERIES):
+            # The park's first BAND_CAP documents of each band value, as for the LSH keys,
+            # each read along its (band, id) index and stopped there: templated pages
+            # share band values, and reading all of a value's documents grows with the corpus.
+            # (`park_id + 0` keeps planners on the band index rather than the park's.)
+            firsts = [
+                select(doc.id, doc.simhash, literal(n).label("n"), literal(b).label("band"))
+                .where(columns[n] == b, (doc.park_id + 0) == park)
+                .order_by(doc.id)
+                .limit(BAND_CAP)
+                .subquery()
+                for n, b in part
+            ]
+            rows = session.execute(union_all(*(select(f) for f in firsts)))
+            for other_id, value, n, band in rows:
+                if other_id not in own:
+                    entry = (other_id, park, dedupe.to_unsigned(value or 0))
+                    by_band.setdefault((n, band), []).append(entry)
         for key, entries in by_band.items():
             if len(entries) >= BAND_CAP:
-                self.known.bands[(self.park_id, *key)] = list(entries)
+                self.known.bands[(park, *key)] = list(entries)
         return by_band
 
     def _stored_sig_matches(self, doc: _Doc) -> list[tuple[float, int]]:
