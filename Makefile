@@ -70,11 +70,11 @@ report-deps:
 	fi
 
 pytest-sqlite: setup browser-deps report-deps
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --durations=15
 
 pytest-pg: setup report-deps
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
-	  BIOPARK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser"; \
+	  BIOPARK_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -m "not browser" --durations=15; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): PostgreSQL pass skipped"; fi
 

@@ -45,6 +45,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
             # WAL's recommended durability: a crash loses at most the last commits.
             cur.execute("PRAGMA synchronous=NORMAL")
+            # 32 MB of pages per connection (the default is 2 MB): ingest's index lookups and
+            # inserts land on random pages of indexes much larger than that.
+            cur.execute("PRAGMA cache_size=-32768")
             cur.close()
 
         # SQLite's busy handler polls with growing sleeps and is not fair: under a steady

@@ -39,6 +39,13 @@ def _items(texts: list[bytes]) -> list:
     return [prepare(origin=f"doc-{i}", data=t) for i, t in enumerate(texts)]
 
 
+def _groups(session: Session, ids: list[int | None]) -> list[int]:
+    """Each document's cluster, as the position of the cluster's first document."""
+    clusters = [session.get(IntelDocument, i).cluster_id for i in ids]  # type: ignore[union-attr]
+    first = {c: n for n, c in reversed(list(enumerate(clusters)))}
+    return [first[c] for c in clusters]
+
+
 def test_batch_reports_new_duplicate_and_failed_in_input_order(session: Session) -> None:
     park = make_park(session)
     stored = ingest_bytes(session, park_id=park.id, origin="first", data=demo_bytes("05"))
@@ -64,13 +71,8 @@ def test_batch_clusters_reposts_as_one_by_one_ingest_does(session: Session) -> N
     ]
     batch = store_batch(session, park_id=park_b.id, items=_items(texts), by_name={})
 
-    def groups(ids: list[int | None]) -> list[int]:
-        clusters = [session.get(IntelDocument, i).cluster_id for i in ids]  # type: ignore[union-attr]
-        first = {c: n for n, c in reversed(list(enumerate(clusters)))}
-        return [first[c] for c in clusters]
-
-    assert groups(one_by_one) == groups([r.document_id for r in batch])
-    assert len(set(groups(one_by_one))) == 3
+    assert _groups(session, one_by_one) == _groups(session, [r.document_id for r in batch])
+    assert len(set(_groups(session, one_by_one))) == 3
 
 
 def test_band_keys_are_capped_so_candidates_stay_bounded(session: Session) -> None:
@@ -108,13 +110,8 @@ def test_a_bulk_run_reads_full_keys_once_and_clusters_as_one_by_one(session: Ses
     assert len(known.keys) >= 16 and all(len(v) >= BAND_CAP for v in known.keys.values())
     assert known.sigs
 
-    def groups(ids: list[int | None]) -> list[int]:
-        clusters = [session.get(IntelDocument, i).cluster_id for i in ids]  # type: ignore[union-attr]
-        first = {c: n for n, c in reversed(list(enumerate(clusters)))}
-        return [first[c] for c in clusters]
-
-    assert groups(one_by_one) == groups([r.document_id for r in chunked])
-    assert len(set(groups(one_by_one))) == 4
+    assert _groups(session, one_by_one) == _groups(session, [r.document_id for r in chunked])
+    assert len(set(_groups(session, one_by_one))) == 4
 
 
 def test_a_known_match_that_was_rejected_meanwhile_is_not_joined(session: Session) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from biopark.db import session_scope
 from biopark.intel import bulk
 from biopark.intel.index import SearchIndex
 from biopark.intel.models import IntelDocument
+from biopark.intel.service.batch import IngestResult
 from biopark.intel.service.ingest import Linker
 from biopark.intel.service.search import index_path, search
 from biopark.parks.models import Park
@@ -29,17 +31,21 @@ def _files(folder: Path) -> list[str]:
     return sorted(str(p) for p in folder.iterdir())
 
 
-def _park() -> tuple[int, Linker]:
+def _ingest(folder: Path, **options: Any) -> tuple[int, list[IngestResult]]:
+    """A new park, and the results of a bulk run of seven files into it in chunks of 2."""
     with session_scope() as session:
         park_id = make_park(session).id
-        return park_id, Linker.for_park(session, park_id=park_id)
+        linker = Linker.for_park(session, park_id=park_id)
+    paths = _files(folder)
+    return park_id, bulk.ingest_paths(
+        paths, park_id=park_id, linker=linker, jobs=1, chunk=2, **options
+    )
 
 
 def test_a_bulk_run_commits_the_index_once_per_batch_and_at_the_end(
     cli_env: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    park_id, linker = _park()
     commits: list[int] = []
     upsert = SearchIndex.upsert
 
@@ -50,9 +56,7 @@ def test_a_bulk_run_commits_the_index_once_per_batch_and_at_the_end(
 
     monkeypatch.setattr(SearchIndex, "upsert", counted)
     monkeypatch.setattr(bulk, "INDEX_BATCH", 3)
-    results = bulk.ingest_paths(
-        _files(cli_env / "news"), park_id=park_id, linker=linker, jobs=1, chunk=2
-    )
+    park_id, results = _ingest(cli_env / "news")
     assert [r.status for r in results] == ["new"] * 7
     # Chunks of 2: indexed after 4 documents, then after 7 (the last chunk held one).
     assert commits == [4, 3]
@@ -70,9 +74,7 @@ def test_a_bulk_run_commits_the_index_once_per_batch_and_at_the_end(
 
 def test_documents_committed_before_a_failure_are_still_indexed(
     cli_env: Path,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    park_id, linker = _park()
     seen: list[int] = []
 
     def stop_after_two(results: list) -> None:  # type: ignore[type-arg]
@@ -81,14 +83,7 @@ def test_documents_committed_before_a_failure_are_still_indexed(
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        bulk.ingest_paths(
-            _files(cli_env / "news"),
-            park_id=park_id,
-            linker=linker,
-            jobs=1,
-            chunk=2,
-            on_chunk=stop_after_two,
-        )
+        _ingest(cli_env / "news", on_chunk=stop_after_two)
     with session_scope() as session:
         states = session.execute(select(IntelDocument.indexed_at)).scalars().all()
     assert len(states) == 4 and all(states)
