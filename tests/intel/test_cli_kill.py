@@ -57,7 +57,8 @@ def _processes_on(folder: Path) -> list[int]:
 def test_kill_9_mid_batch_keeps_finished_chunks_and_a_rerun_resumes(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
-    total = 70
+    # Enough chunks that the kill lands well before the end, however fast ingest gets.
+    total = 200
     for n in range(1, total + 1):
         company = f"测试{n}号生物医药有限公司"
         (folder / f"a{n:03d}.html").write_text(
