@@ -47,8 +47,10 @@ def _index_pending(session: Session) -> None:
     ids = sorted(session.info.pop(_PENDING, set()))
     if not ids:
         return
+    from biopark.intel.service.backends import is_postgres
+
     later: list[int] | None = session.info.get(_LATER)
-    if later is not None and session.get_bind().dialect.name != "postgresql":
+    if later is not None and not is_postgres(session):
         later += ids
         return
     index_now(session, ids)

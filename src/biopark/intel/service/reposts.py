@@ -242,8 +242,7 @@ class _Candidates:
     def _minhash_match(self, doc: _Doc) -> int | None:
         if doc.sig is None:
             return None
-        stored = self._stored_best([(-j, i) for j, i in self.sig_matches.get(doc.id, [])])
-        best = (stored[0], stored[1], stored[2]) if stored else None
+        best = self._stored_best([(-j, i) for j, i in self.sig_matches.get(doc.id, [])])
         seen: set[int] = set()
         for key in doc.keys:
             for other_id in self.by_key.get(key, ()):
