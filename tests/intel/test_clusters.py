@@ -13,7 +13,7 @@ from biopark.accounts.models import Role
 from biopark.cli import app
 from biopark.db import session_scope
 from biopark.errors import Forbidden, ValidationFailed
-from biopark.intel.models import IntelDocumentBand
+from biopark.intel.models import IntelDocumentBand, IntelDocumentSignature
 from biopark.intel.service.clusters import list_clusters
 from tests.builders import make_park, make_user
 from tests.intel.builders import make_document
@@ -36,7 +36,10 @@ def test_ingested_reposts_join_the_original_cluster_and_other_stories_stay_apart
     assert [c.cluster_id for c in copies] == [first.id] * len(copies)
     assert other.cluster_id == other.id
     bands = session.scalar(select(func.count()).where(IntelDocumentBand.document_id == first.id))
-    assert bands == 32 and first.minhash is not None and first.shingle_count
+    assert bands == 32
+    sig = session.get(IntelDocumentSignature, first.id)
+    assert sig is not None and len(sig.minhash) == 4 * 64 and sig.shingle_count
+    assert sig.park_id == park.id
 
 
 def test_clusters_of_another_park_are_not_listed_and_refusals(session) -> None:

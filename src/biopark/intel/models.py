@@ -65,22 +65,40 @@ class IntelDocument(IdMixin, TimestampMixin, ParkMixin, Base):
     band2: Mapped[int | None] = mapped_column(Integer)
     band3: Mapped[int | None] = mapped_column(Integer)
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    # MinHash signature (64 uint32 values) and the shingle count it was built from.
-    minhash: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    shingle_count: Mapped[int | None] = mapped_column(Integer)
     ingested_by: Mapped[str] = mapped_column(String(60), default="system")
     indexed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+
+
+class IntelDocumentSignature(Base):
+    """A document's MinHash signature (64 uint32 values) and the shingle count it was built from.
+
+    Kept apart from the document row: repost lookups read thousands of signatures a
+    chunk, and on SQLite reading a column of the document row reads the row, raw
+    bytes and text included, page by page. `park_id` repeats the document's, so that
+    candidates of other parks are dropped without reading their documents.
+    """
+
+    __tablename__ = "intel_document_signature"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("intel_document.id", ondelete="CASCADE"), primary_key=True
+    )
+    park_id: Mapped[int] = mapped_column(Integer)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+    shingle_count: Mapped[int] = mapped_column(Integer)
 
 
 class IntelDocumentBand(IdMixin, Base):
     """One LSH band key of a document's MinHash: documents sharing a key are repost candidates."""
 
     __tablename__ = "intel_document_band"
+    # Candidates are read by key; the document ids come from the index alone.
+    __table_args__ = (Index("ix_intel_document_band_key", "key", "document_id"),)
 
     document_id: Mapped[int] = mapped_column(
         ForeignKey("intel_document.id", ondelete="CASCADE"), index=True
     )
-    key: Mapped[int] = mapped_column(BigInteger, index=True)
+    key: Mapped[int] = mapped_column(BigInteger)
 
 
 class IntelMetric(IdMixin, ParkMixin, Base):

@@ -302,8 +302,6 @@ def store_batch(
             text=clean.text,
             ingested_by=who,
             simhash=dedupe.to_signed(value),
-            minhash=item.minhash,
-            shingle_count=item.shingles if item.minhash else None,
         )
         doc.band0, doc.band1, doc.band2, doc.band3 = dedupe.bands(value)
         if item.digest:

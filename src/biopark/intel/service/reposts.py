@@ -27,7 +27,12 @@ from sqlalchemy import TextClause, insert, select, text
 from sqlalchemy.orm import Session
 
 from biopark.intel import dedupe, minhash
-from biopark.intel.models import STATUS_OK, IntelDocument, IntelDocumentBand
+from biopark.intel.models import (
+    STATUS_OK,
+    IntelDocument,
+    IntelDocumentBand,
+    IntelDocumentSignature,
+)
 
 if TYPE_CHECKING:
     from biopark.intel.service.batch import Prepared
@@ -64,8 +69,8 @@ class _Doc:
 class Known:
     """Stored documents' signatures, and full keys and band values, read by a bulk run."""
 
-    # document id -> (park id, MinHash values or None, shingle count)
-    sigs: dict[int, tuple[int, np.ndarray | None, int]] = field(default_factory=dict)
+    # document id -> (park id, MinHash values, shingle count)
+    sigs: dict[int, tuple[int, np.ndarray, int]] = field(default_factory=dict)
     # (park id, full LSH key) -> its documents
     keys: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     # (park id, band number, value) of a full simhash band -> (id, park id, simhash) of its documents
@@ -138,17 +143,14 @@ class _Candidates:
     def _read_signatures(self, session: Session, ids: Iterable[int]) -> None:
         missing = sorted(i for i in ids if i not in self.known.sigs)
         for part in chunked(missing):
+            sig = IntelDocumentSignature
             rows = session.execute(
-                select(
-                    IntelDocument.id,
-                    IntelDocument.park_id,
-                    IntelDocument.minhash,
-                    IntelDocument.shingle_count,
-                ).where(IntelDocument.id.in_(part))
+                select(sig.document_id, sig.park_id, sig.minhash, sig.shingle_count).where(
+                    sig.document_id.in_(part)
+                )
             )
             for doc_id, park_id, data, size in rows:
-                values = np.frombuffer(data, dtype="<u4") if data else None
-                self.known.sigs[doc_id] = (park_id, values, size or 0)
+                self.known.sigs[doc_id] = (park_id, np.frombuffer(data, dtype="<u4"), size)
 
     def _read_bands(self, session: Session, docs: list[_Doc]) -> dict[tuple[int, int], list]:
         park = self.park_id
@@ -180,10 +182,10 @@ class _Candidates:
             return []
         ids = sorted({i for key in doc.keys for i in self.by_key.get(key, ())})
         rows = [(i, self.known.sigs.get(i)) for i in ids]
-        same_park = [(i, s) for i, s in rows if s and s[0] == doc.park_id and s[1] is not None]
+        same_park = [(i, s) for i, s in rows if s and s[0] == doc.park_id]
         if not same_park:
             return []
-        values = np.stack([s[1] for _, s in same_park])  # type: ignore[misc]
+        values = np.stack([s[1] for _, s in same_park])
         sizes = np.array([s[2] for _, s in same_park], dtype=np.float64)
         scores = minhash.same_story_many(doc.sig, values, sizes)
         found = [(float(j), i) for (i, _), j in zip(same_park, scores, strict=True) if j >= 0]
@@ -288,8 +290,14 @@ def assign_clusters(
     assert all(d.park_id == park_id for d in docs), "one park per batch"
     candidates = _Candidates(session, docs, known if known is not None else Known(), park_id)
     bands: list[dict[str, int]] = []
-    for (_, doc), view in zip(fresh, docs, strict=True):
+    sigs: list[dict[str, object]] = []
+    for (item, doc), view in zip(fresh, docs, strict=True):
         doc.cluster_id, kept = candidates.assign(view)
         bands += ({"document_id": doc.id, "key": k} for k in kept)
+        if item.minhash:
+            row = {"minhash": item.minhash, "shingle_count": item.shingles}
+            sigs.append({"document_id": doc.id, "park_id": doc.park_id, **row})
     if bands:
         session.execute(insert(IntelDocumentBand), bands)
+    if sigs:
+        session.execute(insert(IntelDocumentSignature), sigs)
