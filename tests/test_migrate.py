@@ -51,7 +51,9 @@ def test_signatures_move_to_their_own_table_and_back(fresh_url: str) -> None:
     migrate.upgrade(fresh_url)
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT document_id, park_id, minhash, shingle_count FROM intel_document_signature")
+            text(
+                "SELECT document_id, park_id, minhash, shingle_count FROM intel_document_signature"
+            )
         ).all()
     # The document without a signature (text too short) gets no row.
     assert [(r[0], r[1], bytes(r[2]), r[3]) for r in rows] == [(1, 7, signature, 90)]
