@@ -9,7 +9,9 @@ and dates varied; one in eight is a repost of an earlier story with other chrome
 edits, so the clustering works as it does on real news). The database is filled to
 each size with the fastest --jobs setting, then a fresh sample of --sample documents
 is ingested with each --jobs value through the same path as `biopark intel ingest`
-(process pool, chunked commits) and timed. --large adds 100,000. Without --database
+(process pool, chunked commits) and timed, in a process of its own as a
+`biopark intel ingest` run would be (the filling process's heap and caches are not
+the sample's). --large adds 100,000. Without --database
 a new SQLite file is used; a PostgreSQL URL gets a fresh database `bench_ingest`.
 The rate at the largest size over the rate at the smallest is the flatness figure
 (goal ≥ 0.8).
@@ -18,10 +20,12 @@ The rate at the largest size over the rate at the smallest is the flatness figur
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -129,6 +133,55 @@ def _prepare_database(url: str | None, var: Path) -> str:
     return url or f"sqlite:///{var / 'bench.db'}"
 
 
+def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float]:
+    """Ingest a folder into the bench park: (documents, seconds, CPU seconds)."""
+    from biopark.db import session_scope
+    from biopark.intel.bulk import ingest_paths
+    from biopark.intel.service.ingest import Linker
+    from biopark.parks.models import Park
+
+    def cpu() -> float:
+        # This process and the pool's workers (counted once they have exited).
+        own, kids = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    with session_scope() as session:
+        park_id = session.query(Park.id).filter(Park.code == "bench").scalar()
+        linker = Linker.for_park(session, park_id=park_id)
+    paths = sorted(str(p) for p in folder.iterdir())
+    start, cpu_start = time.perf_counter(), cpu()
+    results = ingest_paths(paths, park_id=park_id, linker=linker, jobs=jobs, chunk=chunk)
+    took, spent = time.perf_counter() - start, cpu() - cpu_start
+    assert all(r.status == "new" for r in results), {r.status for r in results}
+    return len(results), took, spent
+
+
+def _settle(url: str) -> None:
+    """Let the fill's leftovers land before a sample: its WAL, and its dirty pages on disk."""
+    if url.startswith("sqlite"):
+        from biopark.db import get_engine
+
+        with get_engine().connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    os.sync()
+
+
+def _measure(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float]:
+    """Time one sample in a new process (the environment names the database)."""
+    command = [sys.executable, __file__, "--measure", str(folder)]
+    out = subprocess.run(
+        [*command, "--jobs", str(jobs), "--chunk", str(chunk)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    n, took, spent = json.loads(out.stdout.splitlines()[-1])
+    return int(n), float(took), float(spent)
+
+
 def main() -> None:
     """Fill the database step by step and time a fresh sample at each size."""
     ap = argparse.ArgumentParser()
@@ -139,7 +192,12 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=400)
     ap.add_argument("--chunk", type=int, default=20)
     ap.add_argument("--keep", action="store_true", help="Keep the generated files and database.")
+    ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one sample, see _measure
     args = ap.parse_args()
+    if args.measure:
+        sys.path.insert(0, str(ROOT / "src"))
+        print(json.dumps(_ingest(args.measure, args.jobs[0], args.chunk)))
+        return
     sizes = sorted(set(args.sizes + ([100_000] if args.large else [])))
     var = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     url = _prepare_database(args.database, var)
@@ -149,31 +207,12 @@ def main() -> None:
 
     from biopark import migrate
     from biopark.db import session_scope
-    from biopark.intel.bulk import ingest_paths
-    from biopark.intel.service.ingest import Linker
     from biopark.parks.schemas import ParkCreate
     from biopark.parks.service import create_park
 
     migrate.upgrade(url)
     with session_scope() as session:
-        park_id = create_park(session, data=ParkCreate(code="bench", name="基准测试园区")).id
-        linker = Linker.for_park(session, park_id=park_id)
-
-    def cpu() -> float:
-        # This process and the pool's workers (counted once they have exited).
-        own, kids = (
-            resource.getrusage(resource.RUSAGE_SELF),
-            resource.getrusage(resource.RUSAGE_CHILDREN),
-        )
-        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-    def ingest(folder: Path, jobs: int) -> tuple[int, float, float]:
-        paths = sorted(str(p) for p in folder.iterdir())
-        start, cpu_start = time.perf_counter(), cpu()
-        results = ingest_paths(paths, park_id=park_id, linker=linker, jobs=jobs, chunk=args.chunk)
-        took, spent = time.perf_counter() - start, cpu() - cpu_start
-        assert all(r.status == "new" for r in results), {r.status for r in results}
-        return len(results), took, spent
+        create_park(session, data=ParkCreate(code="bench", name="基准测试园区"))
 
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     print(f"database: {kind}  sample: {args.sample}  chunk: {args.chunk}  cores: {os.cpu_count()}")
@@ -189,17 +228,18 @@ def main() -> None:
             seed += 1
             folder = var / f"fill{seed}"
             generate(folder, stored, missing, seed)
-            n, took, _ = ingest(folder, fill_jobs)
+            n, took, _ = _ingest(folder, fill_jobs, args.chunk)
             stored += n
             shutil.rmtree(folder)
             print(f"  filled to {stored}: {n / took:.0f} docs/s with --jobs {fill_jobs}")
+            _settle(url)
         rates[size], cpu_rates[size] = {}, {}
         for jobs in args.jobs:
             seed += 1
             folder = var / f"sample{seed}"
             generate(folder, 10_000_000 + seed * args.sample, args.sample, seed)
             load = os.getloadavg()[0]
-            n, took, spent = ingest(folder, jobs)
+            n, took, spent = _measure(folder, jobs, args.chunk)
             stored += n
             shutil.rmtree(folder)
             rates[size][jobs] = n / took

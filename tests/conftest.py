@@ -3,6 +3,11 @@
 BIOPARK_TEST_DATABASE_URL chooses the server: unset means a fresh SQLite file;
 a postgresql+psycopg URL means a fresh database created on that server for the
 run and dropped after it. Each test runs in a transaction rolled back at the end.
+
+The PostgreSQL pass runs only the tests that reach the test database (through
+`database_url` or `empty_database_url`): the others never open it, so a second run
+would repeat the first. They are pure functions, servers and workers on SQLite files
+of their own, and the multi-process tests that always use PostgreSQL and Redis.
 """
 
 from __future__ import annotations
@@ -58,6 +63,34 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url = f"sqlite:///{path}"
         migrate.upgrade(url)
         yield url
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A new, empty database of the test's own on the run's server, dropped afterwards."""
+    base = os.environ.get("BIOPARK_TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'own.db'}"
+        return
+    url, name = _create_database(base)
+    yield url
+    _drop_database(base, name)
+
+
+DATABASE_FIXTURES = {"database_url", "empty_database_url"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, leave out the tests that never reach the test database."""
+    if not os.environ.get("BIOPARK_TEST_DATABASE_URL", "").startswith("postgresql"):
+        return
+    keep, skip = [], []
+    for item in items:
+        reaches = DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if reaches else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")

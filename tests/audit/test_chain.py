@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,6 @@ from biopark.audit.models import AuditEntry
 from biopark.cli import app
 from biopark.errors import Conflict
 from tests.builders import csrf_of, make_park, make_user, page_login
-from tests.conftest import _create_database, _drop_database
 
 runner = CliRunner()
 
@@ -142,14 +140,11 @@ def test_chain_page_and_api_for_admins_only(session: Session, app, client) -> No
 
 
 @pytest.fixture
-def fresh_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def fresh_url(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """A database of its own, committed to for real (SQLite file or a new PG database)."""
-    base = os.environ.get("BIOPARK_TEST_DATABASE_URL", "")
-    name = None
-    if base.startswith("postgresql"):
-        url, name = _create_database(base)
-    else:
-        url = f"sqlite:///{tmp_path}/chain.db"
+    url = empty_database_url
     migrate.upgrade(url)
     monkeypatch.setenv("BIOPARK_DATABASE_URL", url)
     monkeypatch.setenv("BIOPARK_VAR_DIR", str(tmp_path / "var"))
@@ -157,8 +152,6 @@ def fresh_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     yield url
     db.get_engine().dispose()
     db.forget()
-    if name is not None:
-        _drop_database(base, name)
 
 
 def test_concurrent_writers_never_fork_the_chain_and_cli_verify(fresh_url: str) -> None:

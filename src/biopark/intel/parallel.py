@@ -9,6 +9,7 @@ run only the pure stages and never touch the parent's database connections.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -104,6 +105,24 @@ def prepared_chunks(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     prepare_safely(Prepared(origin="warm-up", data=WARM_UP, digest="-"), known_names)
+    # Forked workers share the parent's pages until written; a full collection in a
+    # worker would write to every inherited object and copy the parent's heap.
+    gc.freeze()
+    try:
+        yield from _pooled(paths, starts, chunk, jobs, context, known_names, known)
+    finally:
+        gc.unfreeze()
+
+
+def _pooled(
+    paths: Sequence[str],
+    starts: range,
+    chunk: int,
+    jobs: int,
+    context: multiprocessing.context.BaseContext,
+    known_names: Sequence[str],
+    known: Callable[[list[str]], set[str]],
+) -> Iterator[list[Prepared]]:
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
