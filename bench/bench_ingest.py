@@ -20,6 +20,7 @@ The rate at the largest size over the rate at the smallest is the flatness figur
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -133,8 +134,10 @@ def _prepare_database(url: str | None, var: Path) -> str:
     return url or f"sqlite:///{var / 'bench.db'}"
 
 
-def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float]:
-    """Ingest a folder into the bench park: (documents, seconds, CPU seconds)."""
+def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float, str]:
+    """Ingest a folder into the bench park: documents, seconds, CPU seconds, and where
+    the time went (to the first stored chunk, a chunk's median, the end of the run, the
+    final checkpoint)."""
     from biopark.db import session_scope
     from biopark.intel.bulk import ingest_paths
     from biopark.intel.service.ingest import Linker
@@ -152,12 +155,27 @@ def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float]:
         park_id = session.query(Park.id).filter(Park.code == "bench").scalar()
         linker = Linker.for_park(session, park_id=park_id)
     paths = sorted(str(p) for p in folder.iterdir())
+    marks: list[float] = []
     start, cpu_start = time.perf_counter(), cpu()
-    results = ingest_paths(paths, park_id=park_id, linker=linker, jobs=jobs, chunk=chunk)
+    results = ingest_paths(
+        paths,
+        park_id=park_id,
+        linker=linker,
+        jobs=jobs,
+        chunk=chunk,
+        on_chunk=lambda _: marks.append(time.perf_counter()),
+    )
+    ended = time.perf_counter()
     _settle()  # the run's own pages written back count towards its time
     took, spent = time.perf_counter() - start, cpu() - cpu_start
     assert all(r.status == "new" for r in results), {r.status for r in results}
-    return len(results), took, spent
+    steps = sorted(b - a for a, b in itertools.pairwise(marks)) or [0.0]
+    phases = (
+        f"first chunk {marks[0] - start:.2f} s, chunk p50 {steps[len(steps) // 2] * 1000:.0f} ms"
+        f" max {steps[-1] * 1000:.0f} ms, end {ended - marks[-1]:.2f} s,"
+        f" checkpoint {start + took - ended:.2f} s"
+    )
+    return len(results), took, spent, phases
 
 
 def _settle() -> None:
@@ -176,7 +194,7 @@ def _settle() -> None:
     os.sync()
 
 
-def _measure(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float]:
+def _measure(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float, str]:
     """Time one sample in a new process (the environment names the database)."""
     command = [sys.executable, __file__, "--measure", str(folder)]
     out = subprocess.run(
@@ -185,8 +203,8 @@ def _measure(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float]:
         capture_output=True,
         text=True,
     )
-    n, took, spent = json.loads(out.stdout.splitlines()[-1])
-    return int(n), float(took), float(spent)
+    n, took, spent, phases = json.loads(out.stdout.splitlines()[-1])
+    return int(n), float(took), float(spent), str(phases)
 
 
 def main() -> None:
@@ -235,7 +253,7 @@ def main() -> None:
             seed += 1
             folder = var / f"fill{seed}"
             generate(folder, stored, missing, seed)
-            n, took, _ = _ingest(folder, fill_jobs, args.chunk)
+            n, took, _, _ = _ingest(folder, fill_jobs, args.chunk)
             stored += n
             shutil.rmtree(folder)
             print(f"  filled to {stored}: {n / took:.0f} docs/s with --jobs {fill_jobs}")
@@ -245,7 +263,7 @@ def main() -> None:
             folder = var / f"sample{seed}"
             generate(folder, 10_000_000 + seed * args.sample, args.sample, seed)
             load = os.getloadavg()[0]
-            n, took, spent = _measure(folder, jobs, args.chunk)
+            n, took, spent, phases = _measure(folder, jobs, args.chunk)
             stored += n
             shutil.rmtree(folder)
             rates[size][jobs] = n / took
@@ -254,6 +272,7 @@ def main() -> None:
                 f"at {size:>7,} documents  --jobs {jobs}: {n / took:6.1f} docs/s"
                 f"  {n / spent:6.1f} docs per CPU-s (client)"
                 f"  ({n} in {took:.1f} s, load {load:.2f} before, {os.getloadavg()[0]:.2f} after)"
+                f"\n      {phases}"
             )
     first, last = sizes[0], sizes[-1]
     for jobs in args.jobs:
