@@ -138,6 +138,8 @@ def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float, str
     """Ingest a folder into the bench park: documents, seconds, CPU seconds, and where
     the time went (to the first stored chunk, a chunk's median, the end of the run, the
     final checkpoint)."""
+    from sqlalchemy import select
+
     from biopark.db import session_scope
     from biopark.intel.bulk import ingest_paths
     from biopark.intel.service.ingest import Linker
@@ -152,7 +154,7 @@ def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float, str
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
     with session_scope() as session:
-        park_id = session.query(Park.id).filter(Park.code == "bench").scalar()
+        park_id = session.scalar(select(Park.id).where(Park.code == "bench"))
         linker = Linker.for_park(session, park_id=park_id)
     paths = sorted(str(p) for p in folder.iterdir())
     marks: list[float] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,17 +51,23 @@ def _drop_database(base_url: str, name: str) -> None:
     admin.dispose()
 
 
+@contextmanager
+def _own_database(sqlite_path: Path) -> Iterator[str]:
+    """A new database on the run's server (PostgreSQL, dropped afterwards) or a SQLite file."""
+    base = os.environ.get("BIOPARK_TEST_DATABASE_URL", "")
+    if not base.startswith("postgresql"):
+        yield f"sqlite:///{sqlite_path}"
+        return
+    url, name = _create_database(base)
+    try:
+        yield url
+    finally:
+        _drop_database(base, name)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    base = os.environ.get("BIOPARK_TEST_DATABASE_URL", "")
-    if base.startswith("postgresql"):
-        url, name = _create_database(base)
-        migrate.upgrade(url)
-        yield url
-        _drop_database(base, name)
-    else:
-        path: Path = tmp_path_factory.mktemp("db") / "test.db"
-        url = f"sqlite:///{path}"
+    with _own_database(tmp_path_factory.mktemp("db") / "test.db") as url:
         migrate.upgrade(url)
         yield url
 
@@ -68,13 +75,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """A new, empty database of the test's own on the run's server, dropped afterwards."""
-    base = os.environ.get("BIOPARK_TEST_DATABASE_URL", "")
-    if not base.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'own.db'}"
-        return
-    url, name = _create_database(base)
-    yield url
-    _drop_database(base, name)
+    with _own_database(tmp_path / "own.db") as url:
+        yield url
 
 
 DATABASE_FIXTURES = {"database_url", "empty_database_url"}

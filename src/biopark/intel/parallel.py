@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from biopark.intel.fetch import FileTooLarge, read_capped
@@ -105,30 +106,15 @@ def prepared_chunks(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     prepare_safely(Prepared(origin="warm-up", data=WARM_UP, digest="-"), known_names)
-    # Forked workers share the parent's pages until written; a full collection in a
-    # worker would write to every inherited object and copy the parent's heap.
-    gc.freeze()
-    try:
-        yield from _pooled(paths, starts, chunk, jobs, context, known_names, known)
-    finally:
-        gc.unfreeze()
-
-
-def _pooled(
-    paths: Sequence[str],
-    starts: range,
-    chunk: int,
-    jobs: int,
-    context: multiprocessing.context.BaseContext,
-    known_names: Sequence[str],
-    known: Callable[[list[str]], set[str]],
-) -> Iterator[list[Prepared]]:
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_init,
-        initargs=(tuple(known_names), os.getpid()),
-    ) as pool:
+    with (
+        _gc_frozen(),
+        ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_init,
+            initargs=(tuple(known_names), os.getpid()),
+        ) as pool,
+    ):
         pending: deque[list[Future[list[Prepared]]]] = deque()
         queue = iter(starts)
         # Two chunks ahead keeps every worker busy while the caller stores one.
@@ -143,6 +129,17 @@ def _pooled(
             if following is not None:
                 items = _read_chunk(paths[following : following + chunk], known)
                 pending.append(_submit(pool, items, jobs))
+
+
+@contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """Forked workers share the parent's pages until written; a full collection in a
+    worker would write to every inherited object and copy the parent's heap."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _submit(

@@ -180,10 +180,10 @@ class _Candidates:
                     else:
                         wanted.add((n, b))
         own = {d.id for d in docs}
-        lateral = IN_CHUNK if is_postgres(session) else 0
+        lateral = is_postgres(session)
         for n in range(dedupe.BANDS):
             values = sorted(b for m, b in wanted if m == n)
-            for part in chunked(values, lateral or BAND_QUERIES):
+            for part in chunked(values, IN_CHUNK if lateral else BAND_QUERIES):
                 if lateral:
                     query, params = _firsts_lateral(n), {"park": park, "values": list(part)}
                 else:
