@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from biopark.intel.models import STATUS_FAILED, IntelDocument, IntelDocumentBand, IntelMetric
@@ -18,7 +18,7 @@ from biopark.intel.service.batch import (
     store_batch,
 )
 from biopark.intel.service.ingest import ingest_bytes
-from biopark.intel.service.reposts import BAND_CAP, Known
+from biopark.intel.service.reposts import BAND_CAP, Known, _firsts, _firsts_lateral
 from tests.builders import make_park
 from tests.intel.builders import demo_bytes
 from tests.intel.reposts import STORIES, original, reposts
@@ -155,6 +155,29 @@ def test_statements_per_chunk_do_not_grow_with_the_database(session: Session) ->
     # lookups, facts, bands and clusters are one statement each; SQLite inserts documents and the hash-chained audit
     # entries, which return their id, one by one.
     assert counted[2] == counted[3] and counted[3] <= 3 * 20 + 15
+
+
+def test_simhash_band_lookups_never_read_the_document_row(session: Session) -> None:
+    # park and simhash come after the raw bytes and the text in the row; the band
+    # index carries them, so a long page's overflow pages are never walked.
+    make_park(session)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        query, params = _firsts_lateral(2), {"park": 1, "values": [5, 9]}
+        plan = "\n".join(session.scalars(text(f"EXPLAIN {query.text}"), params))
+        assert "Index Only Scan using ix_intel_document_band2" in plan
+    else:
+        query = _firsts(2, 2)
+        rows = session.execute(
+            text(f"EXPLAIN QUERY PLAN {query.text}"), {"park": 1, "v0": 5, "v1": 9}
+        )
+        plan = [r[-1] for r in rows]
+        assert (
+            plan.count(
+                "SEARCH intel_document USING COVERING INDEX ix_intel_document_band2 (band2=?)"
+            )
+            == 2
+        )
 
 
 def test_hash_lookup_is_chunked_below_parameter_limits(session: Session) -> None:

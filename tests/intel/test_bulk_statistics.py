@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from biopark.intel.bulk import ANALYZED, Statistics, analyze_tables
+from biopark.intel.bulk import ANALYZED, Statistics, analyze_tables, stored_documents
+from tests.builders import make_park
+from tests.intel.builders import make_document
 
 
 def test_analyzes_each_time_the_table_grew_by_a_fifth() -> None:
@@ -44,3 +46,17 @@ def test_analyze_runs_on_the_intel_tables(session: Session) -> None:
         {"names": list(ANALYZED)},
     ).scalars()
     assert set(analyzed) == set(ANALYZED)
+
+
+def test_the_run_paces_itself_on_the_planner_estimate(session: Session) -> None:
+    park = make_park(session)
+    for n in range(3):
+        make_document(
+            session, park, f"第{n}篇：某某药业今日宣布完成新一轮融资，资金将用于临床研究。".encode()
+        )
+    if session.get_bind().dialect.name != "postgresql":
+        assert stored_documents(session) == 0  # SQLite is never analyzed: nothing to count
+        return
+    session.execute(text("ANALYZE intel_document"))
+    counted = session.scalar(text("SELECT count(*) FROM intel_document"))
+    assert stored_documents(session) == counted >= 3

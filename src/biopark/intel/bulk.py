@@ -84,9 +84,27 @@ def analyze_tables(session: Session) -> None:
         session.execute(text(f"ANALYZE {', '.join(ANALYZED)}"))
 
 
+def stored_documents(session: Session) -> int:
+    """The documents stored, as PostgreSQL's planner last counted them (0 on SQLite).
+
+    Only PostgreSQL is analyzed, so SQLite needs no count. The planner's estimate is
+    close enough to pace the next analyze and costs nothing; counting 100,000 rows
+    took 0.12 s, a tenth of a 400-document run's first chunk.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return 0
+    estimate = session.scalar(
+        text("SELECT reltuples FROM pg_class WHERE oid = 'intel_document'::regclass")
+    )
+    if estimate is not None and estimate >= 0:
+        return int(estimate)
+    # Never analyzed yet (-1 since PostgreSQL 14).
+    return session.scalar(select(func.count()).select_from(IntelDocument)) or 0
+
+
 def _count_documents() -> int:
     with session_scope(read_only=True) as session:
-        return session.scalar(select(func.count()).select_from(IntelDocument)) or 0
+        return stored_documents(session)
 
 
 def _analyze() -> None:

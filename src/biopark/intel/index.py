@@ -114,8 +114,10 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("doc_id", stored=True, indexed=True, fast=True)
     sb.add_integer_field("park_id", indexed=True, fast=True)
     sb.add_integer_field("published", indexed=True, fast=True)
-    sb.add_text_field("title", stored=False, tokenizer_name="whitespace")
-    sb.add_text_field("body", stored=False, tokenizer_name="whitespace")
+    # Searches are term queries, never phrases: frequencies without positions, which
+    # were half of the index and of every merge's work.
+    sb.add_text_field("title", stored=False, tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("body", stored=False, tokenizer_name="whitespace", index_option="freq")
     for name in ("source", "entity", "event", "unit"):
         sb.add_text_field(name, stored=False, tokenizer_name="raw")
     return sb.build()
@@ -139,9 +141,14 @@ class SearchIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.schema = _schema()
         path.mkdir(parents=True, exist_ok=True)
-        self.index = tantivy.Index(self.schema, path=str(path))
+        try:
+            self.index = tantivy.Index(_schema(), path=str(path))
+        except ValueError:
+            # An index built before positions were dropped: used as it is until
+            # `intel reindex` rebuilds it (its extra positions change no result).
+            self.index = tantivy.Index.open(str(path))
+        self.schema = self.index.schema
 
     @classmethod
     def open_if_exists(cls, path: Path) -> SearchIndex | None:

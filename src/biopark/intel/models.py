@@ -41,8 +41,12 @@ class IntelDocument(IdMixin, TimestampMixin, ParkMixin, Base):
     __tablename__ = "intel_document"
     __table_args__ = (
         UniqueConstraint("park_id", "content_hash", name="uq_intel_document_hash"),
-        # Repost lookups read the first documents of a band value in id order.
-        *(Index(f"ix_intel_document_band{n}", f"band{n}", "id") for n in range(4)),
+        # Repost lookups read the first documents of a band value in id order, with
+        # their park and simhash from the index alone (migration 0900).
+        *(
+            Index(f"ix_intel_document_band{n}", f"band{n}", "id", "park_id", "simhash")
+            for n in range(4)
+        ),
     )
 
     # sha256 of the raw bytes; NULL for a fetch that returned no bytes at all.
