@@ -89,3 +89,27 @@ def test_the_vector_match_agrees_with_the_pairwise_one() -> None:
         expected = [minhash.jaccard(sig, o) if minhash.same_story(sig, o) else -1.0 for o in found]
         assert scores.tolist() == expected
     assert minhash.same_story_many(found[0], values[:0], sizes[:0]).tolist() == []
+
+
+def test_the_signature_table_matches_held_documents_of_the_park_only() -> None:
+    found = [s for s in (minhash.signature(text=t) for _, t in _corpus()) if s is not None]
+    table = minhash.SignatureTable()
+    # Enough rows to grow the matrix past its first size; park 2 holds the odd ids.
+    sigs = [found[n % len(found)] for n in range(1500)]
+    rows = [(n, 1 + n % 2, s.to_bytes(), s.size) for n, s in enumerate(sigs)]
+    table.add(rows[:700])
+    table.add(rows[600:])  # the overlap is held once
+    assert len(table) == 1500 and table.park_of(3) == 2 and table.park_of(99_999) is None
+
+    sig = found[0]
+    ids = [0, 1, 2, len(found), 99_999]  # 99,999 is not held
+    expected = [
+        (minhash.jaccard(sig, found[i % len(found)]), i)
+        for i in ids[:4]
+        if i % 2 == 0 and minhash.same_story(sig, found[i % len(found)])
+    ]
+    assert table.matches(sig, 1, ids) == expected
+    assert (1.0, 0) in expected and all(i % 2 == 0 for _, i in expected)
+
+    table.clear()
+    assert len(table) == 0 and table.matches(sig, 1, ids) == []

@@ -74,8 +74,15 @@ def _index(ids: list[int]) -> None:
         ids.clear()
 
 
-# The tables whose lookups ingest makes for every chunk (hashes, LSH keys, bands, deals).
-ANALYZED = ("intel_document", "intel_document_band", "intel_entity", "deal")
+# The tables whose lookups ingest makes for every chunk (hashes, LSH keys and signatures,
+# bands, deals).
+ANALYZED = (
+    "intel_document",
+    "intel_document_band",
+    "intel_document_signature",
+    "intel_entity",
+    "deal",
+)
 
 
 def analyze_tables(session: Session) -> None:

@@ -103,6 +103,66 @@ def same_story_many(sig: Signature, others: np.ndarray, sizes: np.ndarray) -> np
     return np.where(same, j, -1.0)
 
 
+class SignatureTable:
+    """Stored documents' signatures as rows of one matrix, with their park and shingle count.
+
+    A repost lookup compares a document with dozens of candidates; gathering their
+    rows by index is one array operation, where stacking one array per candidate
+    cost more than the comparison itself.
+    """
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every held signature."""
+        self.row: dict[int, int] = {}
+        self.values = np.zeros((0, PERMUTATIONS), dtype=np.uint32)
+        self.parks = np.zeros(0, dtype=np.int64)
+        self.sizes = np.zeros(0, dtype=np.float64)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.row
+
+    def park_of(self, doc_id: int) -> int | None:
+        """The document's park, or None when its signature is not held."""
+        at = self.row.get(doc_id)
+        return None if at is None else int(self.parks[at])
+
+    def add(self, rows: list[tuple[int, int, bytes, int]]) -> None:
+        """Hold (document id, park id, stored signature bytes, shingle count) rows."""
+        rows = [r for r in rows if r[0] not in self.row]
+        if not rows:
+            return
+        start = len(self.row)
+        needed = start + len(rows)
+        if needed > len(self.values):
+            grown = max(needed, 2 * len(self.values), 1024)
+            self.values = np.resize(self.values, (grown, PERMUTATIONS))
+            self.parks = np.resize(self.parks, grown)
+            self.sizes = np.resize(self.sizes, grown)
+        block = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u4")
+        self.values[start:needed] = block.reshape(len(rows), PERMUTATIONS)
+        self.parks[start:needed] = [r[1] for r in rows]
+        self.sizes[start:needed] = [r[3] for r in rows]
+        for n, r in enumerate(rows):
+            self.row[r[0]] = start + n
+
+    def matches(self, sig: Signature, park_id: int, ids: list[int]) -> list[tuple[float, int]]:
+        """(Jaccard, id) of the held documents of the park among ids that are the same story."""
+        held = [i for i in ids if i in self.row]
+        if not held:
+            return []
+        at = np.fromiter((self.row[i] for i in held), dtype=np.int64, count=len(held))
+        mine = self.parks[at] == park_id
+        scores = same_story_many(sig, self.values[at[mine]], self.sizes[at[mine]])
+        kept = [i for i, m in zip(held, mine, strict=True) if m]
+        return [(float(j), i) for i, j in zip(kept, scores, strict=True) if j >= 0]
+
+
 def clusters(signatures: dict[int, Signature]) -> list[list[int]]:
     """Group documents into stories in memory (for tests and measurements), ids sorted."""
     parent = {i: i for i in signatures}

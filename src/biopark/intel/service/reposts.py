@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
-import numpy as np
 from sqlalchemy import TextClause, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -70,8 +69,8 @@ class _Doc:
 class Known:
     """Stored documents' signatures, and full keys and band values, read by a bulk run."""
 
-    # document id -> (park id, MinHash values, shingle count)
-    sigs: dict[int, tuple[int, np.ndarray, int]] = field(default_factory=dict)
+    # document id -> park id, MinHash values and shingle count
+    sigs: minhash.SignatureTable = field(default_factory=minhash.SignatureTable)
     # (park id, full LSH key) -> its documents
     keys: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     # (park id, band number, value) of a full simhash band -> (id, park id, simhash) of its documents
@@ -149,7 +148,7 @@ class _Candidates:
         self._read_signatures(session, {doc_id for _, doc_id in pairs})
         sigs = self.known.sigs
         for key, doc_id in pairs:
-            if doc_id not in own and doc_id in sigs and sigs[doc_id][0] == park:
+            if doc_id not in own and sigs.park_of(doc_id) == park:
                 by_key.setdefault(key, []).append(doc_id)
         for key, ids in by_key.items():
             if len(ids) >= BAND_CAP:
@@ -165,8 +164,7 @@ class _Candidates:
                     sig.document_id.in_(part)
                 )
             )
-            for doc_id, park_id, data, size in rows:
-                self.known.sigs[doc_id] = (park_id, np.frombuffer(data, dtype="<u4"), size)
+            self.known.sigs.add([(i, p, bytes(data), n) for i, p, data, n in rows])
 
     def _read_bands(self, session: Session, docs: list[_Doc]) -> dict[tuple[int, int], list]:
         park = self.park_id
@@ -202,14 +200,7 @@ class _Candidates:
         if doc.sig is None:
             return []
         ids = sorted({i for key in doc.keys for i in self.by_key.get(key, ())})
-        rows = [(i, self.known.sigs.get(i)) for i in ids]
-        same_park = [(i, s) for i, s in rows if s and s[0] == doc.park_id]
-        if not same_park:
-            return []
-        values = np.stack([s[1] for _, s in same_park])
-        sizes = np.array([s[2] for _, s in same_park], dtype=np.float64)
-        scores = minhash.same_story_many(doc.sig, values, sizes)
-        found = [(float(j), i) for (i, _), j in zip(same_park, scores, strict=True) if j >= 0]
+        found = self.known.sigs.matches(doc.sig, doc.park_id, ids)
         return sorted(found, key=lambda m: (-m[0], m[1]))
 
     def _stored_band_matches(self, doc: _Doc) -> list[tuple[int, int]]:
