@@ -18,7 +18,7 @@ from biopark.intel.service.batch import (
     store_batch,
 )
 from biopark.intel.service.ingest import ingest_bytes
-from biopark.intel.service.reposts import BAND_CAP, Known, _firsts, _firsts_lateral
+from biopark.intel.service.reposts import BAND_CAP, Known, _firsts, _firsts_lateral, one_of
 from tests.builders import make_park
 from tests.intel.builders import demo_bytes
 from tests.intel.reposts import STORIES, original, reposts
@@ -178,6 +178,21 @@ def test_simhash_band_lookups_never_read_the_document_row(session: Session) -> N
             )
             == 2
         )
+
+
+def test_id_lists_are_one_array_on_postgresql_and_select_the_same_rows(session: Session) -> None:
+    park = make_park(session)
+    stored = store_batch(
+        session, park_id=park.id, items=_items([_story(n) for n in range(3)]), by_name={}
+    )
+    ids = [r.document_id for r in stored]
+    wanted = [ids[0], ids[2], 999_999]
+    condition = one_of(session, IntelDocument.id, wanted)
+    found = session.scalars(select(IntelDocument.id).where(condition).order_by(IntelDocument.id))
+    assert list(found) == [ids[0], ids[2]]
+    sql = str(condition.compile(dialect=session.get_bind().dialect))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    assert ("= ANY" in sql) is postgres and (" IN " in sql) is not postgres
 
 
 def test_hash_lookup_is_chunked_below_parameter_limits(session: Session) -> None:

@@ -20,9 +20,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import TextClause, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    TextClause,
+    any_,
+    bindparam,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from biopark.intel import dedupe, minhash
@@ -51,6 +62,18 @@ def chunked(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
     """Slices of at most `size` values, for IN (...) lists that stay under parameter limits."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def one_of(session: Session, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
+    """column IN values; on PostgreSQL `= ANY` of one array parameter.
+
+    Reading 1,300 signatures by id took twice as long with 1,300 bound parameters
+    (sent, parsed and planned one by one) as with one array.
+    """
+    if is_postgres(session):
+        kind = BigInteger if isinstance(column.type, BigInteger) else Integer
+        return column == any_(bindparam(None, list(values), type_=ARRAY(kind)))
+    return column.in_(values)
 
 
 @dataclass
@@ -140,7 +163,7 @@ class _Candidates:
         for part in chunked([k for k in keys if k not in by_key]):
             pairs += session.execute(
                 select(IntelDocumentBand.key, IntelDocumentBand.document_id).where(
-                    IntelDocumentBand.key.in_(part)
+                    one_of(session, IntelDocumentBand.key, part)
                 )
             ).all()
         # Only the park's own documents (their park comes with the signature): another
@@ -161,7 +184,7 @@ class _Candidates:
             sig = IntelDocumentSignature
             rows = session.execute(
                 select(sig.document_id, sig.park_id, sig.minhash, sig.shingle_count).where(
-                    sig.document_id.in_(part)
+                    one_of(session, sig.document_id, part)
                 )
             )
             self.known.sigs.add([(i, p, bytes(data), n) for i, p, data, n in rows])
@@ -219,7 +242,7 @@ class _Candidates:
         for part in chunked(ids):
             rows = session.execute(
                 select(IntelDocument.id, IntelDocument.cluster_id, IntelDocument.status).where(
-                    IntelDocument.id.in_(part)
+                    one_of(session, IntelDocument.id, part)
                 )
             )
             state.update((i, (cluster, status)) for i, cluster, status in rows)
