@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,11 @@ def test_catalogue_checks(session: Session, tmp_path: Path) -> None:
     officer = make_user(session, park, Role.commissioner)
     with pytest.raises(Forbidden, match="仅入驻企业"):
         service.submit(session, user=officer, item_id=item.id, var_dir=tmp_path, max_bytes=MB)
+
+
+def test_submission_numbers_never_read_as_a_number() -> None:
+    numbers = {service.submission_number() for _ in range(3000)}
+    assert len(numbers) == 3000
+    # 8E6739 would read as 8×10^6739; 0/O and 1/I are easily mixed up.
+    shape = re.compile(r"YC\d{8}-[2-9A-DF-HJ-NP-Z]{6}")
+    assert all(shape.fullmatch(n) for n in numbers)

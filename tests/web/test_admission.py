@@ -3,6 +3,8 @@ outside it (holding no thread or connection), and liveness never waits."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import anyio
 import httpx
 from starlette.types import Receive, Scope, Send
@@ -52,4 +54,7 @@ def test_at_most_limit_requests_inside_and_liveness_skips_the_queue() -> None:
             assert codes == [200] * 6
             assert inner.most == 3  # two slow requests and the liveness probe
 
-    anyio.run(main)
+    # In a thread of its own: a browser test that ran earlier in this process keeps
+    # Playwright's event loop running in the main thread, where anyio.run refuses to start.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(anyio.run, main).result()

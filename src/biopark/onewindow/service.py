@@ -6,7 +6,7 @@ hash-chained shared record (audit/chain.py).
 
 from __future__ import annotations
 
-import uuid
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,17 @@ STATUS_EN = {
     PartStatus.returned: "returned for correction",
     PartStatus.rejected: "rejected",
 }
+
+
+# No 0/O or 1/I to misread, and no E: a suffix such as 8E6739 reads as a number in
+# scientific notation (so spreadsheets and people take it).
+NUMBER_LETTERS = "23456789ABCDFGHJKLMNPQRSTUVWXYZ"
+
+
+def submission_number() -> str:
+    """A new submission's number: YC, today's date and six random letters or digits."""
+    suffix = "".join(secrets.choice(NUMBER_LETTERS) for _ in range(6))
+    return f"YC{today():%Y%m%d}-{suffix}"
 
 
 def derive_status(statuses: Iterable[PartStatus]) -> PartStatus:
@@ -191,7 +202,7 @@ def submit(
     now = now_utc()
     sub = Submission(
         park_id=user.park_id,
-        number=f"YC{today():%Y%m%d}-{uuid.uuid4().hex[:6].upper()}",
+        number=submission_number(),
         enterprise_id=enterprise.id,
         item_id=item.id,
         status=PartStatus.received,
