@@ -23,9 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    Integer,
     TextClause,
     any_,
     bindparam,
@@ -71,8 +69,7 @@ def one_of(session: Session, column: Any, values: Sequence[int]) -> ColumnElemen
     (sent, parsed and planned one by one) as with one array.
     """
     if is_postgres(session):
-        kind = BigInteger if isinstance(column.type, BigInteger) else Integer
-        return column == any_(bindparam(None, list(values), type_=ARRAY(kind)))
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(values)
 
 
