@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +88,22 @@ def test_documents_committed_before_a_failure_are_still_indexed(
     with session_scope() as session:
         states = session.execute(select(IntelDocument.indexed_at)).scalars().all()
     assert len(states) == 4 and all(states)
+
+
+def test_a_run_keeps_what_the_process_held_before_it_out_of_full_collections(
+    cli_env: Path,  # noqa: F811
+) -> None:
+    before = gc.get_freeze_count()
+    during: list[int] = []
+    _, results = _ingest(cli_env / "news", on_chunk=lambda _: during.append(gc.get_freeze_count()))
+    assert [r.status for r in results] == ["new"] * 7
+    assert during and all(n > before for n in during)
+    # Afterwards the objects are collected as before; a failed run unfreezes them too.
+    assert gc.get_freeze_count() == before
+
+    def fail(_: object) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _ingest(cli_env / "again", on_chunk=fail)
+    assert gc.get_freeze_count() == before

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    Table,
     TextClause,
     any_,
     bindparam,
@@ -54,6 +55,12 @@ IN_CHUNK = 2000
 BAND_QUERIES = 100
 # Signatures a bulk run keeps (about 400 bytes each); past this the store starts again.
 KNOWN_MAX = 100_000
+# The candidate reads select table columns, not mapped attributes: their rows then skip
+# the ORM's row loading, which cost ten times SQLite's own reading (0.2 s for the
+# 120,000 key and signature rows of a 400-document run at 100,000 documents).
+BAND: Table = IntelDocumentBand.__table__  # type: ignore[assignment]
+SIGNATURE: Table = IntelDocumentSignature.__table__  # type: ignore[assignment]
+DOCUMENT: Table = IntelDocument.__table__  # type: ignore[assignment]
 
 
 def chunked(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
@@ -159,9 +166,7 @@ class _Candidates:
         pairs: list[tuple[int, int]] = []
         for part in chunked([k for k in keys if k not in by_key]):
             pairs += session.execute(
-                select(IntelDocumentBand.key, IntelDocumentBand.document_id).where(
-                    one_of(session, IntelDocumentBand.key, part)
-                )
+                select(BAND.c.key, BAND.c.document_id).where(one_of(session, BAND.c.key, part))
             ).all()
         # Only the park's own documents (their park comes with the signature): another
         # park's templated pages must not fill a key before this park's stories reach it.
@@ -178,12 +183,12 @@ class _Candidates:
     def _read_signatures(self, session: Session, ids: Iterable[int]) -> None:
         missing = sorted(i for i in ids if i not in self.known.sigs)
         for part in chunked(missing):
-            sig = IntelDocumentSignature
+            sig = SIGNATURE.c
             rows = session.execute(
                 select(sig.document_id, sig.park_id, sig.minhash, sig.shingle_count).where(
                     one_of(session, sig.document_id, part)
                 )
-            )
+            ).all()
             self.known.sigs.add([(i, p, bytes(data), n) for i, p, data, n in rows])
 
     def _read_bands(self, session: Session, docs: list[_Doc]) -> dict[tuple[int, int], list]:
@@ -238,10 +243,10 @@ class _Candidates:
         state: dict[int, tuple[int | None, str]] = {}
         for part in chunked(ids):
             rows = session.execute(
-                select(IntelDocument.id, IntelDocument.cluster_id, IntelDocument.status).where(
-                    one_of(session, IntelDocument.id, part)
+                select(DOCUMENT.c.id, DOCUMENT.c.cluster_id, DOCUMENT.c.status).where(
+                    one_of(session, DOCUMENT.c.id, part)
                 )
-            )
+            ).all()
             state.update((i, (cluster, status)) for i, cluster, status in rows)
         return state
 
