@@ -7,7 +7,13 @@ from pathlib import Path
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
-from biopark.intel.models import STATUS_FAILED, IntelDocument, IntelDocumentBand, IntelMetric
+from biopark.intel.models import (
+    STATUS_FAILED,
+    IntelDocument,
+    IntelDocumentBand,
+    IntelFullKey,
+    IntelMetric,
+)
 from biopark.intel.parallel import prepared_chunks
 from biopark.intel.service.batch import (
     DUPLICATE,
@@ -18,7 +24,15 @@ from biopark.intel.service.batch import (
     store_batch,
 )
 from biopark.intel.service.ingest import ingest_bytes
-from biopark.intel.service.reposts import BAND_CAP, Known, _firsts, _firsts_lateral, one_of
+from biopark.intel.service.reposts import (
+    BAND_CAP,
+    Known,
+    _firsts,
+    _firsts_lateral,
+    one_of,
+    pack_ids,
+    unpack_ids,
+)
 from tests.builders import make_park
 from tests.intel.builders import demo_bytes
 from tests.intel.reposts import STORIES, original, reposts
@@ -114,6 +128,73 @@ def test_a_bulk_run_reads_full_keys_once_and_clusters_as_one_by_one(session: Ses
     assert len(set(_groups(session, one_by_one))) == 4
 
 
+def _copies(first: int, count: int) -> list[bytes]:
+    """One story with different trailing bylines: other bytes, the same shingles."""
+    return [_story(7) + f"\n（记者 {n}）".encode() for n in range(first, first + count)]
+
+
+def _full_rows(session: Session, park_id: int) -> dict[int, list[int]]:
+    rows = session.execute(
+        select(IntelFullKey.key, IntelFullKey.members).where(IntelFullKey.park_id == park_id)
+    )
+    return {key: unpack_ids(members) for key, members in rows}
+
+
+def test_a_key_that_fills_keeps_its_documents_in_one_row_read_instead_of_the_index(
+    session: Session,
+) -> None:
+    park, other = make_park(session), make_park(session)
+    first = store_batch(session, park_id=park.id, items=_items(_copies(0, BAND_CAP)), by_name={})
+    ids = [r.document_id for r in first]
+    full = _full_rows(session, park.id)
+    # Every key of the story filled with the same twelve documents, in storing order.
+    assert full and all(members == ids for members in full.values())
+    assert _full_rows(session, other.id) == {}
+
+    # Later copies read the rows: the band index is not read at all.
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_: object) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", seen)
+    try:
+        later = store_batch(session, park_id=park.id, items=_items(_copies(50, 2)), by_name={})
+    finally:
+        event.remove(bind, "before_cursor_execute", seen)
+    assert any("FROM intel_full_key" in st for st in statements)
+    assert not any("FROM intel_document_band" in st for st in statements)
+    clusters = {session.get(IntelDocument, r.document_id).cluster_id for r in later}  # type: ignore[union-attr]
+    assert clusters == {ids[0]}
+    assert _full_rows(session, park.id) == full
+
+
+def test_keys_found_full_in_the_index_get_their_row_and_a_recorded_row_is_kept(
+    session: Session,
+) -> None:
+    park = make_park(session)
+    first = store_batch(session, park_id=park.id, items=_items(_copies(0, BAND_CAP)), by_name={})
+    full = _full_rows(session, park.id)
+    # As stored before full-key rows existed: the index entries only, but for one key
+    # whose row another writer recorded with other members.
+    session.execute(IntelFullKey.__table__.delete())
+    some_key = min(full)
+    session.add(
+        IntelFullKey(
+            park_id=park.id, key=some_key, members=pack_ids([first[0].document_id] * BAND_CAP)
+        )
+    )
+    session.flush()
+    later = store_batch(session, park_id=park.id, items=_items(_copies(50, 1)), by_name={})
+    assert session.get(IntelDocument, later[0].document_id).cluster_id == first[0].document_id  # type: ignore[union-attr]
+    rows = _full_rows(session, park.id)
+    assert rows[some_key] == [first[0].document_id] * BAND_CAP
+    assert {k: v for k, v in rows.items() if k != some_key} == {
+        k: v for k, v in full.items() if k != some_key
+    }
+
+
 def test_a_known_match_that_was_rejected_meanwhile_is_not_joined(session: Session) -> None:
     park = make_park(session)
     known = Known()
@@ -180,7 +261,7 @@ def test_simhash_band_lookups_never_read_the_document_row(session: Session) -> N
         )
 
 
-def test_id_lists_are_one_array_on_postgresql_and_select_the_same_rows(session: Session) -> None:
+def test_id_lists_are_one_parameter_and_select_the_same_rows(session: Session) -> None:
     park = make_park(session)
     stored = store_batch(
         session, park_id=park.id, items=_items([_story(n) for n in range(3)]), by_name={}
@@ -190,9 +271,17 @@ def test_id_lists_are_one_array_on_postgresql_and_select_the_same_rows(session: 
     condition = one_of(session, IntelDocument.id, wanted)
     found = session.scalars(select(IntelDocument.id).where(condition).order_by(IntelDocument.id))
     assert list(found) == [ids[0], ids[2]]
-    sql = str(condition.compile(dialect=session.get_bind().dialect))
+    compiled = condition.compile(dialect=session.get_bind().dialect)
+    # One array parameter: = ANY on PostgreSQL, a JSON array read by json_each on SQLite.
+    assert len(compiled.params) == 1
     postgres = session.get_bind().dialect.name == "postgresql"
-    assert ("= ANY" in sql) is postgres and (" IN " in sql) is not postgres
+    assert ("= ANY" in str(compiled)) is postgres and ("json_each" in str(compiled)) is not postgres
+    # Keys are signed 64-bit values: the extremes are found as stored.
+    keys = [-(2**63), 2**63 - 1]
+    session.add_all(IntelDocumentBand(document_id=ids[0], key=k) for k in keys)
+    session.flush()
+    band = select(IntelDocumentBand.key).where(one_of(session, IntelDocumentBand.key, keys))
+    assert sorted(session.scalars(band)) == keys
 
 
 def test_hash_lookup_is_chunked_below_parameter_limits(session: Session) -> None:

@@ -22,8 +22,6 @@ from datetime import datetime, time, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from biopark.audit import service as audit
@@ -35,6 +33,7 @@ from biopark.investment.leads import pick_owner
 from biopark.investment.models import OPEN_LEAD_STATUSES, ConsultCounter, Lead, LeadStatus
 from biopark.investment.schemas import ConsultationCreate
 from biopark.kit.dates import SHANGHAI, now_utc
+from biopark.kit.inserts import insert_new
 from biopark.kit.workcal import add_working_hours
 from biopark.notify import events
 from biopark.parks.models import Park
@@ -52,11 +51,8 @@ def _digest(kind: str, value: str) -> str:
 
 def bump(session: Session, *, bucket: str, window_start: datetime, limit: int) -> bool:
     """Count one post in the bucket's window; False (and nothing counted) once at the limit."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(ConsultCounter)
-        .values(bucket=bucket, window_start=window_start, n=0)
-        .on_conflict_do_nothing(index_elements=["bucket", "window_start"])
+        insert_new(session, ConsultCounter).values(bucket=bucket, window_start=window_start, n=0)
     )
     result = session.execute(
         update(ConsultCounter)

@@ -1,0 +1,22 @@
+"""INSERT … ON CONFLICT DO NOTHING on whichever database the session is bound to.
+
+SQLite and PostgreSQL spell it the same way, but SQLAlchemy builds it from each
+dialect's own `insert`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+
+def insert_new(session: Session, target: Any) -> PgInsert | SqliteInsert:
+    """An INSERT into target that skips rows whose key is already stored."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(target).on_conflict_do_nothing()
+    return sqlite_insert(target).on_conflict_do_nothing()
