@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import tantivy
 
 from biopark.intel.index import Filters, IndexDoc, SearchIndex
@@ -58,3 +59,31 @@ def test_an_index_with_positions_is_still_opened_written_and_searched(tmp_path: 
     assert _recorded(path)["body"] == "position"
     found = index.search(park_id=1, terms=["融资"], filters=Filters(), limit=5)
     assert sorted(doc_id for doc_id, _ in found) == [1, 2]
+
+
+def test_a_held_writer_serves_every_commit_inside_and_is_released_after(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    index = SearchIndex(path)
+    with SearchIndex.holding_writer(path):
+        index.upsert([_doc(1, "抗体 融资")])
+        # Another object for the same folder commits through the same writer.
+        SearchIndex(path).upsert([_doc(2, "融资 完成")])
+        for n in range(3, 12):  # enough commits for tantivy to merge segments meanwhile
+            index.upsert([_doc(n, "融资")])
+        found = index.search(park_id=1, terms=["融资"], filters=Filters(), limit=20)
+        assert sorted(doc_id for doc_id, _ in found) == list(range(1, 12))
+        # The run holds the folder: no second writer meanwhile.
+        with pytest.raises(ValueError, match="LockBusy"):
+            index.writer()
+    # Leaving waited for the merges and released the folder.
+    index.writer()
+    index.upsert([_doc(1, "抗体")])
+    found = index.search(park_id=1, terms=["融资"], filters=Filters(), limit=20)
+    assert sorted(doc_id for doc_id, _ in found) == list(range(2, 12))
+
+
+def test_a_run_that_never_committed_leaves_the_folder_free(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    with pytest.raises(RuntimeError), SearchIndex.holding_writer(path):
+        raise RuntimeError("stopped before any document")
+    SearchIndex(path).upsert([_doc(1, "融资")])

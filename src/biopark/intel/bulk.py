@@ -6,16 +6,17 @@ chunks it committed; a re-run skips their content by hash without extracting it 
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from biopark.config import get_settings
 from biopark.db import session_scope
 from biopark.intel.autoindex import defer_into, index_now
+from biopark.intel.index import SearchIndex
 from biopark.intel.models import IntelDocument
-from biopark.intel.parallel import prepared_chunks
+from biopark.intel.parallel import frozen_heap, prepared_chunks
 from biopark.intel.service.backends import is_postgres
 from biopark.intel.service.batch import (
     IngestResult,
@@ -26,6 +27,7 @@ from biopark.intel.service.batch import (
 )
 from biopark.intel.service.ingest import Linker
 from biopark.intel.service.reposts import Known
+from biopark.intel.service.search import index_path
 
 
 def ingest_paths(
@@ -47,26 +49,26 @@ def ingest_paths(
     results: list[IngestResult] = []
     later: list[int] = []
     seen = Known()
-    # What the process holds before the run (modules, the linker's names) lives as long
-    # as the run: kept out of the collector's full passes, which rescanned all of it and
-    # took 0.1–0.2 s of a 400-document run (10 % at 100,000 documents).
-    gc.freeze()
-    try:
-        for items in prepared_chunks(
-            paths, chunk=chunk, jobs=jobs, known_names=linker.names, known=known
-        ):
-            stored = store_chunk(
-                park_id=park_id, items=items, by_name=linker.by_name, later=later, known=seen
-            )
-            results += stored
-            stats.grew(len(stored))
-            if len(later) >= INDEX_BATCH:
-                _index(later)
-            if on_chunk is not None:
-                on_chunk(stored)
-    finally:
-        _index(later)
-        gc.unfreeze()
+    first = True
+    with frozen_heap(), SearchIndex.holding_writer(index_path(get_settings().var_dir)):
+        try:
+            for items in prepared_chunks(
+                paths, chunk=chunk, jobs=jobs, known_names=linker.names, known=known
+            ):
+                stored = store_chunk(
+                    park_id=park_id, items=items, by_name=linker.by_name, later=later, known=seen
+                )
+                results += stored
+                stats.grew(len(stored))
+                # The first chunk is indexed at once: the merges its commit sets off (the
+                # index's pending ones, which grow with it) then run alongside the run.
+                if len(later) >= INDEX_BATCH or (first and later):
+                    first = False
+                    _index(later)
+                if on_chunk is not None:
+                    on_chunk(stored)
+        finally:
+            _index(later)
     return results
 
 

@@ -107,7 +107,7 @@ def prepared_chunks(
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     prepare_safely(Prepared(origin="warm-up", data=WARM_UP, digest="-"), known_names)
     with (
-        _gc_frozen(),
+        frozen_heap(),
         ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=context,
@@ -132,7 +132,7 @@ def prepared_chunks(
 
 
 @contextmanager
-def _gc_frozen() -> Iterator[None]:
+def frozen_heap() -> Iterator[None]:
     """Forked workers share the parent's pages until written; a full collection in a
     worker would write to every inherited object and copy the parent's heap."""
     gc.freeze()
