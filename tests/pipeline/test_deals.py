@@ -75,6 +75,41 @@ def test_deal_events_become_proposed_deals_once(session: Session) -> None:
     assert [d.id for d in again] == [d.id for d in found]
 
 
+def test_deals_on_record_are_found_by_their_exact_parties_even_with_one_blank(
+    session: Session,
+) -> None:
+    park = make_park(session)
+    solo = Event(
+        "financing", None, ("溪谷细胞",), "溪谷细胞完成3亿元融资。", Amount(Decimal("3e8"), "CNY")
+    )
+    buyer_only = Event(
+        "acquisition", None, ("青禾医药",), "青禾医药完成收购。", Amount(Decimal("5e8"), "CNY")
+    )
+    first = deals.propose_deals_from_events(
+        session, park_id=park.id, events=[BUYOUT, solo, buyer_only]
+    )
+    assert [(d.party_a, d.party_b) for d in first] == [
+        ("青禾医药", "溪谷细胞"),
+        (None, "溪谷细胞"),
+        ("青禾医药", None),
+    ]
+    again = deals.propose_deals_from_events(
+        session, park_id=park.id, events=[buyer_only, solo, BUYOUT]
+    )
+    assert [d.id for d in again] == [first[2].id, first[1].id, first[0].id]
+    # The same parties the other way round are another deal.
+    swapped = Event(
+        "acquisition",
+        None,
+        ("溪谷细胞", "青禾医药"),
+        "溪谷细胞以12亿元收购青禾医药。",
+        BUYOUT.amount,
+    )
+    (other,) = deals.propose_deals_from_events(session, park_id=park.id, events=[swapped])
+    assert other.id not in {d.id for d in first}
+    assert session.query(Deal).filter(Deal.park_id == park.id).count() == 4
+
+
 def test_accept_with_corrections_and_refusals(session: Session) -> None:
     park = make_park(session)
     analyst = make_member(session, park, Role.analyst)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from biopark.kit.models import Base, IdMixin, ParkMixin, TimestampMixin, UTCDateTime
@@ -134,11 +134,13 @@ class Deal(IdMixin, TimestampMixin, ParkMixin, Base):
     """
 
     __tablename__ = "deal"
+    # Ingest looks up the deals on record by their two parties for every chunk; the pair
+    # index also serves lookups by party_a alone.
+    __table_args__ = (Index("ix_deal_party_a_party_b", "party_a", "party_b"),)
 
     kind: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
-    # Indexed: ingest looks up the deals on record by either party for every chunk.
-    party_a: Mapped[str | None] = mapped_column(String(200), index=True)
+    party_a: Mapped[str | None] = mapped_column(String(200))
     party_b: Mapped[str | None] = mapped_column(String(200), index=True)
     drug_id: Mapped[int | None] = mapped_column(
         ForeignKey("drug.id", ondelete="SET NULL"), index=True
