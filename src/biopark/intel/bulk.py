@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from biopark.config import get_settings
-from biopark.db import session_scope
+from biopark.db import get_engine, session_scope
 from biopark.intel.autoindex import defer_into, index_now
 from biopark.intel.index import SearchIndex
 from biopark.intel.models import IntelDocument
@@ -84,20 +84,31 @@ def _index(ids: list[int]) -> None:
 
 
 # The tables whose lookups ingest makes for every chunk (hashes, LSH keys and signatures,
-# bands, deals).
+# full keys, bands, deals).
 ANALYZED = (
     "intel_document",
     "intel_document_band",
     "intel_document_signature",
+    "intel_full_key",
     "intel_entity",
     "deal",
 )
 
 
-def analyze_tables(session: Session) -> None:
-    """Refresh PostgreSQL's planner statistics of the intel tables (nothing on SQLite)."""
-    if is_postgres(session):
-        session.execute(text(f"ANALYZE {', '.join(ANALYZED)}"))
+def vacuum_tables(engine: Engine) -> None:
+    """VACUUM (ANALYZE) the intel tables on PostgreSQL (nothing on SQLite).
+
+    ANALYZE refreshes the planner's statistics. VACUUM marks the pages written since
+    the last one all-visible, which is what lets the simhash band lookups stay
+    index-only scans: on 100,000 never-vacuumed documents each lookup visited the
+    document rows, and a 400-document run spent 216 ms in them instead of 30.
+    VACUUM cannot run inside a transaction, hence a connection of its own.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(text(f"VACUUM (ANALYZE) {', '.join(ANALYZED)}"))
 
 
 def stored_documents(session: Session) -> int:
@@ -123,19 +134,21 @@ def _count_documents() -> int:
         return stored_documents(session)
 
 
-def _analyze() -> None:
-    with session_scope(read_only=True) as session:
-        analyze_tables(session)
+def _vacuum() -> None:
+    vacuum_tables(get_engine())
 
 
 class Statistics:
-    """Keeps PostgreSQL's planner statistics current while a bulk run grows the tables.
+    """Keeps PostgreSQL's planner statistics and visibility map current while a bulk run
+    grows the tables.
 
-    Autovacuum analyzes a table after it grew by 10 %, but only when it is switched on and
-    only on its own schedule; tables planned as if they were empty make the LSH lookups
-    hash-join whole tables (0.3 s a chunk at 40,000 documents, and rising). So the run
-    analyzes the intel tables itself each time the documents grew by a fifth. SQLite
-    plans these lookups on its indexes without statistics, so nothing runs there.
+    Autovacuum analyzes a table after it grew by 10 % and vacuums it after 20 %, but only
+    when it is switched on and only on its own schedule; tables planned as if they were
+    empty make the LSH lookups hash-join whole tables (0.3 s a chunk at 40,000 documents,
+    and rising), and pages never vacuumed turn index-only scans into row reads. So the
+    run vacuums and analyzes the intel tables itself each time the documents grew by a
+    fifth. SQLite plans these lookups on its indexes without statistics, so nothing
+    runs there.
     """
 
     def __init__(
@@ -144,7 +157,7 @@ class Statistics:
         growth: float = 0.2,
         floor: int = 500,
         count: Callable[[], int] = _count_documents,
-        analyze: Callable[[], None] = _analyze,
+        analyze: Callable[[], None] = _vacuum,
     ) -> None:
         self.growth = growth
         self.floor = floor
