@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import Role
@@ -59,6 +59,34 @@ def test_documents_are_indexed_as_they_commit(
     # Another park's user does not see it, whatever the backend holds.
     stranger = make_user(session, make_park(session), Role.analyst)
     assert search(session, user=stranger, query="宸安", index=backend).hits == []
+
+
+def test_indexing_writes_each_document_row_once_and_its_object_knows(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "biopark.config.get_settings", lambda: Settings(var_dir=tmp_path, secret_key="k")
+    )
+    watch(session)
+    park = make_park(session)
+    doc = make_document(session, park, demo_bytes("05"))
+    updates: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE INTEL_DOCUMENT "):
+            updates.append(statement)
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", seen)
+    try:
+        session.commit()
+    finally:
+        event.remove(bind, "before_cursor_execute", seen)
+    # One UPDATE: the tsvector with its time on PostgreSQL, the time alone with tantivy.
+    assert len(updates) == 1 and "indexed_at" in updates[0]
+    assert ("search_vector" in updates[0]) is is_postgres(session)
+    stored = session.scalar(select(IntelDocument.indexed_at).where(IntelDocument.id == doc.id))
+    assert stored is not None and doc.indexed_at == stored
 
 
 def test_ranking_prefers_documents_where_the_terms_are_dense(

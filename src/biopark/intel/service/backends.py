@@ -15,9 +15,12 @@ from typing import Any, Protocol
 from sqlalchemy import desc, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from biopark.intel.index import Filters, IndexDoc, SearchIndex
 from biopark.intel.models import STATUS_OK, IntelDocument
+from biopark.kit.models import utcnow
 
 # Ranking reads every candidate's tsvector: rank at most this many matches.
 CANDIDATES = 1000
@@ -29,6 +32,8 @@ class Backend(Protocol):
     """A full-text index of the park's documents."""
 
     name: str
+    # Whether upsert also records the documents' indexed_at (else the caller does).
+    marks_indexed: bool
 
     def search(
         self, session: Session, *, park_id: int, terms: list[str], filters: Filters, limit: int
@@ -50,6 +55,7 @@ class TantivyBackend:
     """The embedded tantivy index in one folder."""
 
     name = "tantivy"
+    marks_indexed = False
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
@@ -68,7 +74,8 @@ class TantivyBackend:
 _STORE = text(
     "UPDATE intel_document SET search_vector ="
     " setweight(to_tsvector('simple', :title), 'A')"
-    " || setweight(to_tsvector('simple', :body), 'B') WHERE id = :doc"
+    " || setweight(to_tsvector('simple', :body), 'B'),"
+    " indexed_at = :now, updated_at = :now WHERE id = :doc"
 )
 _VECTOR = literal_column("intel_document.search_vector", type_=TSVECTOR)
 
@@ -82,6 +89,9 @@ class PostgresBackend:
     """Full-text search inside PostgreSQL over rjieba-segmented tsvectors."""
 
     name = "postgresql"
+    # In the UPDATE that stores the tsvector: each UPDATE of a document row writes a new
+    # version of it and an entry in every one of its indexes.
+    marks_indexed = True
 
     def search(
         self, session: Session, *, park_id: int, terms: list[str], filters: Filters, limit: int
@@ -101,16 +111,28 @@ class PostgresBackend:
         return [(int(i), float(r)) for i, r in session.execute(stmt)]
 
     def upsert(self, session: Session, docs: list[IndexDoc]) -> int:
-        """Store each document's weighted tsvector (title A, body B) in its row."""
+        """Store each document's weighted tsvector (title A, body B) and indexed time in its row."""
         if not docs:
             return 0
+        now = utcnow()
         session.execute(
             _STORE,
             [
-                {"doc": d.doc_id, "title": d.title_terms, "body": d.body_terms[:MAX_TERMS_CHARS]}
+                {
+                    "doc": d.doc_id,
+                    "title": d.title_terms,
+                    "body": d.body_terms[:MAX_TERMS_CHARS],
+                    "now": now,
+                }
                 for d in docs
             ],
         )
+        # The rows of this session's documents now hold these values: so do their objects.
+        for d in docs:
+            doc = session.identity_map.get(identity_key(IntelDocument, d.doc_id))
+            if doc is not None:
+                set_committed_value(doc, "indexed_at", now)
+                set_committed_value(doc, "updated_at", now)
         return len(docs)
 
 

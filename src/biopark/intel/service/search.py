@@ -371,7 +371,8 @@ def index_documents(
     if not rows:
         return 0
     n = backend.upsert(session, _index_docs(session, rows))
-    _mark_indexed(session, [r.id for r in rows])
+    if not backend.marks_indexed:
+        _mark_indexed(session, [r.id for r in rows])
     return n
 
 
@@ -403,7 +404,6 @@ def reindex(session: Session, *, path: Path, batch: int = 1000) -> int:
         backend = PostgresBackend()
         for rows in _batches(session, batch):
             total += backend.upsert(session, _index_docs(session, rows))
-            _mark_indexed(session, [r.id for r in rows])
         return total
     index = SearchIndex.recreate(path)
     writer = index.writer()
