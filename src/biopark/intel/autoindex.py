@@ -5,7 +5,8 @@ store documents through sessions of db.session_scope(); the sessionmaker there
 is watched, so each committed chunk of new or re-extracted documents reaches the
 search backend of the installation in the same transaction (PostgreSQL) or just
 before it commits (tantivy). A failure to index never loses the documents: they
-stay unindexed (indexed_at NULL), are still found by the LIKE fallback, and
+stay unindexed (indexed_at NULL), are still found by the LIKE fallback, and the
+scheduled job `index_pending` (every ten minutes, a few thousand at a time) or
 `biopark intel reindex` picks them up.
 
 A bulk run may collect the ids instead (`defer_into`) and index them a few hundred
@@ -20,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from biopark.intel.models import STATUS_OK, IntelDocument
@@ -28,6 +29,8 @@ from biopark.intel.models import STATUS_OK, IntelDocument
 log = logging.getLogger(__name__)
 _PENDING = "intel_unindexed"
 _LATER = "intel_index_later"
+# Unindexed documents indexed per run of the scheduled job.
+PENDING_BATCH = 2000
 
 
 def _collect(session: Session, _context: Any) -> None:
@@ -67,7 +70,30 @@ def index_now(session: Session, ids: list[int]) -> None:
             backend = writable_backend(session, path=index_path(get_settings().var_dir))
             index_documents(session, index=backend, document_ids=ids)
     except Exception:  # the documents matter more than their index entry
-        log.exception("indexing %d documents failed; run `biopark intel reindex`", len(ids))
+        log.exception("indexing %d documents failed; the job index_pending retries them", len(ids))
+
+
+def index_pending(session: Session, *, limit: int = PENDING_BATCH) -> int:
+    """Index up to `limit` stored documents still unindexed; returns how many now are.
+
+    A document stays unindexed when indexing failed, or when a bulk run held the tantivy
+    writer while the document was stored; the scheduled job `index_pending` picks it up.
+    """
+    ids = list(
+        session.scalars(
+            select(IntelDocument.id)
+            .where(IntelDocument.indexed_at.is_(None), IntelDocument.status == STATUS_OK)
+            .order_by(IntelDocument.id)
+            .limit(limit)
+        )
+    )
+    if not ids:
+        return 0
+    index_now(session, ids)
+    done = select(func.count()).where(
+        IntelDocument.id.in_(ids), IntelDocument.indexed_at.is_not(None)
+    )
+    return session.scalar(done) or 0
 
 
 def defer_into(session: Session, later: list[int]) -> None:

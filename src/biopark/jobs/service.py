@@ -218,6 +218,13 @@ def run_purge_leads(session: Session, *, now: datetime) -> dict[str, Any]:
     return {"anonymised": purge_stale_leads(session, now=now)}
 
 
+def run_index_pending(session: Session, *, now: datetime) -> dict[str, Any]:
+    """Index the documents left unindexed (a failed indexing, or a bulk run held the index)."""
+    from biopark.intel.autoindex import index_pending
+
+    return {"indexed": index_pending(session)}
+
+
 def minute_key(now: datetime) -> str:
     return now.strftime("%Y-%m-%dT%H:%M")
 
@@ -300,6 +307,14 @@ JOBS: dict[str, Job] = {
             day_key,
             run_purge_leads,
             "超过保存期限未转化的线索匿名化",
+        ),
+        Job(
+            "index_pending",
+            "每 10 分钟 / every 10 minutes",
+            {"minute": "*/10"},
+            minute_key,
+            run_index_pending,
+            "为尚未建立检索索引的情报文档补建索引",
         ),
     )
 }
