@@ -75,3 +75,7 @@ def _full_keys() -> Iterator[tuple[int, int, list[int]]]:
         for park_id, ids in sorted(by_park.items()):
             if len(ids) >= BAND_CAP:
                 yield park_id, key, ids
+
+
+def downgrade() -> None:
+    op.drop_table("intel_full_key")
