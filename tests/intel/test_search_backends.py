@@ -35,13 +35,18 @@ def test_the_database_chooses_the_backend(session: Session, tmp_path: Path) -> N
         assert isinstance(open_backend(session, path=tmp_path / "index"), TantivyBackend)
 
 
-def test_documents_are_indexed_as_they_commit(
-    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _watched(session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Index what the session commits, into tmp_path."""
     monkeypatch.setattr(
         "biopark.config.get_settings", lambda: Settings(var_dir=tmp_path, secret_key="k")
     )
     watch(session)
+
+
+def test_documents_are_indexed_as_they_commit(
+    session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _watched(session, tmp_path, monkeypatch)
     park = make_park(session)
     user = make_user(session, park, Role.analyst)
     doc = make_document(session, park, demo_bytes("05"))
@@ -64,10 +69,7 @@ def test_documents_are_indexed_as_they_commit(
 def test_indexing_writes_each_document_row_once_and_its_object_knows(
     session: Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(
-        "biopark.config.get_settings", lambda: Settings(var_dir=tmp_path, secret_key="k")
-    )
-    watch(session)
+    _watched(session, tmp_path, monkeypatch)
     park = make_park(session)
     doc = make_document(session, park, demo_bytes("05"))
     updates: list[str] = []
