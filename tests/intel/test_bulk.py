@@ -43,7 +43,7 @@ def _ingest(folder: Path, **options: Any) -> tuple[int, list[IngestResult]]:
     )
 
 
-def test_a_bulk_run_commits_the_index_after_its_first_chunk_each_batch_and_at_the_end(
+def test_a_bulk_run_commits_the_index_once_per_batch_and_at_the_end(
     cli_env: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -59,9 +59,8 @@ def test_a_bulk_run_commits_the_index_after_its_first_chunk_each_batch_and_at_th
     monkeypatch.setattr(bulk, "INDEX_BATCH", 3)
     park_id, results = _ingest(cli_env / "news")
     assert [r.status for r in results] == ["new"] * 7
-    # Chunks of 2: indexed after the first chunk, then once 3 more wait (after 6), then at
-    # the end (the last chunk held one).
-    assert commits == [2, 4, 1]
+    # Chunks of 2: indexed after 4 documents, then after 7 (the last chunk held one).
+    assert commits == [4, 3]
     with session_scope() as session:
         assert (
             session.scalar(select(IntelDocument.id).where(IntelDocument.indexed_at.is_(None)))

@@ -49,7 +49,6 @@ def ingest_paths(
     results: list[IngestResult] = []
     later: list[int] = []
     seen = Known()
-    first = True
     with frozen_heap(), SearchIndex.holding_writer(index_path(get_settings().var_dir)):
         try:
             for items in prepared_chunks(
@@ -60,10 +59,7 @@ def ingest_paths(
                 )
                 results += stored
                 stats.grew(len(stored))
-                # The first chunk is indexed at once: the merges its commit sets off (the
-                # index's pending ones, which grow with it) then run alongside the run.
-                if len(later) >= INDEX_BATCH or (first and later):
-                    first = False
+                if len(later) >= INDEX_BATCH:
                     _index(later)
                 if on_chunk is not None:
                     on_chunk(stored)
