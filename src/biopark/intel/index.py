@@ -244,12 +244,12 @@ class SearchIndex:
         """One writer for the folder's commits while inside (a bulk run); leaving waits
         for its merges.
 
-        tantivy merges segments in threads of the writer that set them off. A writer
-        per commit had to wait for them before it closed, so every merge stopped the
-        run; at 100,000 documents the merge of the large segments took 0.4–0.5 s at
-        the end of a 400-document run. A held writer lets them run alongside the run.
-        Other processes cannot write the folder meanwhile: their documents stay
-        unindexed until `biopark intel reindex` (as when any writer holds it).
+        tantivy merges segments in threads of the writer whose commit set them off. A
+        writer per commit had to wait for them before it closed, so every merge stopped
+        the run (at 100,000 documents the merge of the large segments takes 0.4–0.5 s).
+        A held writer lets the merges set off by one commit run alongside the next
+        chunks, and the run waits once, at its end. Other processes cannot write the
+        folder meanwhile: their documents are indexed by the job `index_pending` later.
         """
         _HELD[path] = None
         try:
