@@ -25,6 +25,11 @@ def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def is_postgres(session: Session) -> bool:
+    """Whether the session's database is PostgreSQL (else SQLite)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """An engine for the URL; SQLite gets foreign keys, WAL and a busy timeout; a server
     database keeps `pool_size` connections open (plus 10 for bursts, closed after use)."""

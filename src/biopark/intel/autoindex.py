@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from biopark.intel.models import STATUS_OK, IntelDocument
@@ -59,8 +59,9 @@ def _index_pending(session: Session) -> None:
     index_now(session, ids)
 
 
-def index_now(session: Session, ids: list[int]) -> None:
-    """Index these documents in the session's transaction; a failure leaves them unindexed."""
+def index_now(session: Session, ids: list[int]) -> int:
+    """Index these documents in the session's transaction; returns how many were indexed
+    (none when it failed: they stay unindexed)."""
     from biopark.config import get_settings
     from biopark.intel.service.backends import writable_backend
     from biopark.intel.service.search import index_documents, index_path
@@ -68,9 +69,10 @@ def index_now(session: Session, ids: list[int]) -> None:
     try:
         with session.begin_nested():
             backend = writable_backend(session, path=index_path(get_settings().var_dir))
-            index_documents(session, index=backend, document_ids=ids)
+            return index_documents(session, index=backend, document_ids=ids)
     except Exception:  # the documents matter more than their index entry
         log.exception("indexing %d documents failed; the job index_pending retries them", len(ids))
+        return 0
 
 
 def index_pending(session: Session, *, limit: int = PENDING_BATCH) -> int:
@@ -87,13 +89,7 @@ def index_pending(session: Session, *, limit: int = PENDING_BATCH) -> int:
             .limit(limit)
         )
     )
-    if not ids:
-        return 0
-    index_now(session, ids)
-    done = select(func.count()).where(
-        IntelDocument.id.in_(ids), IntelDocument.indexed_at.is_not(None)
-    )
-    return session.scalar(done) or 0
+    return index_now(session, ids) if ids else 0
 
 
 def defer_into(session: Session, later: list[int]) -> None:

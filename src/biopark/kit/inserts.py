@@ -14,9 +14,11 @@ from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from biopark.db import is_postgres
+
 
 def insert_new(session: Session, target: Any) -> PgInsert | SqliteInsert:
     """An INSERT into target that skips rows whose key is already stored."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         return pg_insert(target).on_conflict_do_nothing()
     return sqlite_insert(target).on_conflict_do_nothing()

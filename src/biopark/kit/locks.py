@@ -14,10 +14,12 @@ import hashlib
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from biopark.db import is_postgres
+
 
 def lock_key(session: Session, *, key: str) -> None:
     """Hold a lock on key until the transaction ends (PostgreSQL; a no-op elsewhere)."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not is_postgres(session):
         return
     number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
     session.execute(text("SELECT pg_advisory_xact_lock(:n)"), {"n": number})

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from biopark.db import is_postgres
 from biopark.intel.index import Filters, IndexDoc, SearchIndex
 from biopark.intel.models import STATUS_OK, IntelDocument
 from biopark.kit.models import utcnow
@@ -44,11 +45,6 @@ class Backend(Protocol):
     def upsert(self, session: Session, docs: list[IndexDoc]) -> int:
         """Add or replace these documents; returns how many."""
         ...
-
-
-def is_postgres(session: Session) -> bool:
-    """Whether the session's database is PostgreSQL."""
-    return session.get_bind().dialect.name == "postgresql"
 
 
 class TantivyBackend:
