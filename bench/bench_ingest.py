@@ -11,12 +11,14 @@ each size with the fastest --jobs setting, then a fresh sample of --sample docum
 is ingested with each --jobs value through the same path as `biopark intel ingest`
 (process pool, chunked commits) and timed, in a process of its own as a
 `biopark intel ingest` run would be (the filling process's heap and caches are not
-the sample's). Each sample starts from a copy of the database as it was filled, and
-each setting is sampled --repeat times: a single 400-document run on a shared 2-core
-machine varied by ±15 %, so the figures are the medians. --large adds 100,000.
-Without --database a new SQLite file is used; a PostgreSQL URL gets a fresh database
-`bench_ingest` (and `bench_ingest_filled`, the copy). The median rate at the largest
-size over the median rate at the smallest is the flatness figure (goal ≥ 0.8).
+the sample's). The database is copied as filled to each size; each sample starts from
+the copy of its size. Each setting is sampled --repeat times, going round the sizes:
+on a shared 2-core machine a single 400-document run varied by ±15 %, and the speed
+of the machine drifts over the minutes a bench takes, so the figures are medians
+taken over the same minutes. --large adds 100,000. Without --database a new SQLite
+file is used; a PostgreSQL URL gets a fresh database `bench_ingest` (and a copy per
+size while the bench runs). The median rate at the largest size over the median rate
+at the smallest is the flatness figure (goal ≥ 0.8).
 """
 
 from __future__ import annotations
@@ -137,8 +139,8 @@ def _prepare_database(url: str | None, var: Path) -> str:
     return url or f"sqlite:///{var / 'bench.db'}"
 
 
-def _snapshot(url: str, var: Path, *, restore: bool) -> None:
-    """Copy the filled database aside, or (restore) put that copy back in its place.
+def _snapshot(url: str, var: Path, size: int, *, restore: bool) -> None:
+    """Copy the database filled to `size` aside, or (restore) put that copy in its place.
 
     SQLite: the file (checkpointed first) and the search index. PostgreSQL: a database
     made from the other as its template.
@@ -151,7 +153,7 @@ def _snapshot(url: str, var: Path, *, restore: bool) -> None:
         _settle()
     get_engine().dispose()
     if url.startswith("postgresql"):
-        live, copy = "bench_ingest", "bench_ingest_filled"
+        live, copy = "bench_ingest", f"bench_ingest_{size}"
         source, target = (copy, live) if restore else (live, copy)
         admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -159,7 +161,7 @@ def _snapshot(url: str, var: Path, *, restore: bool) -> None:
             conn.execute(text(f"CREATE DATABASE {target} TEMPLATE {source}"))
         admin.dispose()
         return
-    copy_dir = var / "filled"
+    copy_dir = var / f"filled{size}"
     if not restore:
         shutil.rmtree(copy_dir, ignore_errors=True)
         copy_dir.mkdir()
@@ -173,6 +175,19 @@ def _snapshot(url: str, var: Path, *, restore: bool) -> None:
     shutil.rmtree(var / "index", ignore_errors=True)
     if (copy_dir / "index").exists():
         shutil.copytree(copy_dir / "index", var / "index")
+
+
+def _drop_copies(url: str, sizes: list[int]) -> None:
+    """Drop the PostgreSQL copies of each size (bench_ingest itself stays)."""
+    if not url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for size in sizes:
+            conn.execute(text(f"DROP DATABASE IF EXISTS bench_ingest_{size} WITH (FORCE)"))
+    admin.dispose()
 
 
 def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float, str]:
@@ -287,59 +302,50 @@ def main() -> None:
     print(f"database: {kind}  sample: {args.sample}  chunk: {args.chunk}  cores: {os.cpu_count()}")
     stored = 0
     seed = 0
-    rates: dict[int, dict[int, float]] = {}
-    cpu_rates: dict[int, dict[int, float]] = {}
     fill_jobs = max(args.jobs)
-    for size in sizes:
-        # Fill up to the size with the fastest setting.
-        missing = size - stored
-        if missing > 0:
-            seed += 1
-            folder = var / f"fill{seed}"
-            generate(folder, stored, missing, seed)
-            n, took, _, _ = _ingest(folder, fill_jobs, args.chunk)
-            stored += n
-            shutil.rmtree(folder)
-            print(f"  filled to {stored}: {n / took:.0f} docs/s with --jobs {fill_jobs}")
-        _snapshot(url, var, restore=False)
-        runs: dict[int, list[tuple[float, float]]] = {jobs: [] for jobs in args.jobs}
-        for _ in range(args.repeat):
-            for jobs in args.jobs:  # alternated, so that a slow spell of the machine hits both
+    for size in sizes:  # fill to each size with the fastest setting, and keep a copy
+        seed += 1
+        folder = var / f"fill{seed}"
+        generate(folder, stored, size - stored, seed)
+        n, took, _, _ = _ingest(folder, fill_jobs, args.chunk)
+        stored += n
+        shutil.rmtree(folder)
+        print(f"  filled to {stored}: {n / took:.0f} docs/s with --jobs {fill_jobs}")
+        _snapshot(url, var, size, restore=False)
+    # The samples go round the sizes and settings, so that a slow spell of the machine
+    # (which comes and goes over minutes here) hits every size alike.
+    runs: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for _ in range(args.repeat):
+        for size in sizes:
+            for jobs in args.jobs:
                 seed += 1
                 folder = var / f"sample{seed}"
                 generate(folder, 10_000_000 + seed * args.sample, args.sample, seed)
-                _snapshot(url, var, restore=True)
+                _snapshot(url, var, size, restore=True)
                 load = os.getloadavg()[0]
                 n, took, spent, phases = _measure(folder, jobs, args.chunk)
                 shutil.rmtree(folder)
-                runs[jobs].append((n / took, n / spent))
+                runs.setdefault((size, jobs), []).append((n / took, n / spent))
                 print(
                     f"at {size:>7,} documents  --jobs {jobs}: {n / took:6.1f} docs/s"
                     f"  {n / spent:6.1f} docs per CPU-s (client)"
                     f"  ({n} in {took:.1f} s, load {load:.2f} before,"
                     f" {os.getloadavg()[0]:.2f} after)\n      {phases}"
                 )
-        _snapshot(url, var, restore=True)  # the next fill starts from `size` documents
-        rates[size] = {j: statistics.median(r for r, _ in runs[j]) for j in args.jobs}
-        cpu_rates[size] = {j: statistics.median(c for _, c in runs[j]) for j in args.jobs}
-        for jobs in args.jobs:
-            spread = ", ".join(f"{r:.1f}" for r, _ in runs[jobs])
-            print(f"  median at {size:,}, --jobs {jobs}: {rates[size][jobs]:.1f} docs/s ({spread})")
+    rates = {key: statistics.median(r for r, _ in got) for key, got in runs.items()}
+    cpu_rates = {key: statistics.median(c for _, c in got) for key, got in runs.items()}
+    for (size, jobs), got in sorted(runs.items()):
+        spread = ", ".join(f"{r:.1f}" for r, _ in got)
+        print(f"  median at {size:>7,}, --jobs {jobs}: {rates[size, jobs]:6.1f} docs/s ({spread})")
     first, last = sizes[0], sizes[-1]
     for jobs in args.jobs:
-        ratio = rates[last][jobs] / rates[first][jobs]
-        cpu_ratio = cpu_rates[last][jobs] / cpu_rates[first][jobs]
+        ratio = rates[last, jobs] / rates[first, jobs]
+        cpu_ratio = cpu_rates[last, jobs] / cpu_rates[first, jobs]
         print(
             f"--jobs {jobs}: median rate at {last:,} / at {first:,} = {ratio:.2f} wall,"
             f" {cpu_ratio:.2f} per CPU-s  (goal ≥ 0.8)"
         )
-    if url.startswith("postgresql"):  # the filled copy; bench_ingest itself stays
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS bench_ingest_filled WITH (FORCE)"))
-        admin.dispose()
+    _drop_copies(url, sizes)
     if not args.keep:
         shutil.rmtree(var, ignore_errors=True)
 
