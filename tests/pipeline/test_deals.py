@@ -110,6 +110,34 @@ def test_deals_on_record_are_found_by_their_exact_parties_even_with_one_blank(
     assert session.query(Deal).filter(Deal.park_id == park.id).count() == 4
 
 
+def test_a_deal_on_record_between_parties_of_two_other_deals_is_not_taken_for_either(
+    session: Session,
+) -> None:
+    # The pairs are looked up as "party_a among the first parties and party_b among the
+    # second": a deal on record that crosses two asked pairs is read, and must not match.
+    park = make_park(session)
+    (on_record,) = deals.propose_deals_from_events(session, park_id=park.id, events=[BUYOUT])
+    crossing = [
+        Event(
+            "acquisition", None, ("青禾医药", "远山制药"), "青禾医药收购远山制药。", BUYOUT.amount
+        ),
+        Event(
+            "acquisition",
+            None,
+            ("北辰生物", "溪谷细胞"),
+            "北辰生物收购溪谷细胞。",
+            Amount(Decimal("8e8"), "CNY"),
+        ),
+    ]
+    found = deals.propose_deals_from_events(session, park_id=park.id, events=crossing)
+    assert [(d.party_a, d.party_b) for d in found] == [
+        ("青禾医药", "远山制药"),
+        ("北辰生物", "溪谷细胞"),
+    ]
+    assert on_record.id not in {d.id for d in found}
+    assert session.query(Deal).filter(Deal.park_id == park.id).count() == 3
+
+
 def test_accept_with_corrections_and_refusals(session: Session) -> None:
     park = make_park(session)
     analyst = make_member(session, park, Role.analyst)
