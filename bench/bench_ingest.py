@@ -126,15 +126,24 @@ def generate(folder: Path, start: int, count: int, seed: int) -> None:
         (folder / f"d{n:07d}.txt").write_text(text, encoding="utf-8")
 
 
+def _admin(url: str, *statements: str) -> None:
+    """Run statements on the server's `postgres` database, each outside a transaction."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
 def _prepare_database(url: str | None, var: Path) -> str:
     if url and url.startswith("postgresql"):
-        from sqlalchemy import create_engine, text
-
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS bench_ingest WITH (FORCE)"))
-            conn.execute(text("CREATE DATABASE bench_ingest"))
-        admin.dispose()
+        _admin(
+            url, "DROP DATABASE IF EXISTS bench_ingest WITH (FORCE)", "CREATE DATABASE bench_ingest"
+        )
         return url.rsplit("/", 1)[0] + "/bench_ingest"
     return url or f"sqlite:///{var / 'bench.db'}"
 
@@ -147,8 +156,6 @@ def _snapshot(url: str, var: Path, size: int, *, restore: bool) -> None:
     sample starts; otherwise the sample's final sync wrote it (0.4–1 s at 100,000
     documents on PostgreSQL) and its writeback competed with the sample.
     """
-    from sqlalchemy import create_engine, text
-
     from biopark.db import get_engine
 
     if not restore:
@@ -157,12 +164,12 @@ def _snapshot(url: str, var: Path, size: int, *, restore: bool) -> None:
     if url.startswith("postgresql"):
         live, copy = "bench_ingest", f"bench_ingest_{size}"
         source, target = (copy, live) if restore else (live, copy)
-        admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {target} TEMPLATE {source} STRATEGY FILE_COPY"))
-            conn.execute(text("CHECKPOINT"))
-        admin.dispose()
+        _admin(
+            url,
+            f"DROP DATABASE IF EXISTS {target} WITH (FORCE)",
+            f"CREATE DATABASE {target} TEMPLATE {source} STRATEGY FILE_COPY",
+            "CHECKPOINT",
+        )
         os.sync()  # the copy is on disk before the sample starts: its writes are not the sample's
         return
     copy_dir = var / f"filled{size}"
@@ -184,15 +191,10 @@ def _snapshot(url: str, var: Path, size: int, *, restore: bool) -> None:
 
 def _drop_copies(url: str, sizes: list[int]) -> None:
     """Drop the PostgreSQL copies of each size (bench_ingest itself stays)."""
-    if not url.startswith("postgresql"):
-        return
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for size in sizes:
-            conn.execute(text(f"DROP DATABASE IF EXISTS bench_ingest_{size} WITH (FORCE)"))
-    admin.dispose()
+    if url.startswith("postgresql"):
+        _admin(
+            url, *(f"DROP DATABASE IF EXISTS bench_ingest_{size} WITH (FORCE)" for size in sizes)
+        )
 
 
 def _ingest(folder: Path, jobs: int, chunk: int) -> tuple[int, float, float, str]:
