@@ -347,7 +347,11 @@ def main() -> None:
         n, took, _, _, tails[size] = _ingest(folder, fill_jobs, args.chunk, args.sample)
         stored += n
         shutil.rmtree(folder)
-        tail = f"; over its last {args.sample} documents {tails[size]:.1f}" if tails[size] else ""
+        tail = (
+            f"; over its last {args.sample} documents {tails[size]:.1f} docs/s"
+            if tails[size]
+            else ""
+        )
         print(f"  filled to {stored}: {n / took:.0f} docs/s with --jobs {fill_jobs}{tail}")
         _snapshot(url, var, size, restore=False)
     # The samples go round the sizes and settings, so that a slow spell of the machine
