@@ -23,8 +23,9 @@ at the smallest is the flatness figure (goal ≥ 0.8).
 Each fill step is also a continuous run, as a long ingest sees the corpus grow: the
 bench prints its rate over the last --sample documents before each size, once the
 run's start is behind it, and the ratio of those rates (when the smallest fill holds
-more than --sample documents). A sample is a fresh run on a copy, so its rate includes reading
-what that run meets for the first time; a long run has most of it in hand already.
+more than --sample documents). A sample is a fresh run on a copy, so its rate
+includes reading what that run meets for the first time; a long run has most of it
+in hand already.
 """
 
 from __future__ import annotations
@@ -132,11 +133,16 @@ def generate(folder: Path, start: int, count: int, seed: int) -> None:
         (folder / f"d{n:07d}.txt").write_text(text, encoding="utf-8")
 
 
+def _on_database(url: str, name: str) -> str:
+    """The same server's URL for database `name`."""
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 def _admin(url: str, *statements: str) -> None:
     """Run statements on the server's `postgres` database, each outside a transaction."""
     from sqlalchemy import create_engine, text
 
-    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    admin = create_engine(_on_database(url, "postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             for statement in statements:
@@ -150,7 +156,7 @@ def _prepare_database(url: str | None, var: Path) -> str:
         _admin(
             url, "DROP DATABASE IF EXISTS bench_ingest WITH (FORCE)", "CREATE DATABASE bench_ingest"
         )
-        return url.rsplit("/", 1)[0] + "/bench_ingest"
+        return _on_database(url, "bench_ingest")
     return url or f"sqlite:///{var / 'bench.db'}"
 
 
@@ -258,14 +264,15 @@ def _ingest(
 
 
 def _tail_rate(marks: list[float], counts: list[int], window: int) -> float:
-    """Docs/s over the chunks that stored the last `window` documents (0 if too few).
+    """Docs/s over the chunks that stored the last `window` documents (0 if too few,
+    or no window asked for).
 
     Timed from the end of the chunk before them to the end of the last, so the run's
     start (workers, imports, cold caches) is not in it: the rate a long-running ingest
     has once the corpus has reached this size.
     """
     docs = 0
-    for i in range(len(counts) - 1, 0, -1):
+    for i in range(len(counts) - 1, 0, -1) if window else ():
         docs += counts[i]
         if docs >= window:
             return docs / (marks[-1] - marks[i - 1])
