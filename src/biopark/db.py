@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from biopark.config import get_settings
 
 WRITER_OPTION = "biopark_writer"
+# Seconds between the checkpoints of a long write on SQLite (see `checkpointing`).
+CHECKPOINT_SECONDS = 0.25
 _HOLDS_WRITE_LOCK = "biopark_holds_write_lock"
 SQLITE_BUSY_SECONDS = 30
 
@@ -147,3 +149,38 @@ def get_session(request: Request) -> Iterator[Session]:
     """FastAPI dependency: one transaction per request; GET and HEAD only read."""
     with session_scope(read_only=request.method in ("GET", "HEAD", "OPTIONS")) as session:
         yield session
+
+
+@contextmanager
+def checkpointing(engine: Engine, every: float = CHECKPOINT_SECONDS) -> Iterator[None]:
+    """While a long write runs on SQLite, copy the WAL back into the database from a
+    thread of its own (nothing on PostgreSQL).
+
+    Otherwise SQLite checkpoints inside the commit that takes the WAL past
+    wal_autocheckpoint, and the writer waits while thousands of scattered index pages
+    are copied and synced: at 100,000 documents an ingest chunk's commit took 200–300
+    ms once every ~300 documents. Here a connection of the thread's own runs a PASSIVE
+    checkpoint every `every` seconds, which waits for no reader or writer, and the
+    sqlite3 module lets go of the GIL while it runs, so the writer goes on storing.
+    The WAL also stays short, and the writer's page lookups in it cheaper.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    stop = threading.Event()
+
+    def run() -> None:
+        conn = engine.raw_connection()
+        try:
+            while not stop.wait(every):
+                conn.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=run, name="sqlite-checkpoint", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

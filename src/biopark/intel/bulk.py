@@ -7,12 +7,13 @@ chunks it committed; a re-run skips their content by hash without extracting it 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from biopark.config import get_settings
-from biopark.db import get_engine, session_scope
+from biopark.db import checkpointing, get_engine, session_scope
 from biopark.intel.autoindex import defer_into, index_now
 from biopark.intel.index import SearchIndex
 from biopark.intel.models import IntelDocument
@@ -49,11 +50,21 @@ def ingest_paths(
     results: list[IngestResult] = []
     later: list[int] = []
     seen = Known()
-    with frozen_heap(), SearchIndex.holding_writer(index_path(get_settings().var_dir)):
+    checkpointed = False
+    with (
+        frozen_heap(),
+        SearchIndex.holding_writer(index_path(get_settings().var_dir)),
+        ExitStack() as checkpoints,
+    ):
         try:
             for items in prepared_chunks(
                 paths, chunk=chunk, jobs=jobs, known_names=linker.names, known=known
             ):
+                if not checkpointed:
+                    checkpointed = True
+                    # Started once the pool has forked its workers, so that no fork
+                    # copies the process while this thread holds a lock.
+                    checkpoints.enter_context(checkpointing(get_engine()))
                 stored = store_chunk(
                     park_id=park_id, items=items, by_name=linker.by_name, later=later, known=seen
                 )

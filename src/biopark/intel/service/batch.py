@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from biopark.accounts.models import User
@@ -32,6 +32,7 @@ from biopark.intel.models import (
 )
 from biopark.intel.service.reposts import Known, assign_clusters, chunked
 from biopark.intel.types import Event, Extraction, RawDocument
+from biopark.kit.inserts import table_insert
 from biopark.pipeline.deals import EVENT_KINDS, DealSource, propose_deals
 from biopark.pipeline.models import Drug
 from biopark.pipeline.proposals import propose_milestones_from_events
@@ -241,10 +242,10 @@ def insert_facts(
     entities: list[dict[str, Any]],
     events: list[dict[str, Any]],
 ) -> None:
-    """One executemany per fact kind; NULLs rendered so rows are never split by them."""
+    """One executemany per fact kind, on the tables (see `table_insert`)."""
     for model, rows in ((IntelMetric, metrics), (IntelEntity, entities), (IntelEvent, events)):
         if rows:
-            session.execute(insert(model).execution_options(render_nulls=True), rows)
+            session.execute(table_insert(model), rows)
 
 
 def _milestone_events(

@@ -33,7 +33,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     func,
-    insert,
     literal_column,
     select,
     text,
@@ -50,7 +49,7 @@ from biopark.intel.models import (
     IntelFullKey,
 )
 from biopark.intel.service.backends import is_postgres
-from biopark.kit.inserts import insert_new
+from biopark.kit.inserts import insert_new, table_insert
 
 if TYPE_CHECKING:
     from biopark.intel.service.batch import Prepared
@@ -373,9 +372,9 @@ def assign_clusters(
             row = {"minhash": item.minhash, "shingle_count": item.shingles}
             sigs.append({"document_id": doc.id, "park_id": doc.park_id, **row})
     if bands:
-        session.execute(insert(IntelDocumentBand), bands)
+        session.execute(table_insert(IntelDocumentBand), bands)
     if sigs:
-        session.execute(insert(IntelDocumentSignature), sigs)
+        session.execute(table_insert(IntelDocumentSignature), sigs)
     if candidates.filled:
         # Another writer may have recorded the same key meanwhile: its row stands.
         rows = [
