@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from contextlib import closing
 from pathlib import Path
 
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 
 from biopark.db import checkpointing, make_engine
 
@@ -20,13 +21,13 @@ def _in_file(path: Path) -> int:
     """Rows of table t in the database file itself, the WAL left unread (-1 when the
     file was caught half copied: it is read without locks)."""
     try:
-        with sqlite3.connect(f"file:{path}?immutable=1", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as conn:
             return conn.execute("SELECT count(*) FROM t").fetchone()[0]
     except sqlite3.DatabaseError:
         return -1
 
 
-def _write(engine, rows: range) -> None:  # type: ignore[no-untyped-def]
+def _write(engine: Engine, rows: range) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql("INSERT INTO t (n) VALUES " + ",".join(f"({n})" for n in rows))
 
