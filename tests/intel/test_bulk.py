@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from biopark.db import session_scope
 from biopark.intel import bulk
 from biopark.intel.index import SearchIndex
 from biopark.intel.models import IntelDocument
+from biopark.intel.service.backends import is_postgres
 from biopark.intel.service.batch import IngestResult
 from biopark.intel.service.ingest import Linker
 from biopark.intel.service.search import index_path, search
@@ -107,3 +109,17 @@ def test_a_run_keeps_what_the_process_held_before_it_out_of_full_collections(
     with pytest.raises(KeyboardInterrupt):
         _ingest(cli_env / "again", on_chunk=fail)
     assert gc.get_freeze_count() == before
+
+
+def _checkpointing() -> bool:
+    return any(t.name == "sqlite-checkpoint" for t in threading.enumerate())
+
+
+def test_a_run_on_sqlite_checkpoints_beside_its_chunks(cli_env: Path) -> None:  # noqa: F811
+    during: list[bool] = []
+    _, results = _ingest(cli_env / "news", on_chunk=lambda _: during.append(_checkpointing()))
+    assert [r.status for r in results] == ["new"] * 7
+    with session_scope() as session:
+        sqlite = not is_postgres(session)
+    assert during == [sqlite] * 4
+    assert not _checkpointing()
