@@ -172,8 +172,10 @@ def checkpointing(engine: Engine, every: float = CHECKPOINT_SECONDS) -> Iterator
     def run() -> None:
         conn = engine.raw_connection()
         try:
+            cursor = conn.cursor()
             while not stop.wait(every):
-                conn.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                cursor.fetchall()
         finally:
             conn.close()
 

@@ -31,7 +31,8 @@ def table_insert(model: Any) -> Insert:
 
     `session.execute(insert(Model), rows)` takes the ORM's bulk path, which handles
     each row in Python before the executemany (and splits the rows by which values
-    are None); an ingest chunk writes thousands of fact and band rows, and that
-    handling cost about a tenth of its storing time. Column defaults still apply.
+    are None): 6,000 entity and band rows took 59–124 ms that way and 40–57 ms as a
+    plain insert, and an ingest chunk writes about 22 rows a document. Column
+    defaults and types still apply; every row must have the same keys.
     """
     return insert(model.__table__)
