@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine
 
-from biopark.db import checkpointing, make_engine
+from biopark.db import CHECKPOINT_THREAD, checkpointing, make_engine
 
 
 def _threads() -> list[str]:
-    return [t.name for t in threading.enumerate() if t.name == "sqlite-checkpoint"]
+    return [t.name for t in threading.enumerate() if t.name == CHECKPOINT_THREAD]
 
 
 def _in_file(path: Path) -> int:
@@ -43,7 +43,7 @@ def test_a_long_sqlite_write_is_checkpointed_while_it_runs(tmp_path: Path) -> No
     time.sleep(0.3)
     assert _in_file(path) == 0  # below wal_autocheckpoint: still only in the WAL
     with checkpointing(engine, every=0.05):
-        assert _threads() == ["sqlite-checkpoint"]
+        assert _threads() == [CHECKPOINT_THREAD]
         _write(engine, range(100, 200))
         deadline = time.monotonic() + 10
         while _in_file(path) < 200 and time.monotonic() < deadline:

@@ -18,6 +18,7 @@ from biopark.config import get_settings
 WRITER_OPTION = "biopark_writer"
 # Seconds between the checkpoints of a long write on SQLite (see `checkpointing`).
 CHECKPOINT_SECONDS = 0.25
+CHECKPOINT_THREAD = "sqlite-checkpoint"
 _HOLDS_WRITE_LOCK = "biopark_holds_write_lock"
 SQLITE_BUSY_SECONDS = 30
 
@@ -179,7 +180,7 @@ def checkpointing(engine: Engine, every: float = CHECKPOINT_SECONDS) -> Iterator
         finally:
             conn.close()
 
-    thread = threading.Thread(target=run, name="sqlite-checkpoint", daemon=True)
+    thread = threading.Thread(target=run, name=CHECKPOINT_THREAD, daemon=True)
     thread.start()
     try:
         yield

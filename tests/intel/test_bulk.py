@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from biopark.accounts.models import Role
 from biopark.config import get_settings
-from biopark.db import session_scope
+from biopark.db import CHECKPOINT_THREAD, session_scope
 from biopark.intel import bulk
 from biopark.intel.index import SearchIndex
 from biopark.intel.models import IntelDocument
@@ -112,7 +112,7 @@ def test_a_run_keeps_what_the_process_held_before_it_out_of_full_collections(
 
 
 def _checkpointing() -> bool:
-    return any(t.name == "sqlite-checkpoint" for t in threading.enumerate())
+    return any(t.name == CHECKPOINT_THREAD for t in threading.enumerate())
 
 
 def test_a_run_on_sqlite_checkpoints_beside_its_chunks(cli_env: Path) -> None:  # noqa: F811
